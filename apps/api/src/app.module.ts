@@ -1,0 +1,25 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '@app/auth';
+import { AppConfig, AppConfigModule, AppLoggingModule } from '@app/common';
+import { DatabaseModule } from '@app/dal';
+import { HealthModule } from './health/health.module';
+import { NetworkModule } from './network/network.module';
+import { UsersModule } from './users/users.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        AppLoggingModule,
+        DatabaseModule,
+        AuthModule.withGlobalGuards(),
+        HealthModule,
+        UsersModule,
+        NetworkModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,34 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { AppConfig, createValidationPipe, HttpExceptionFilter, requestIdOf } from '@app/common';
+import { AppModule } from '../app.module';
+import { setupSwagger } from './swagger';
+
+/**
+ * Builds the whole application (Fastify, pipes, filter, Swagger) the same way for the server,
+ * the CLIs and the tests. The caller decides whether to listen.
+ */
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: requestIdOf,
+    // The customer's routes are ASP.NET-style (/Chat/Message/Add), where clients are used to
+    // case-insensitive paths; docs/decisions.md.
+    routerOptions: { caseSensitive: false },
+  });
+  adapter.getInstance().addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new HttpExceptionFilter());
+  app.enableShutdownHooks();
+  setupSwagger(app);
+  return app;
+}

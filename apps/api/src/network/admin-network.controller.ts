@@ -1,0 +1,31 @@
+import { Body, Controller, Delete, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AdminOnly } from '@app/auth';
+import { ApiEnvelope, ApiErrors, Envelope, ok } from '@app/common';
+import { LinkUsersRequestDto, NetworkLinkResponseDto } from './dto/network.dto';
+import { NetworkService } from './network.service';
+
+@ApiTags('Admin')
+@AdminOnly()
+@Controller('Admin/Network')
+export class AdminNetworkController {
+  constructor(private readonly network: NetworkService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Link two users in each other\'s network (idempotent); creates their conversation' })
+  @ApiEnvelope(NetworkLinkResponseDto, { status: HttpStatus.CREATED, description: 'The link', message: 'Users linked' })
+  @ApiErrors('VALIDATION_FAILED', 'CANNOT_LINK_SELF', 'UNAUTHENTICATED', 'FORBIDDEN', 'USER_NOT_FOUND')
+  async link(@Body() body: LinkUsersRequestDto): Promise<Envelope<NetworkLinkResponseDto>> {
+    return ok('Users linked', await this.network.link(body.userId, body.memberId));
+  }
+
+  @Delete()
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Unlink two users (their conversation history is kept)' })
+  @ApiEnvelope(LinkUsersRequestDto, { description: 'The pair unlinked', message: 'Users unlinked' })
+  @ApiErrors('VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_A_NETWORK_MEMBER')
+  async unlink(@Query() query: LinkUsersRequestDto): Promise<Envelope<LinkUsersRequestDto>> {
+    await this.network.unlink(query.userId, query.memberId);
+    return ok('Users unlinked', { userId: query.userId, memberId: query.memberId });
+  }
+}

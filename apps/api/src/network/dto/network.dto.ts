@@ -1,0 +1,78 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsMongoId, IsOptional, IsString, IsUUID } from 'class-validator';
+import { IsE164Phone } from '@app/common';
+import { User } from '@app/dal';
+
+export class AddNetworkMemberRequestDto {
+  @ApiPropertyOptional({ description: 'Account id of the user to add (give this or phone)', example: 'f401327f-e99f-4eb5-8e32-8f412f8a000e' })
+  @IsOptional()
+  @IsUUID()
+  accountId?: string;
+
+  @ApiPropertyOptional({ description: 'Cell number of the user to add (give this or accountId)', example: '+6591234567' })
+  @IsOptional()
+  @IsString()
+  @IsE164Phone()
+  phone?: string;
+}
+
+export class MemberIdParamDto {
+  @ApiProperty({ example: '58c67eec6e1b455d503d3b55' })
+  @IsMongoId()
+  userId: string;
+}
+
+export class LinkUsersRequestDto {
+  @ApiProperty({ example: '58cde4d96e1b1b3dd01c29ee' })
+  @IsMongoId()
+  userId: string;
+
+  @ApiProperty({ example: '58c67eec6e1b455d503d3b55' })
+  @IsMongoId()
+  memberId: string;
+}
+
+export class NetworkMemberResponseDto {
+  @ApiProperty({ example: '58c67eec6e1b455d503d3b55' })
+  id: string;
+
+  @ApiProperty({ example: 'f401327f-e99f-4eb5-8e32-8f412f8a000e' })
+  accountId: string;
+
+  @ApiProperty({ example: 'Cindy Nguyen' })
+  name: string;
+
+  @ApiProperty({ example: '+6591234567' })
+  phone: string;
+
+  @ApiProperty({ example: '/Content/ProfilePictures/58c67eec6e1b455d503d3b55_profile_pic.jpg', nullable: true, type: String })
+  avatar: string | null;
+
+  @ApiProperty({ description: 'The one-to-one conversation with this member', example: '58d36da86e1b2963a0c42548' })
+  conversationId: string;
+}
+
+export class NetworkLinkResponseDto {
+  @ApiProperty({ example: '58cde4d96e1b1b3dd01c29ee' })
+  userId: string;
+
+  @ApiProperty({ example: '58c67eec6e1b455d503d3b55' })
+  memberId: string;
+
+  @ApiProperty({ example: '58d36da86e1b2963a0c42548' })
+  conversationId: string;
+
+  @ApiProperty({ description: 'false when the two were already linked (linking is idempotent)' })
+  created: boolean;
+}
+
+export function mapMember(user: User, conversationId: string): NetworkMemberResponseDto {
+  return {
+    id: user.id,
+    accountId: user.accountId,
+    name: user.name,
+    phone: user.phone,
+    avatar: user.avatar,
+    conversationId,
+  };
+}

@@ -1,0 +1,46 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuthUser, CurrentUser } from '@app/auth';
+import { ApiEnvelope, ApiErrors, Envelope, ok } from '@app/common';
+import {
+  AddNetworkMemberRequestDto,
+  mapMember,
+  MemberIdParamDto,
+  NetworkMemberResponseDto,
+} from './dto/network.dto';
+import { NetworkService } from './network.service';
+
+@ApiTags('Network')
+@ApiBearerAuth()
+@Controller('Network/Members')
+export class NetworkController {
+  constructor(private readonly network: NetworkService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List my network members, each with our conversation id' })
+  @ApiEnvelope(NetworkMemberResponseDto, { isArray: true, description: 'My network members', message: 'List 2 members' })
+  @ApiErrors('UNAUTHENTICATED')
+  async list(@CurrentUser() me: AuthUser): Promise<Envelope<NetworkMemberResponseDto[]>> {
+    const members = await this.network.members(me.userId);
+    return ok(`List ${members.length} members`, members.map((m) => mapMember(m.user, m.conversationId)));
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Add a user to my network by account id or phone (linking is mutual and idempotent)' })
+  @ApiEnvelope(NetworkMemberResponseDto, { status: HttpStatus.CREATED, description: 'The member added', message: 'Member added' })
+  @ApiErrors('VALIDATION_FAILED', 'CANNOT_LINK_SELF', 'UNAUTHENTICATED', 'USER_NOT_FOUND')
+  async add(@CurrentUser() me: AuthUser, @Body() body: AddNetworkMemberRequestDto): Promise<Envelope<NetworkMemberResponseDto>> {
+    const member = await this.network.addMember(me.userId, body);
+    return ok('Member added', mapMember(member.user, member.conversationId));
+  }
+
+  @Delete(':userId')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Remove a member from my network (our conversation history is kept)' })
+  @ApiEnvelope(MemberIdParamDto, { description: 'The member removed', message: 'Member removed' })
+  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'UNAUTHENTICATED', 'NOT_A_NETWORK_MEMBER')
+  async remove(@CurrentUser() me: AuthUser, @Param() params: MemberIdParamDto): Promise<Envelope<MemberIdParamDto>> {
+    await this.network.unlink(me.userId, params.userId);
+    return ok('Member removed', { userId: params.userId });
+  }
+}

@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '@app/common';
+import { ConversationRepository, NetworkLinkRepository, pairKey, User, UserRepository } from '@app/dal';
+
+export interface NetworkMember {
+  user: User;
+  conversationId: string;
+}
+
+export interface NetworkLink {
+  userId: string;
+  memberId: string;
+  conversationId: string;
+  created: boolean;
+}
+
+/**
+ * The personal network: mutual links between users, each with its one-to-one conversation.
+ * Chat is only ever between network members.
+ */
+@Injectable()
+export class NetworkService {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly links: NetworkLinkRepository,
+    private readonly conversations: ConversationRepository,
+  ) {}
+
+  /**
+   * Links two users. The conversation is made first, so a crash between the two writes leaves at
+   * worst a conversation without a link, which the retry completes; linking twice changes nothing.
+   */
+  async link(userId: string, memberId: string): Promise<NetworkLink> {
+    if (userId === memberId) throw new AppError('CANNOT_LINK_SELF');
+    const found = await this.users.findByIds([userId, memberId]);
+    if (found.length !== 2) throw new AppError('USER_NOT_FOUND');
+    const conversation = await this.conversations.ensureForPair(userId, memberId);
+    const created = await this.links.link(userId, memberId);
+    return { userId, memberId, conversationId: conversation.id, created };
+  }
+
+  /** Adds the user with this account id or phone to the caller's network. */
+  async addMember(ownerId: string, by: { accountId?: string; phone?: string }): Promise<NetworkMember> {
+    if (Boolean(by.accountId) === Boolean(by.phone)) {
+      throw new AppError('VALIDATION_FAILED', 'Give exactly one of accountId or phone', [
+        { field: 'accountId', errors: ['exactly one of accountId or phone is required'] },
+      ]);
+    }
+    const member = by.accountId ? await this.users.findByAccountId(by.accountId) : await this.users.findByPhone(by.phone!);
+    if (!member) throw new AppError('USER_NOT_FOUND');
+    if (!(await this.users.findById(ownerId))) throw new AppError('USER_NOT_FOUND', 'Your user no longer exists');
+    const link = await this.link(ownerId, member.id);
+    return { user: member, conversationId: link.conversationId };
+  }
+
+  /** Removes a link; the conversation and its history stay. */
+  async unlink(userId: string, memberId: string): Promise<void> {
+    if (!(await this.links.unlink(userId, memberId))) throw new AppError('NOT_A_NETWORK_MEMBER');
+  }
+
+  /** The owner's network members with their conversation ids. */
+  async members(ownerId: string): Promise<NetworkMember[]> {
+    const memberIds = await this.links.memberIdsOf(ownerId);
+    const [users, conversations] = await Promise.all([
+      this.users.findByIds(memberIds),
+      this.conversations.listForMember(ownerId),
+    ]);
+    const byId = new Map(users.map((u) => [u.id, u]));
+    const conversationByPair = new Map(conversations.map((c) => [pairKey(c.userIds[0], c.userIds[1]), c.id]));
+    return memberIds.flatMap((id) => {
+      const user = byId.get(id);
+      const conversationId = conversationByPair.get(pairKey(ownerId, id));
+      return user && conversationId ? [{ user, conversationId }] : [];
+    });
+  }
+}

@@ -1,0 +1,5 @@
+export * from './auth-user';
+export * from './auth.module';
+export * from './decorators';
+export * from './guards';
+export * from './token.service';

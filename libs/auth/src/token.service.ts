@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { AppError } from '@app/common';
+import { AuthUser } from './auth-user';
+
+const OBJECT_ID = /^[0-9a-f]{24}$/i;
+const ALGORITHM = 'HS256';
+
+interface AccessTokenClaims {
+  sub?: unknown;
+  roles?: unknown;
+}
+
+/**
+ * Verifies access tokens (CONTRACT section 1): HS256 with AUTH_JWT_SECRET, `sub` the user id,
+ * optional `roles`, `exp` honoured. The HTTP guard and the socket handshake both use this.
+ */
+@Injectable()
+export class TokenService {
+  constructor(private readonly jwt: JwtService) {}
+
+  async verify(token: string | undefined): Promise<AuthUser> {
+    if (!token) throw new AppError('UNAUTHENTICATED', 'Missing access token');
+    let claims: AccessTokenClaims;
+    try {
+      claims = await this.jwt.verifyAsync<AccessTokenClaims & object>(token, { algorithms: [ALGORITHM] });
+    } catch (err) {
+      const expired = (err as Error).name === 'TokenExpiredError';
+      throw new AppError('UNAUTHENTICATED', expired ? 'Access token expired' : 'Invalid access token');
+    }
+    if (typeof claims.sub !== 'string' || !OBJECT_ID.test(claims.sub)) {
+      throw new AppError('UNAUTHENTICATED', 'Access token has no valid subject');
+    }
+    const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : [];
+    return { userId: claims.sub.toLowerCase(), roles };
+  }
+
+  /** Mints a token (development and administration: `npm run token`). */
+  sign(user: AuthUser, expiresIn: string): string {
+    return this.jwt.sign({ sub: user.userId, roles: user.roles }, { algorithm: ALGORITHM, expiresIn: expiresIn as never });
+  }
+}
+
+/** The token of an `Authorization: Bearer <token>` header. */
+export function bearerToken(header: string | string[] | undefined): string | undefined {
+  if (typeof header !== 'string') return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}

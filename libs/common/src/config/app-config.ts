@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { EnvironmentVariables, validateEnvironment } from './environment';
+
+export interface AuthConfig {
+  jwtSecret: string;
+  /** Where a generated development secret lives, when one is used (reported at start-up). */
+  generatedSecretFile?: string;
+}
+
+export type AppConfigValues = Omit<AppConfig, 'with'>;
+
+/** The typed, validated configuration every module reads. Built once at start-up. */
+export class AppConfig {
+  readonly nodeEnv: EnvironmentVariables['NODE_ENV'];
+  readonly port: number;
+  readonly host: string;
+  readonly mongodbUri?: string;
+  readonly dataDir: string;
+  readonly toolsDir: string;
+  readonly ferretdbBin?: string;
+  readonly auth: AuthConfig;
+  readonly logLevel: EnvironmentVariables['LOG_LEVEL'];
+  readonly bodyLimitBytes: number;
+  readonly mongodbServerSelectionTimeoutMs: number;
+
+  constructor(values: AppConfigValues) {
+    Object.assign(this, values);
+  }
+
+  static fromEnvironment(raw: NodeJS.ProcessEnv = process.env): AppConfig {
+    const env = validateEnvironment(raw);
+    const dataDir = resolve(env.DATA_DIR);
+    return new AppConfig({
+      nodeEnv: env.NODE_ENV,
+      port: env.PORT,
+      host: env.HOST,
+      mongodbUri: env.MONGODB_URI,
+      dataDir,
+      toolsDir: resolve(env.TOOLS_DIR),
+      ferretdbBin: env.FERRETDB_BIN,
+      auth: env.AUTH_JWT_SECRET ? { jwtSecret: env.AUTH_JWT_SECRET } : developmentSecret(dataDir),
+      logLevel: env.LOG_LEVEL,
+      bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      mongodbServerSelectionTimeoutMs: env.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
+    });
+  }
+
+  /** A copy with some values replaced (tests, CLIs). */
+  with(overrides: Partial<AppConfigValues>): AppConfig {
+    return new AppConfig({ ...this, ...overrides });
+  }
+}
+
+/**
+ * Outside production a missing secret is generated once and kept under DATA_DIR, so the server,
+ * `npm run token` and `npm run seed` agree across restarts.
+ */
+function developmentSecret(dataDir: string): AuthConfig {
+  const file = join(dataDir, 'dev-jwt-secret');
+  mkdirSync(dataDir, { recursive: true });
+  try {
+    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  return { jwtSecret: readFileSync(file, 'utf8').trim(), generatedSecretFile: file };
+}

@@ -1,0 +1,29 @@
+/**
+ * The one registry of error codes. Every error the API returns (HTTP envelope or socket error ack)
+ * carries one of these codes; the HTTP status comes from here, never from the throw site.
+ */
+export const ERROR_DEFINITIONS = {
+  VALIDATION_FAILED: { status: 400, message: 'Request validation failed' },
+  INVALID_ID: { status: 400, message: 'Malformed id' },
+  MALFORMED_REQUEST: { status: 400, message: 'Malformed request' },
+  CANNOT_LINK_SELF: { status: 400, message: 'A user cannot be linked to themselves' },
+  UNAUTHENTICATED: { status: 401, message: 'Missing or invalid access token' },
+  FORBIDDEN: { status: 403, message: 'Not allowed' },
+  NOT_FOUND: { status: 404, message: 'Not found' },
+  ROUTE_NOT_FOUND: { status: 404, message: 'No such route' },
+  USER_NOT_FOUND: { status: 404, message: 'User not found' },
+  NOT_A_NETWORK_MEMBER: { status: 404, message: 'Not a member of your network' },
+  CONFLICT: { status: 409, message: 'Conflicts with the current state' },
+  PHONE_TAKEN: { status: 409, message: 'A user with this phone number already exists' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'Request body too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported media type' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests' },
+  INTERNAL: { status: 500, message: 'Internal error' },
+  DATABASE_UNAVAILABLE: { status: 503, message: 'Database unavailable' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_DEFINITIONS;
+
+export function statusOf(code: ErrorCode): number {
+  return ERROR_DEFINITIONS[code].status;
+}

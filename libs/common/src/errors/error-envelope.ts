@@ -1,0 +1,39 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ERROR_DEFINITIONS, ErrorCode } from './error-codes';
+
+export class ErrorBodyDto {
+  @ApiProperty({ enum: Object.keys(ERROR_DEFINITIONS), example: 'VALIDATION_FAILED' })
+  code: ErrorCode;
+
+  @ApiPropertyOptional({
+    description: 'Machine-readable detail, e.g. the failed fields of a validation error',
+    example: [{ field: 'phone', errors: ['phone must be an E.164 number, e.g. +6591234567'] }],
+  })
+  details?: unknown;
+
+  @ApiPropertyOptional({ description: 'Request id, also sent as the x-request-id header', example: 'b4c5e0d2-...' })
+  requestId?: string;
+}
+
+export class ErrorEnvelopeDto {
+  @ApiProperty({ example: false })
+  success: false;
+
+  @ApiProperty({ example: 'Request validation failed' })
+  message: string;
+
+  @ApiProperty({ type: ErrorBodyDto })
+  error: ErrorBodyDto;
+}
+
+export function errorEnvelope(
+  code: ErrorCode,
+  message: string,
+  details?: unknown,
+  requestId?: string,
+): ErrorEnvelopeDto {
+  const error: ErrorBodyDto = { code };
+  if (details !== undefined) error.details = details;
+  if (requestId) error.requestId = requestId;
+  return { success: false, message, error };
+}

@@ -1,0 +1,68 @@
+import { applyDecorators, HttpStatus, Type } from '@nestjs/common';
+import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ERROR_DEFINITIONS, ErrorCode } from '../errors/error-codes';
+import { ErrorEnvelopeDto } from '../errors/error-envelope';
+
+interface EnvelopeOptions {
+  status?: HttpStatus;
+  description: string;
+  /** The envelope's `message`, as the seed words it. */
+  message: string;
+  isArray?: boolean;
+}
+
+/** Documents a `{ success: true, message, data }` response whose data is `model`. */
+export function ApiEnvelope(model: Type<unknown>, options: EnvelopeOptions): MethodDecorator & ClassDecorator {
+  const data = options.isArray
+    ? { type: 'array', items: { $ref: getSchemaPath(model) } }
+    : { $ref: getSchemaPath(model) };
+  return applyDecorators(
+    ApiExtraModels(model),
+    ApiResponse({
+      status: options.status ?? HttpStatus.OK,
+      description: options.description,
+      schema: {
+        type: 'object',
+        required: ['success', 'message', 'data'],
+        properties: {
+          success: { type: 'boolean', example: true },
+          message: { type: 'string', example: options.message },
+          data,
+        },
+      },
+    }),
+  );
+}
+
+/**
+ * Documents the error responses of an endpoint: one response per HTTP status, listing every
+ * registered code that can produce it, each with an example envelope. Name all of an endpoint's
+ * codes in one call (a second call for the same status would replace the first).
+ */
+export function ApiErrors(...codes: ErrorCode[]): MethodDecorator & ClassDecorator {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of codes) {
+    const status = ERROR_DEFINITIONS[code].status;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  return applyDecorators(
+    ApiExtraModels(ErrorEnvelopeDto),
+    ...[...byStatus].map(([status, statusCodes]) =>
+      ApiResponse({
+        status,
+        description: statusCodes.map((c) => `\`${c}\`: ${ERROR_DEFINITIONS[c].message}`).join('; '),
+        content: {
+          'application/json': {
+            schema: { $ref: getSchemaPath(ErrorEnvelopeDto) },
+            examples: Object.fromEntries(
+              statusCodes.map((c) => [
+                c,
+                { value: { success: false, message: ERROR_DEFINITIONS[c].message, error: { code: c } } },
+              ]),
+            ),
+          },
+        },
+      }),
+    ),
+  );
+}

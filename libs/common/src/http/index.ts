@@ -1,0 +1,5 @@
+export * from './envelope';
+export * from './api-responses.decorator';
+export * from './validation';
+export * from './request-id';
+export * from './validators';

@@ -1,0 +1,5 @@
+export * from './config';
+export * from './errors';
+export * from './http';
+export * from './logging/logging.module';
+export { HttpExceptionFilter, sendError } from './errors/http-exception.filter';

@@ -1,0 +1,6 @@
+export interface Conversation {
+  id: string;
+  /** The two members, sorted. */
+  userIds: [string, string];
+  createdAt: Date;
+}

@@ -1,0 +1,57 @@
+import { Global, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { InjectConnection, MongooseModule } from '@nestjs/mongoose';
+import { Connection } from 'mongoose';
+import { AppConfig } from '@app/common';
+import { EmbeddedDatabase, EmbeddedDatabaseModule } from '@app/embedded-db';
+import { DatabaseHealth } from './database-health';
+import { ConversationRepository } from './conversations/conversation.repository';
+import { ConversationRecord, ConversationSchema } from './conversations/conversation.schema';
+import { NetworkLinkRepository } from './network/network-link.repository';
+import { NetworkLinkRecord, NetworkLinkSchema } from './network/network-link.schema';
+import { UserRepository } from './users/user.repository';
+import { UserRecord, UserSchema } from './users/user.schema';
+
+/** Closes the connection before the embedded server goes away, so shutdown is quick and quiet. */
+@Injectable()
+class DatabaseLifecycle implements OnApplicationShutdown {
+  constructor(
+    @InjectConnection() private readonly connection: Connection,
+    private readonly embedded: EmbeddedDatabase,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.connection.close();
+    await this.embedded.stop();
+  }
+}
+
+const repositories = [UserRepository, NetworkLinkRepository, ConversationRepository];
+const exported = [...repositories, DatabaseHealth];
+
+/**
+ * The mongoose connection (MONGODB_URI, else the embedded FerretDB) and every repository.
+ * Services use repositories; nothing outside this library touches a mongoose Model.
+ */
+@Global()
+@Module({
+  imports: [
+    EmbeddedDatabaseModule,
+    MongooseModule.forRootAsync({
+      imports: [EmbeddedDatabaseModule],
+      inject: [AppConfig, EmbeddedDatabase],
+      useFactory: async (config: AppConfig, embedded: EmbeddedDatabase) => ({
+        uri: config.mongodbUri ?? (await embedded.start()),
+        serverSelectionTimeoutMS: config.mongodbServerSelectionTimeoutMs,
+        autoIndex: true,
+      }),
+    }),
+    MongooseModule.forFeature([
+      { name: UserRecord.name, schema: UserSchema },
+      { name: NetworkLinkRecord.name, schema: NetworkLinkSchema },
+      { name: ConversationRecord.name, schema: ConversationSchema },
+    ]),
+  ],
+  providers: [DatabaseLifecycle, ...exported],
+  exports: [...exported],
+})
+export class DatabaseModule {}

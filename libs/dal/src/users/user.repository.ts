@@ -1,0 +1,62 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, Types } from 'mongoose';
+import { toObjectId } from '../shared/ids';
+import { NewUser, User } from './user.entity';
+import { UserRecord } from './user.schema';
+
+type LeanUser = UserRecord & { _id: Types.ObjectId };
+
+function toUser(doc: LeanUser): User {
+  return {
+    id: doc._id.toHexString(),
+    accountId: doc.accountId,
+    name: doc.name,
+    phone: doc.phone,
+    avatar: doc.avatar ?? null,
+    createdAt: doc.createdAt,
+  };
+}
+
+@Injectable()
+export class UserRepository implements OnModuleInit {
+  constructor(@InjectModel(UserRecord.name) private readonly model: Model<UserRecord>) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.model.init();
+  }
+
+  /** Throws a duplicate-key error (see isDuplicateKeyError) when the phone or account id is taken. */
+  async create(user: NewUser): Promise<User> {
+    const doc = await this.model.create({ ...user, avatar: user.avatar ?? null });
+    return toUser(doc.toObject());
+  }
+
+  async findById(id: string): Promise<User | undefined> {
+    const doc = await this.model.findById(toObjectId(id)).lean<LeanUser>();
+    return doc ? toUser(doc) : undefined;
+  }
+
+  async findByIds(ids: string[]): Promise<User[]> {
+    if (ids.length === 0) return [];
+    const docs = await this.model.find({ _id: { $in: ids.map(toObjectId) } }).lean<LeanUser[]>();
+    return docs.map(toUser);
+  }
+
+  async findByAccountId(accountId: string): Promise<User | undefined> {
+    const doc = await this.model.findOne({ accountId: String(accountId) }).lean<LeanUser>();
+    return doc ? toUser(doc) : undefined;
+  }
+
+  async findByPhone(phone: string): Promise<User | undefined> {
+    const doc = await this.model.findOne({ phone: String(phone) }).lean<LeanUser>();
+    return doc ? toUser(doc) : undefined;
+  }
+
+  /** A page in id order, after the given id. */
+  async list(page: { limit: number; after?: string }): Promise<User[]> {
+    const filter = page.after ? { _id: { $gt: toObjectId(page.after) } } : {};
+    const docs = await this.model.find(filter).sort({ _id: 1 }).limit(page.limit).lean<LeanUser[]>();
+    return docs.map(toUser);
+  }
+}

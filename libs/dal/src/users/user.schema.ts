@@ -1,0 +1,25 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { HydratedDocument } from 'mongoose';
+
+@Schema({ collection: 'users', timestamps: true, versionKey: false })
+export class UserRecord {
+  /** The account id (UUID v4) other systems know the user by. */
+  @Prop({ required: true, unique: true })
+  accountId: string;
+
+  @Prop({ required: true })
+  name: string;
+
+  /** Cell number in E.164; socket stanzas name users by it. */
+  @Prop({ required: true, unique: true })
+  phone: string;
+
+  @Prop({ type: String, default: null })
+  avatar: string | null;
+
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type UserDocument = HydratedDocument<UserRecord>;
+export const UserSchema = SchemaFactory.createForClass(UserRecord);

@@ -1,0 +1,135 @@
+import { execFile } from 'node:child_process';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
+export const FERRETDB_VERSION = 'v1.24.2';
+
+/** Raised when no FerretDB can be found or built; its message names the three ways out. */
+export class EmbeddedDatabaseUnavailableError extends Error {
+  constructor(reason: string) {
+    super(
+      `No database: ${reason}\n` +
+        'Do one of these:\n' +
+        '  1. set MONGODB_URI to a running MongoDB (or FerretDB), e.g. mongodb://127.0.0.1:27017/chat\n' +
+        `  2. put a ferretdb ${FERRETDB_VERSION} binary on PATH, in TOOLS_DIR/bin, or name it with FERRETDB_BIN\n` +
+        '  3. install Go (https://go.dev/dl/) so the project can build FerretDB itself',
+    );
+    this.name = 'EmbeddedDatabaseUnavailableError';
+  }
+}
+
+export interface LocateOptions {
+  /** FERRETDB_BIN: an explicit binary, used as is. */
+  explicitBinary?: string;
+  /** The project-local tools folder; the binary lives in its bin/. */
+  toolsDir: string;
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function onPath(name: string): string | undefined {
+  return (process.env.PATH ?? '')
+    .split(delimiter)
+    .filter(Boolean)
+    .map((dir) => join(dir, name))
+    .find(isExecutable);
+}
+
+export function localFerretDbPath(toolsDir: string): string {
+  return join(toolsDir, 'bin', 'ferretdb');
+}
+
+/** FERRETDB_BIN, else `ferretdb` on PATH, else the project-local tools folder. */
+export function locateFerretDb(options: LocateOptions): string | undefined {
+  if (options.explicitBinary) {
+    if (!isExecutable(options.explicitBinary)) {
+      throw new EmbeddedDatabaseUnavailableError(`FERRETDB_BIN=${options.explicitBinary} is not an executable file`);
+    }
+    return options.explicitBinary;
+  }
+  const local = localFerretDbPath(options.toolsDir);
+  return onPath('ferretdb') ?? (isExecutable(local) ? local : undefined);
+}
+
+/**
+ * Builds FerretDB into TOOLS_DIR/bin with the Go toolchain, from the module proxy, pinned to
+ * FERRETDB_VERSION and checked against the module's own go.sum.
+ *
+ * Why not `go install ...@v1.24.2`: the module proxy here refuses the module's version list, which
+ * `go install pkg@version` reads for its deprecation check (403), and a binary built that way panics
+ * at start because the published module ships an empty build/version/version.txt. So we download
+ * the exact version, fill in version.txt, and build that (docs/embedded-database.md).
+ */
+export async function installFerretDb(toolsDir: string, log: (line: string) => void = () => undefined): Promise<string> {
+  const go = onPath('go');
+  if (!go) throw new EmbeddedDatabaseUnavailableError('ferretdb was not found and Go is not installed to build it');
+
+  const target = localFerretDbPath(toolsDir);
+  mkdirSync(join(toolsDir, 'bin'), { recursive: true });
+  const work = mkdtempSync(join(toolsDir, 'ferretdb-build-'));
+  try {
+    log(`building FerretDB ${FERRETDB_VERSION} with ${go} (first run only, about two minutes)`);
+    const download = await run(go, ['mod', 'download', '-json', `${FERRETDB_MODULE}@${FERRETDB_VERSION}`], {
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const { Dir: moduleDir } = JSON.parse(download.stdout) as { Dir: string };
+    const source = join(work, 'src');
+    cpSync(moduleDir, source, { recursive: true });
+    chmodRecursive(source);
+    writeFileSync(join(source, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+    const staged = join(work, 'ferretdb');
+    await run(go, ['build', '-trimpath', '-buildvcs=false', '-o', staged, './cmd/ferretdb'], {
+      cwd: source,
+      env: { ...process.env, GOFLAGS: '-mod=readonly', CGO_ENABLED: '0' },
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const { stdout } = await run(staged, ['--version']);
+    if (!stdout.includes(FERRETDB_VERSION)) throw new Error(`built ferretdb reports an unexpected version:\n${stdout}`);
+    renameSync(staged, target);
+    log(`FerretDB ${FERRETDB_VERSION} installed at ${target}`);
+    return target;
+  } catch (err) {
+    if (err instanceof EmbeddedDatabaseUnavailableError) throw err;
+    const detail = (err as { stderr?: string }).stderr?.trim() || (err as Error).message;
+    throw new EmbeddedDatabaseUnavailableError(`building FerretDB ${FERRETDB_VERSION} failed:\n${detail}`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function chmodRecursive(dir: string): void {
+  // Files from the Go module cache are read-only; the copy must be writable (and removable).
+  chmodSync(dir, 0o755);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) chmodRecursive(path);
+    else chmodSync(path, 0o644);
+  }
+}
+
+/** Finds FerretDB, building it when it is nowhere to be found. */
+export async function ensureFerretDb(options: LocateOptions, log?: (line: string) => void): Promise<string> {
+  return locateFerretDb(options) ?? installFerretDb(options.toolsDir, log);
+}

@@ -1,0 +1,3 @@
+export * from './builders';
+export * from './eventually';
+export * from './test-database';

@@ -1,0 +1,72 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getConnectionToken } from '@nestjs/mongoose';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Connection } from 'mongoose';
+import request from 'supertest';
+import { ADMIN_ROLE, TokenService } from '@app/auth';
+import { AppConfig } from '@app/common';
+import { freshDatabaseUri } from '@app/testing';
+import { createApp } from '../../apps/api/src/bootstrap/create-app';
+
+export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  config: AppConfig;
+  /** http://127.0.0.1:PORT */
+  url: string;
+  /** A supertest client on the real listening server. */
+  http: () => ReturnType<typeof request>;
+  tokenFor: (userId: string, options?: { admin?: boolean; expiresIn?: string }) => string;
+  get: NestFastifyApplication['get'];
+  close: () => Promise<void>;
+}
+
+export function testConfig(overrides: Partial<ConstructorParameters<typeof AppConfig>[0]> = {}): AppConfig {
+  return new AppConfig({
+    nodeEnv: 'test',
+    port: 0,
+    host: '127.0.0.1',
+    mongodbUri: freshDatabaseUri(),
+    dataDir: mkdtempSync(join(tmpdir(), 'chat-test-data-')),
+    toolsDir: join(process.cwd(), '.tools'),
+    ferretdbBin: undefined,
+    auth: { jwtSecret: TEST_JWT_SECRET },
+    logLevel: 'silent',
+    bodyLimitBytes: 64 * 1024,
+    mongodbServerSelectionTimeoutMs: 2000,
+    ...overrides,
+  });
+}
+
+/**
+ * The real application (same factory as main.ts) on a database of its own, listening on a free
+ * loopback port. close() drops the database and stops everything.
+ */
+export async function startTestApp(overrides: Partial<ConstructorParameters<typeof AppConfig>[0]> = {}): Promise<TestApp> {
+  const config = testConfig(overrides);
+  const app = await createApp(config);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('localhost', '127.0.0.1');
+  const tokens = app.get(TokenService);
+  return {
+    app,
+    config,
+    url,
+    http: () => request(url),
+    tokenFor: (userId, options = {}) =>
+      tokens.sign({ userId, roles: options.admin ? [ADMIN_ROLE] : [] }, options.expiresIn ?? '1h'),
+    get: app.get.bind(app),
+    close: async () => {
+      try {
+        await app.get<Connection>(getConnectionToken()).dropDatabase();
+      } catch {
+        // the database may be the thing a test stopped
+      }
+      await app.close();
+      rmSync(config.dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EmbeddedDatabaseUnavailableError, ensureFerretDb, FerretDbServer, locateFerretDb } from '@app/embedded-db';
+import { eventually } from '@app/testing';
+
+const binary = () => {
+  const path = process.env.FERRETDB_TEST_BINARY;
+  if (!path) throw new Error('FERRETDB_TEST_BINARY is not set (the jest global setup sets it)');
+  return path;
+};
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    socket.once('error', () => resolve(false));
+    socket.connect(port, '127.0.0.1', () => {
+      socket.destroy();
+      resolve(true);
+    });
+  });
+}
+
+function ferretDbPids(dataDir: string): string[] {
+  try {
+    // The server itself, not the watchdog shell whose command line also names the folder.
+    return execFileSync('pgrep', ['-f', `^\\S*ferretdb --handler=sqlite --sqlite-url=file:${dataDir}/`], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+describe('Embedded FerretDB', () => {
+  const dirs: string[] = [];
+  const freshDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chat-test-ferretdb-embedded-'));
+    dirs.push(dir);
+    return dir;
+  };
+  afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  it('starts on a free loopback port, answers, and leaves no process once stopped', async () => {
+    const server = new FerretDbServer({ binary: binary(), dataDir: freshDir() });
+    await server.start();
+    expect(await accepts(server.port)).toBe(true);
+    expect(ferretDbPids(server.dataDir)).toHaveLength(1);
+    await server.stop();
+    expect(ferretDbPids(server.dataDir)).toEqual([]);
+    expect(await accepts(server.port)).toBe(false);
+  });
+
+  it('runs two instances side by side (no shared debug port)', async () => {
+    const a = new FerretDbServer({ binary: binary(), dataDir: freshDir() });
+    const b = new FerretDbServer({ binary: binary(), dataDir: freshDir() });
+    await Promise.all([a.start(), b.start()]);
+    expect(a.port).not.toBe(b.port);
+    await Promise.all([a.stop(), b.stop()]);
+  });
+
+  it('dies with its owner, even when the owner is killed with SIGKILL', async () => {
+    const dataDir = freshDir();
+    const script = `
+      const { FerretDbServer } = require(${JSON.stringify(join(__dirname, '../dist/libs/embedded-db/src/ferretdb-server.js'))});
+      const server = new FerretDbServer({ binary: process.argv[1], dataDir: process.argv[2] });
+      server.start().then(() => console.log('port=' + server.port));
+      setInterval(() => {}, 1000);
+    `;
+    const owner = spawn(process.execPath, ['-e', script, binary(), dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const port = await new Promise<number>((resolve, reject) => {
+      owner.stdout.on('data', (chunk: Buffer) => {
+        const match = /port=(\d+)/.exec(chunk.toString());
+        if (match) resolve(Number(match[1]));
+      });
+      owner.once('exit', (code) => reject(new Error(`owner exited early (${code})`)));
+    });
+    expect(await accepts(port)).toBe(true);
+
+    owner.kill('SIGKILL');
+    await eventually(async () => expect(ferretDbPids(dataDir)).toEqual([]), { timeoutMs: 10_000 });
+    expect(await accepts(port)).toBe(false);
+  });
+
+  it('finds an explicit binary, and refuses one that is not executable', () => {
+    expect(locateFerretDb({ explicitBinary: binary(), toolsDir: '/nonexistent' })).toBe(binary());
+    const notExecutable = join(freshDir(), 'ferretdb');
+    writeFileSync(notExecutable, 'not a program', { mode: 0o644 });
+    expect(() => locateFerretDb({ explicitBinary: notExecutable, toolsDir: '/nonexistent' })).toThrow(/FERRETDB_BIN/);
+  });
+
+  it('with no MONGODB_URI, no ferretdb and no Go, names the three ways out', async () => {
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      const attempt = ensureFerretDb({ toolsDir: freshDir() });
+      await expect(attempt).rejects.toBeInstanceOf(EmbeddedDatabaseUnavailableError);
+      await expect(attempt).rejects.toThrow(/MONGODB_URI[\s\S]*FERRETDB_BIN[\s\S]*install Go/);
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+});

@@ -21,10 +21,11 @@ const config: Config = {
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
       globalTeardown: '<rootDir>/libs/testing/src/jest/global-teardown.ts',
-      testTimeout: 60_000,
     },
   ],
   maxWorkers: 2,
+  // Per test: e2e tests start servers and browsers. (A project-level testTimeout is ignored.)
+  testTimeout: 60_000,
 };
 
 export default config;

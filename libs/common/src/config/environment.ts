@@ -72,11 +72,11 @@ export class ConfigurationError extends Error {
 /** Validates raw environment variables; the error names every bad variable. */
 export function validateEnvironment(raw: NodeJS.ProcessEnv): EnvironmentVariables {
   const env = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
-  const problems = validateSync(env, { whitelist: false }).flatMap((e) =>
-    Object.values(e.constraints ?? {}).map((message) =>
-      message.startsWith(e.property) ? message : `${e.property}: ${message}`,
-    ),
-  );
+  // One line per variable, naming it; values are never echoed (one of them is a secret).
+  const problems = validateSync(env).map((e) => {
+    const reasons = Object.values(e.constraints ?? {}).map((m) => m.replace(new RegExp(`^${e.property} `), ''));
+    return `${e.property}: ${reasons.join('; ')}`;
+  });
   if (env.NODE_ENV === 'production' && !env.AUTH_JWT_SECRET) {
     problems.push('AUTH_JWT_SECRET is required when NODE_ENV=production');
   }

@@ -1,0 +1,45 @@
+import { JwtService } from '@nestjs/jwt';
+import { bearerToken, TokenService } from './token.service';
+
+describe('TokenService', () => {
+  const secret = 'unit-test-secret-unit-test-secret-0123';
+  const tokens = new TokenService(new JwtService({ secret }));
+  const userId = '58c67eec6e1b455d503d3b55';
+
+  it('verifies what it signs', async () => {
+    await expect(tokens.verify(tokens.sign({ userId, roles: ['admin'] }, '5m'))).resolves.toEqual({ userId, roles: ['admin'] });
+  });
+
+  it('keeps only string roles', async () => {
+    const token = new JwtService({ secret }).sign({ sub: userId, roles: ['admin', 7, null] });
+    await expect(tokens.verify(token)).resolves.toEqual({ userId, roles: ['admin'] });
+  });
+
+  it('treats a token without roles as a plain user', async () => {
+    const token = new JwtService({ secret }).sign({ sub: userId });
+    await expect(tokens.verify(token)).resolves.toEqual({ userId, roles: [] });
+  });
+
+  it('says when a token has expired', async () => {
+    const token = new JwtService({ secret }).sign({ sub: userId, exp: Math.floor(Date.now() / 1000) - 1 });
+    await expect(tokens.verify(token)).rejects.toMatchObject({ code: 'UNAUTHENTICATED', message: 'Access token expired' });
+  });
+
+  it('refuses a missing token', async () => {
+    await expect(tokens.verify(undefined)).rejects.toMatchObject({ code: 'UNAUTHENTICATED', message: 'Missing access token' });
+  });
+});
+
+describe('bearerToken', () => {
+  it.each([
+    ['Bearer abc.def.ghi', 'abc.def.ghi'],
+    ['bearer abc', 'abc'],
+    ['Bearer  abc ', 'abc'],
+    ['Basic abc', undefined],
+    ['Bearer', undefined],
+    ['Bearer a b', undefined],
+    [undefined, undefined],
+  ])('reads %p as %p', (header, token) => {
+    expect(bearerToken(header)).toBe(token);
+  });
+});

@@ -1,0 +1,21 @@
+import { AppError } from '@app/common';
+import { pairKey, sortedPair, toObjectId } from './ids';
+
+describe('ids', () => {
+  const a = '58c67eec6e1b455d503d3b55';
+  const b = '58cde4d96e1b1b3dd01c29ee';
+
+  it('gives a pair the same key whichever way round', () => {
+    expect(pairKey(a, b)).toBe(pairKey(b, a));
+    expect(pairKey(a, b)).toBe(`${a}:${b}`);
+    expect(sortedPair(b, a).map(String)).toEqual([a, b]);
+  });
+
+  it.each(['', 'abc', `${a}0`, 'zzzzzzzzzzzzzzzzzzzzzzzz', { $ne: null }, ['58c67eec6e1b455d503d3b55']])(
+    'refuses %p as an id with INVALID_ID',
+    (value) => {
+      expect(() => toObjectId(value as string)).toThrow(AppError);
+      expect(() => toObjectId(value as string)).toThrow('Malformed id');
+    },
+  );
+});

@@ -58,7 +58,7 @@ describe('Command-line programs (built; the test command builds first)', () => {
       await cli('seed', [], env);
       const { stdout } = await cli('seed', [], env);
 
-      const users = [...stdout.matchAll(/^(.+?)(?: \(admin\))?  id=([0-9a-f]{24})  phone=(\+\d+)\n  (\S+)$/gm)].map((m) => ({
+      const users = [...stdout.matchAll(/^(.+?)(?: \(admin\))? {2}id=([0-9a-f]{24}) {2}phone=(\+\d+)\n {2}(\S+)$/gm)].map((m) => ({
         name: m[1],
         id: m[2],
         token: m[4],

@@ -21,7 +21,7 @@ export default async function globalSetup(): Promise<void> {
   }
   const binary = await ensureFerretDb(
     { explicitBinary: process.env.FERRETDB_BIN || undefined, toolsDir: resolve(process.env.TOOLS_DIR ?? '.tools') },
-    (line) => console.log(line),
+    (line) => console.warn(line),
   );
   process.env.FERRETDB_TEST_BINARY = binary;
   const server = new FerretDbServer({ binary, dataDir: mkdtempSync(join(tmpdir(), 'chat-test-ferretdb-')) });

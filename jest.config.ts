@@ -5,7 +5,7 @@ const shared = {
   rootDir: '.',
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] },
-  moduleNameMapper: { '^@app/(common|auth|dal|embedded-db|testing)(/.*)?$': '<rootDir>/libs/$1/src$2' },
+  moduleNameMapper: { '^@app/(common|auth|dal|embedded-db|status|testing)(/.*)?$': '<rootDir>/libs/$1/src$2' },
 } satisfies Config;
 
 const config: Config = {

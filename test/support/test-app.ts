@@ -37,6 +37,7 @@ export function testConfig(overrides: Partial<ConstructorParameters<typeof AppCo
     logLevel: 'silent',
     bodyLimitBytes: 64 * 1024,
     mongodbServerSelectionTimeoutMs: 2000,
+    chat: { maxTextLength: 1000, countsRepairAfterMs: 120_000 },
     ...overrides,
   });
 }

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@app/auth';
 import { AppConfig, AppConfigModule, AppLoggingModule } from '@app/common';
 import { DatabaseModule } from '@app/dal';
+import { ChatModule } from './chat/chat.module';
 import { HealthModule } from './health/health.module';
 import { NetworkModule } from './network/network.module';
 import { UsersModule } from './users/users.module';
@@ -19,6 +20,7 @@ export class AppModule {
         HealthModule,
         UsersModule,
         NetworkModule,
+        ChatModule,
       ],
     };
   }

@@ -6,6 +6,8 @@ import { EmbeddedDatabase, EmbeddedDatabaseModule } from '@app/embedded-db';
 import { DatabaseHealth } from './database-health';
 import { ConversationRepository } from './conversations/conversation.repository';
 import { ConversationRecord, ConversationSchema } from './conversations/conversation.schema';
+import { MessageRepository } from './messages/message.repository';
+import { MessageRecord, MessageSchema } from './messages/message.schema';
 import { NetworkLinkRepository } from './network/network-link.repository';
 import { NetworkLinkRecord, NetworkLinkSchema } from './network/network-link.schema';
 import { UserRepository } from './users/user.repository';
@@ -25,7 +27,7 @@ class DatabaseLifecycle implements OnApplicationShutdown {
   }
 }
 
-const repositories = [UserRepository, NetworkLinkRepository, ConversationRepository];
+const repositories = [UserRepository, NetworkLinkRepository, ConversationRepository, MessageRepository];
 const exported = [...repositories, DatabaseHealth];
 
 /**
@@ -49,6 +51,7 @@ const exported = [...repositories, DatabaseHealth];
       { name: UserRecord.name, schema: UserSchema },
       { name: NetworkLinkRecord.name, schema: NetworkLinkSchema },
       { name: ConversationRecord.name, schema: ConversationSchema },
+      { name: MessageRecord.name, schema: MessageSchema },
     ]),
   ],
   providers: [DatabaseLifecycle, ...exported],

@@ -6,3 +6,7 @@ export * from './network/network-link.repository';
 export * from './conversations/conversation.entity';
 export * from './conversations/conversation.repository';
 export * from './database-health';
+export * from './messages/message.entity';
+export * from './messages/message.repository';
+export { DELIVERY_STATUSES, MESSAGE_TYPES } from './messages/message.schema';
+export { ZERO_COUNTS } from './conversations/conversation.schema';

@@ -9,6 +9,12 @@ export interface AuthConfig {
   generatedSecretFile?: string;
 }
 
+export interface ChatConfig {
+  maxTextLength: number;
+  /** Counts whose writes have been pending this long are recounted (a writer died mid-way). */
+  countsRepairAfterMs: number;
+}
+
 export type AppConfigValues = Omit<AppConfig, 'with'>;
 
 /** The typed, validated configuration every module reads. Built once at start-up. */
@@ -24,6 +30,7 @@ export class AppConfig {
   readonly logLevel: EnvironmentVariables['LOG_LEVEL'];
   readonly bodyLimitBytes: number;
   readonly mongodbServerSelectionTimeoutMs: number;
+  readonly chat: ChatConfig;
 
   constructor(values: AppConfigValues) {
     Object.assign(this, values);
@@ -44,6 +51,7 @@ export class AppConfig {
       logLevel: env.LOG_LEVEL,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       mongodbServerSelectionTimeoutMs: env.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
+      chat: { maxTextLength: env.MESSAGE_TEXT_MAX_LENGTH, countsRepairAfterMs: env.COUNTS_REPAIR_AFTER_MS },
     });
   }
 

@@ -60,6 +60,17 @@ export class EnvironmentVariables {
   @Min(100)
   @Max(120_000)
   MONGODB_SERVER_SELECTION_TIMEOUT_MS = 5000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65_536)
+  MESSAGE_TEXT_MAX_LENGTH = 4000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  COUNTS_REPAIR_AFTER_MS = 120_000;
 }
 
 export class ConfigurationError extends Error {

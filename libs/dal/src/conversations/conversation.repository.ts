@@ -3,13 +3,23 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { isDuplicateKeyError, pairKey, sortedPair, toObjectId } from '../shared/ids';
 import { Conversation } from './conversation.entity';
-import { ConversationRecord } from './conversation.schema';
+import { ConversationCounts, ConversationRecord, ZERO_COUNTS } from './conversation.schema';
 
 type LeanConversation = ConversationRecord & { _id: Types.ObjectId };
 
 function toConversation(doc: LeanConversation): Conversation {
   const [a, b] = doc.userIds.map((id) => id.toHexString());
-  return { id: doc._id.toHexString(), userIds: [a, b], createdAt: doc.createdAt };
+  return {
+    id: doc._id.toHexString(),
+    userIds: [a, b],
+    counts: { ...ZERO_COUNTS, ...doc.counts },
+    lastMessageAt: doc.lastMessageAt ?? null,
+    createdAt: doc.createdAt,
+  };
+}
+
+export interface WriteTicket {
+  conversationId: string;
 }
 
 @Injectable()
@@ -27,7 +37,7 @@ export class ConversationRepository implements OnModuleInit {
       const doc = await this.model
         .findOneAndUpdate(
           { pairKey: key },
-          { $setOnInsert: { pairKey: key, userIds: sortedPair(a, b) } },
+          { $setOnInsert: { pairKey: key, userIds: sortedPair(a, b), counts: { ...ZERO_COUNTS } } },
           { upsert: true, returnDocument: 'after' },
         )
         .lean<LeanConversation>();
@@ -45,9 +55,58 @@ export class ConversationRepository implements OnModuleInit {
     return doc ? toConversation(doc) : undefined;
   }
 
+  /** The conversation if the user is one of its two members; undefined otherwise (not found or not theirs). */
+  async findForMember(conversationId: string, memberId: string): Promise<Conversation | undefined> {
+    const doc = await this.model
+      .findOne({ _id: toObjectId(conversationId), userIds: toObjectId(memberId) })
+      .lean<LeanConversation>();
+    return doc ? toConversation(doc) : undefined;
+  }
+
   /** The owner's conversations; a user can only ever list their own. */
   async listForMember(ownerId: string): Promise<Conversation[]> {
     const docs = await this.model.find({ userIds: toObjectId(ownerId) }).sort({ _id: 1 }).lean<LeanConversation[]>();
     return docs.map(toConversation);
+  }
+
+  // --- counted writes: see MessageRepository, which brackets every message write with these ---
+
+  async beginWrite(conversationId: string): Promise<void> {
+    await this.model.updateOne(
+      { _id: toObjectId(conversationId) },
+      { $inc: { pendingWrites: 1, writeEpoch: 1 }, $set: { lastWriteAt: new Date() } },
+    );
+  }
+
+  async endWrite(conversationId: string, delta: ConversationCounts, lastMessageAt?: Date): Promise<void> {
+    const inc: Record<string, number> = { pendingWrites: -1 };
+    for (const [key, value] of Object.entries(delta)) if (value !== 0) inc[`counts.${key}`] = value;
+    await this.model.updateOne(
+      { _id: toObjectId(conversationId) },
+      { $inc: inc, ...(lastMessageAt ? { $max: { lastMessageAt } } : {}) },
+    );
+  }
+
+  /**
+   * Conversations of this member whose counted writes have been pending since before `staleBefore`
+   * (a writer died between its two writes). Writes finish in well under that bound.
+   */
+  async findStale(memberId: string, staleBefore: Date): Promise<{ conversationId: string; writeEpoch: number }[]> {
+    const docs = await this.model
+      .find(
+        { userIds: toObjectId(memberId), pendingWrites: { $gt: 0 }, lastWriteAt: { $lt: staleBefore } },
+        { writeEpoch: 1 },
+      )
+      .lean<{ _id: Types.ObjectId; writeEpoch: number }[]>();
+    return docs.map((d) => ({ conversationId: d._id.toHexString(), writeEpoch: d.writeEpoch }));
+  }
+
+  /** Replaces the counts by a recount, unless a counted write began since `writeEpoch` was read. */
+  async replaceCounts(conversationId: string, writeEpoch: number, counts: ConversationCounts): Promise<boolean> {
+    const result = await this.model.updateOne(
+      { _id: toObjectId(conversationId), writeEpoch },
+      { $set: { counts, pendingWrites: 0 } },
+    );
+    return result.modifiedCount > 0;
   }
 }

@@ -1,6 +1,21 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Types } from 'mongoose';
 
+/**
+ * Message counts of a conversation, kept by the writes. "a" is the member with the smaller id
+ * (userIds[0]), "b" the other. Unread counts exclude deleted messages (CONTRACT section 3).
+ */
+export class ConversationCounts {
+  total: number;
+  deleted: number;
+  sentA: number;
+  sentB: number;
+  unreadA: number;
+  unreadB: number;
+}
+
+export const ZERO_COUNTS: ConversationCounts = { total: 0, deleted: 0, sentA: 0, sentB: 0, unreadA: 0, unreadB: 0 };
+
 /** The one-to-one conversation of a pair of users; `pairKey` (the two ids sorted) is unique. */
 @Schema({ collection: 'conversations', timestamps: true, versionKey: false })
 export class ConversationRecord {
@@ -9,6 +24,27 @@ export class ConversationRecord {
 
   @Prop({ type: [Types.ObjectId], required: true, index: true })
   userIds: Types.ObjectId[];
+
+  @Prop({ type: Object, default: () => ({ ...ZERO_COUNTS }) })
+  counts: ConversationCounts;
+
+  /**
+   * Counted writes begun and not yet ended. Above zero for long means a writer died between
+   * its message write and its count update: the counts are then recounted (see
+   * ConversationRepository.repairCounts).
+   */
+  @Prop({ default: 0 })
+  pendingWrites: number;
+
+  /** Bumped by every counted write that begins, so a recount can tell nobody began meanwhile. */
+  @Prop({ default: 0 })
+  writeEpoch: number;
+
+  @Prop({ type: Date, default: null })
+  lastWriteAt: Date | null;
+
+  @Prop({ type: Date, default: null })
+  lastMessageAt: Date | null;
 
   createdAt: Date;
   updatedAt: Date;

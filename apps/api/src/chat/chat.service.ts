@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { AppConfig, AppError } from '@app/common';
+import {
+  Conversation,
+  ConversationRepository,
+  countsFor,
+  MemberCounts,
+  Message,
+  MessageRepository,
+  NetworkLinkRepository,
+  otherMember,
+  User,
+  UserRepository,
+} from '@app/dal';
+import { MessageStatusService } from '@app/status';
+import { PresenceService } from '../presence/presence.service';
+
+export interface ChatParty {
+  user: User;
+  online: boolean;
+}
+
+export interface ConversationView {
+  conversation: Conversation;
+  me: ChatParty;
+  other: ChatParty;
+}
+
+export interface NewMessageInput {
+  conversationId: string;
+  receiverId: string;
+  text: string;
+  uniqueId?: string;
+  fileType?: string | null;
+}
+
+export interface AddedMessage {
+  message: Message;
+  /** false for a retry: the original message is returned and nothing was created. */
+  created: boolean;
+}
+
+@Injectable()
+export class ChatService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly users: UserRepository,
+    private readonly links: NetworkLinkRepository,
+    private readonly conversations: ConversationRepository,
+    private readonly messages: MessageRepository,
+    private readonly status: MessageStatusService,
+    private readonly presence: PresenceService,
+  ) {}
+
+  async me(userId: string): Promise<User> {
+    const me = await this.users.findById(userId);
+    if (!me) throw new AppError('USER_NOT_FOUND', 'Your user no longer exists');
+    return me;
+  }
+
+  /** One conversation per network member, most recently active first. */
+  async networkConversations(userId: string): Promise<ConversationView[]> {
+    const me = await this.me(userId);
+    const memberIds = new Set(await this.links.memberIdsOf(userId));
+    const conversations = (await this.conversations.listForMember(userId)).filter((c) => memberIds.has(otherMember(c, userId)));
+    const others = new Map((await this.users.findByIds(conversations.map((c) => otherMember(c, userId)))).map((u) => [u.id, u]));
+    return conversations
+      .filter((c) => others.has(otherMember(c, userId)))
+      .sort((a, b) => (b.lastMessageAt?.getTime() ?? 0) - (a.lastMessageAt?.getTime() ?? 0))
+      .map((conversation) => ({
+        conversation,
+        me: this.party(me),
+        other: this.party(others.get(otherMember(conversation, userId))!),
+      }));
+  }
+
+  /** The list with counts. Counts left behind by a writer that died mid-way are recounted first. */
+  async conversationList(userId: string): Promise<(ConversationView & { counts: MemberCounts })[]> {
+    await this.repairStaleCounts(userId);
+    const views = await this.networkConversations(userId);
+    return views.map((view) => ({ ...view, counts: countsFor(view.conversation, userId) }));
+  }
+
+  async history(conversation: Conversation): Promise<Message[]> {
+    return (await this.messages.history(conversation.id)).messages;
+  }
+
+  /** The conversation with a network member (by id or account id), its history or a page of it. */
+  async conversationWith(
+    userId: string,
+    other: { userId?: string; accountId?: string },
+    page: { limit?: number; before?: string },
+  ): Promise<ConversationView & { messages: Message[]; hasMore: boolean }> {
+    if (Boolean(other.userId) === Boolean(other.accountId)) {
+      throw new AppError('VALIDATION_FAILED', 'Give exactly one of withUserId or withAccountId', [
+        { field: 'withUserId', errors: ['exactly one of withUserId or withAccountId is required'] },
+      ]);
+    }
+    const me = await this.me(userId);
+    const otherUser = other.userId ? await this.users.findById(other.userId) : await this.users.findByAccountId(other.accountId!);
+    // Unknown and not-in-my-network look the same: nobody learns who exists.
+    if (!otherUser || otherUser.id === userId || !(await this.links.areLinked(userId, otherUser.id))) {
+      throw new AppError('NOT_A_NETWORK_MEMBER');
+    }
+    const conversation = await this.conversations.ensureForPair(userId, otherUser.id);
+    let before: Message | undefined;
+    if (page.before) {
+      before = await this.messages.findById(page.before);
+      if (!before || before.conversationId !== conversation.id) throw new AppError('MESSAGE_NOT_FOUND', 'before: no such message in this conversation');
+    }
+    const { messages, hasMore } = await this.messages.history(conversation.id, { limit: page.limit, before });
+    return { conversation, me: this.party(me), other: this.party(otherUser), messages, hasMore };
+  }
+
+  /**
+   * Adds a message. The conversation must be the caller's, the receiver its other member, still in
+   * the caller's network. A retry with the same uniqueid returns the original.
+   */
+  async addMessage(senderId: string, input: NewMessageInput): Promise<AddedMessage> {
+    this.checkText(input.text);
+    const conversation = await this.memberConversation(input.conversationId, senderId);
+    if (otherMember(conversation, senderId) !== input.receiverId) throw new AppError('RECEIVER_MISMATCH');
+
+    if (input.uniqueId) {
+      const original = await this.messages.findBySenderAndUniqueId(senderId, input.uniqueId);
+      if (original) return this.retried(original, conversation);
+    }
+    if (!(await this.links.areLinked(senderId, input.receiverId))) throw new AppError('RECIPIENT_NOT_IN_NETWORK');
+
+    const result = await this.messages.insert({
+      conversationId: conversation.id,
+      senderId,
+      receiverId: input.receiverId,
+      uniqueId: input.uniqueId ?? randomUUID(),
+      type: 'text',
+      text: input.text,
+      fileType: input.fileType ?? null,
+    });
+    return result.created ? result : this.retried(result.message, conversation);
+  }
+
+  /** Marks one message seen; only its receiver may. */
+  async markMessageRead(userId: string, messageId: string): Promise<Message> {
+    return (await this.status.reportByReceiver(messageId, userId, 'seen')).message;
+  }
+
+  /** Marks every incoming message of the conversation seen; returns those that changed. */
+  async markConversationRead(userId: string, conversationId: string): Promise<Message[]> {
+    const conversation = await this.memberConversation(conversationId, userId);
+    return this.status.markConversationSeen(conversation.id, userId);
+  }
+
+  /** Soft-deletes a message; only its sender may, and deleting twice changes nothing. */
+  async deleteMessage(userId: string, input: { conversationId: string; receiverId: string; messageId: string }): Promise<{ message: Message; changed: boolean }> {
+    const conversation = await this.memberConversation(input.conversationId, userId);
+    if (otherMember(conversation, userId) !== input.receiverId) throw new AppError('RECEIVER_MISMATCH');
+    const message = await this.messages.findForParticipant(input.messageId, userId);
+    if (!message || message.conversationId !== conversation.id) throw new AppError('MESSAGE_NOT_FOUND');
+    if (message.senderId !== userId) throw new AppError('NOT_MESSAGE_SENDER');
+    const change = await this.messages.markDeleted(message.id, userId);
+    return change ? { message: change.after, changed: true } : { message: (await this.messages.findById(message.id))!, changed: false };
+  }
+
+  private async memberConversation(conversationId: string, userId: string): Promise<Conversation> {
+    const conversation = await this.conversations.findForMember(conversationId, userId);
+    if (!conversation) throw new AppError('CONVERSATION_NOT_FOUND');
+    return conversation;
+  }
+
+  private retried(original: Message, conversation: Conversation): AddedMessage {
+    if (original.conversationId !== conversation.id) throw new AppError('UNIQUEID_REUSED');
+    return { message: original, created: false };
+  }
+
+  private checkText(text: string): void {
+    const problem =
+      text.trim() === ''
+        ? 'text must not be empty'
+        : text.length > this.config.chat.maxTextLength
+          ? `text must be at most ${this.config.chat.maxTextLength} characters`
+          : undefined;
+    if (problem) throw new AppError('VALIDATION_FAILED', `Validation failed: ${problem}`, [{ field: 'text', errors: [problem] }]);
+  }
+
+  private party(user: User): ChatParty {
+    return { user, online: this.presence.isOnline(user.id) };
+  }
+
+  private async repairStaleCounts(userId: string): Promise<void> {
+    const staleBefore = new Date(Date.now() - this.config.chat.countsRepairAfterMs);
+    for (const stale of await this.conversations.findStale(userId, staleBefore)) {
+      const conversation = await this.conversations.findForMember(stale.conversationId, userId);
+      if (!conversation) continue;
+      const counts = await this.messages.recount(conversation.id, ...conversation.userIds);
+      await this.conversations.replaceCounts(conversation.id, stale.writeEpoch, counts);
+    }
+  }
+}

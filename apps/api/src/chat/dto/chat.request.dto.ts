@@ -1,0 +1,81 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsMongoId, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+
+/** A client message id: what the socket flow calls `uniqueid`. */
+export const UNIQUE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export class AddMessageRequestDto {
+  @ApiProperty({ example: '58b3dc67689f5e3418c88302' })
+  @IsMongoId()
+  conversationId: string;
+
+  @ApiProperty({ example: '585a367553bc292828bdac1f', description: 'The other member of the conversation' })
+  @IsMongoId()
+  ToReceiverId: string;
+
+  @ApiProperty({ example: 'A chat message', description: 'Required, not blank; at most MESSAGE_TEXT_MAX_LENGTH characters' })
+  @IsString()
+  @MaxLength(65_536)
+  text: string;
+
+  @ApiPropertyOptional({
+    example: 'a3f1c9e2-6b7d-4f0e-9c1a-2b3c4d5e6f70',
+    description: 'Client id for this message: a retry with the same one returns the original and creates nothing',
+  })
+  @IsOptional()
+  @Matches(UNIQUE_ID, { message: 'uniqueid must be 1 to 128 letters, digits or ._:-' })
+  uniqueid?: string;
+}
+
+export class DeleteMessageRequestDto {
+  @ApiProperty({ example: '58b3dc67689f5e3418c88302' })
+  @IsMongoId()
+  conversationId: string;
+
+  @ApiProperty({ example: '5a216e4005100b3d9029dd71' })
+  @IsMongoId()
+  ToReceiverId: string;
+
+  @ApiProperty({ example: '5a21650305100b3f1454a8d1' })
+  @IsMongoId()
+  messageid: string;
+}
+
+export class ConversationQueryDto {
+  @ApiPropertyOptional({ example: '58cf43cd6e1b1b32388e2f42', description: 'The other user (give this or withAccountId)' })
+  @IsOptional()
+  @IsMongoId()
+  withUserId?: string;
+
+  @ApiPropertyOptional({ example: 'efbfae6c-b935-43cb-878c-dbea7166c78f', description: "The other user's account id" })
+  @IsOptional()
+  @IsUUID()
+  withAccountId?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, description: 'Only the newest `limit` messages (before `before`)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ example: '598ec4ab6e1b1b7474e1e144', description: 'Messages older than this message id' })
+  @IsOptional()
+  @IsMongoId()
+  before?: string;
+}
+
+export class MessageIdParamDto {
+  @ApiProperty({ example: '5a4db19205100b19c0c56d85' })
+  @IsMongoId()
+  messageId: string;
+}
+
+export class ConversationIdParamDto {
+  @ApiProperty({ example: '58b3dc67689f5e3418c88302' })
+  @IsMongoId()
+  conversationId: string;
+}
+

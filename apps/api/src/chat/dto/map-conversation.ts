@@ -1,0 +1,45 @@
+import { MemberCounts, Message } from '@app/dal';
+import type { ChatParty, ConversationView } from '../chat.service';
+import {
+  ChatUserDto,
+  ConversationDetailsDto,
+  ConversationSummaryDto,
+  ConversationWithMessagesDto,
+} from './conversation.response.dto';
+import { mapMessage } from './message.response.dto';
+
+export function mapChatUser(party: ChatParty): ChatUserDto {
+  return { id: party.user.id, name: party.user.name, avatar: party.user.avatar, online: party.online };
+}
+
+export function mapConversationWithMessages(view: ConversationView, messages: Message[]): ConversationWithMessagesDto {
+  const viewer = view.me.user.id;
+  return {
+    id: view.conversation.id,
+    name: view.other.user.name,
+    isGroupChat: false,
+    from: mapChatUser(view.other),
+    userIds: [...view.conversation.userIds],
+    users: [mapChatUser(view.other), mapChatUser(view.me)],
+    messages: messages.map((m) => mapMessage(m, viewer)),
+  };
+}
+
+export function mapConversationSummary(view: ConversationView & { counts: MemberCounts }): ConversationSummaryDto {
+  return {
+    conversationId: view.conversation.id,
+    fromAccountId: view.other.user.accountId,
+    fromProfile: { id: view.other.user.id, displayName: view.other.user.name, avatar: view.other.user.avatar },
+    ...view.counts,
+  };
+}
+
+export function mapConversationDetails(view: ConversationView, messages: Message[], hasMore: boolean): ConversationDetailsDto {
+  return {
+    id: view.conversation.id,
+    from: mapChatUser(view.other),
+    userIds: [...view.conversation.userIds],
+    messages: messages.map((m) => mapMessage(m, view.me.user.id)),
+    hasMore,
+  };
+}

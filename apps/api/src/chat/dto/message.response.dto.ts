@@ -1,0 +1,60 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { DELIVERY_STATUSES, DeliveryStatus, Message, MESSAGE_TYPES } from '@app/dal';
+import { isRead } from '@app/status';
+
+/** A message as the customer's clients know it (chat-api.md), odd casing included. */
+export class MessageResponseDto {
+  @ApiProperty({ example: '598ec4ab6e1b1b7474e1e144' })
+  messageid: string;
+
+  @ApiProperty({ example: '2017-08-12T09:04:43.066Z' })
+  created: string;
+
+  @ApiProperty({ example: 'Hello there' })
+  text: string;
+
+  @ApiProperty({ description: 'true when the current user is the sender' })
+  fromMe: boolean;
+
+  @ApiProperty({ example: '58c67eec6e1b455d503d3b55' })
+  toReceiverId: string;
+
+  @ApiProperty({ example: '58d36da86e1b2963a0c42548' })
+  conversationId: string;
+
+  @ApiProperty({ description: 'true exactly when deliveryStatus is seen' })
+  isread: boolean;
+
+  @ApiProperty()
+  Isdeleted: boolean;
+
+  @ApiPropertyOptional({ description: 'Only when deleted', example: '2017-08-13T11:55:33.697Z' })
+  Datedeleted?: string;
+
+  @ApiProperty({ description: "The sender's id for the message (client-chosen or server-made)", example: 'c0ffee-42' })
+  uniqueid: string;
+
+  @ApiProperty({ enum: DELIVERY_STATUSES, example: 'delivered' })
+  deliveryStatus: DeliveryStatus;
+
+  @ApiPropertyOptional({ enum: MESSAGE_TYPES.filter((t) => t !== 'text'), description: 'Only for special messages (DRFI)' })
+  type?: string;
+}
+
+export function mapMessage(message: Message, viewerId: string): MessageResponseDto {
+  const dto: MessageResponseDto = {
+    messageid: message.id,
+    created: message.createdAt.toISOString(),
+    text: message.text,
+    fromMe: message.senderId === viewerId,
+    toReceiverId: message.receiverId,
+    conversationId: message.conversationId,
+    isread: isRead(message.deliveryStatus),
+    Isdeleted: message.deletedAt !== null,
+    uniqueid: message.uniqueId,
+    deliveryStatus: message.deliveryStatus,
+  };
+  if (message.deletedAt) dto.Datedeleted = message.deletedAt.toISOString();
+  if (message.type !== 'text') dto.type = message.type;
+  return dto;
+}

@@ -1,0 +1,230 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, Types } from 'mongoose';
+import { ConversationRepository } from '../conversations/conversation.repository';
+import { ConversationCounts, ZERO_COUNTS } from '../conversations/conversation.schema';
+import { isDuplicateKeyError, toObjectId } from '../shared/ids';
+import { DeliveryStatus, Message, NewMessage } from './message.entity';
+import { MessageRecord } from './message.schema';
+
+type LeanMessage = MessageRecord & { _id: Types.ObjectId };
+
+function toMessage(doc: LeanMessage): Message {
+  return {
+    id: doc._id.toHexString(),
+    conversationId: doc.conversationId.toHexString(),
+    senderId: doc.senderId.toHexString(),
+    receiverId: doc.receiverId.toHexString(),
+    uniqueId: doc.uniqueId,
+    type: doc.type,
+    text: doc.text,
+    fileType: doc.fileType ?? null,
+    deliveryStatus: doc.deliveryStatus,
+    deliveredAt: doc.deliveredAt ?? null,
+    seenAt: doc.seenAt ?? null,
+    deletedAt: doc.deletedAt ?? null,
+    createdAt: doc.createdAt,
+    changedAt: doc.changedAt,
+  };
+}
+
+/** What one message adds to its conversation's counts; "a" is the member with the smaller id. */
+export function contribution(message: Pick<Message, 'senderId' | 'receiverId' | 'deliveryStatus' | 'deletedAt'>): ConversationCounts {
+  const senderIsA = message.senderId < message.receiverId;
+  const unread = !message.deletedAt && message.deliveryStatus !== 'seen' ? 1 : 0;
+  return {
+    total: 1,
+    deleted: message.deletedAt ? 1 : 0,
+    sentA: senderIsA ? 1 : 0,
+    sentB: senderIsA ? 0 : 1,
+    unreadA: senderIsA ? unread : 0,
+    unreadB: senderIsA ? 0 : unread,
+  };
+}
+
+function difference(after: ConversationCounts, before: ConversationCounts): ConversationCounts {
+  const delta = { ...ZERO_COUNTS };
+  for (const key of Object.keys(delta) as (keyof ConversationCounts)[]) delta[key] = after[key] - before[key];
+  return delta;
+}
+
+type MessagePatch = Partial<Pick<Message, 'deliveryStatus' | 'deliveredAt' | 'seenAt' | 'deletedAt' | 'changedAt'>>;
+
+export interface InsertResult {
+  message: Message;
+  /** false when the sender had already sent a message with this uniqueid: that one is returned. */
+  created: boolean;
+}
+
+export interface Change {
+  before: Message;
+  after: Message;
+}
+
+/**
+ * Messages, and the counts of their conversation kept in step with them.
+ *
+ * Every write that can change a count is a single conditional write on the message, bracketed by
+ * beginWrite/endWrite on the conversation: the count delta is applied only by the writer whose
+ * conditional write won, so concurrent requests and retries never count twice. A writer that dies
+ * between the two leaves `pendingWrites` above zero, and the counts are recounted (repairCounts).
+ */
+@Injectable()
+export class MessageRepository implements OnModuleInit {
+  constructor(
+    @InjectModel(MessageRecord.name) private readonly model: Model<MessageRecord>,
+    private readonly conversations: ConversationRepository,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.model.init();
+  }
+
+  async insert(message: NewMessage): Promise<InsertResult> {
+    const existing = await this.findBySenderAndUniqueId(message.senderId, message.uniqueId);
+    if (existing) return { message: existing, created: false };
+
+    await this.conversations.beginWrite(message.conversationId);
+    const now = new Date();
+    let created: Message;
+    try {
+      const doc = await this.model.create({
+        conversationId: toObjectId(message.conversationId),
+        senderId: toObjectId(message.senderId),
+        receiverId: toObjectId(message.receiverId),
+        uniqueId: message.uniqueId,
+        type: message.type,
+        text: message.text,
+        fileType: message.fileType ?? null,
+        deliveryStatus: 'sent',
+        createdAt: now,
+        changedAt: now,
+      });
+      created = toMessage(doc.toObject());
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      // A concurrent retry with the same uniqueid won: nothing was written here.
+      await this.conversations.endWrite(message.conversationId, { ...ZERO_COUNTS });
+      const winner = await this.findBySenderAndUniqueId(message.senderId, message.uniqueId);
+      return { message: winner!, created: false };
+    }
+    await this.conversations.endWrite(message.conversationId, contribution(created), created.createdAt);
+    return { message: created, created: true };
+  }
+
+  async findById(id: string): Promise<Message | undefined> {
+    const doc = await this.model.findById(toObjectId(id)).lean<LeanMessage>();
+    return doc ? toMessage(doc) : undefined;
+  }
+
+  /** The message if the user is its sender or receiver; undefined otherwise. */
+  async findForParticipant(messageId: string, userId: string): Promise<Message | undefined> {
+    const user = toObjectId(userId);
+    const doc = await this.model
+      .findOne({ _id: toObjectId(messageId), $or: [{ senderId: user }, { receiverId: user }] })
+      .lean<LeanMessage>();
+    return doc ? toMessage(doc) : undefined;
+  }
+
+  async findBySenderAndUniqueId(senderId: string, uniqueId: string): Promise<Message | undefined> {
+    const doc = await this.model.findOne({ senderId: toObjectId(senderId), uniqueId: String(uniqueId) }).lean<LeanMessage>();
+    return doc ? toMessage(doc) : undefined;
+  }
+
+  /**
+   * A conversation's messages in ascending creation order: all of them, or the `limit` newest
+   * before the `before` message. `hasMore` says whether older ones exist.
+   */
+  async history(
+    conversationId: string,
+    page: { limit?: number; before?: Message } = {},
+  ): Promise<{ messages: Message[]; hasMore: boolean }> {
+    const filter: Record<string, unknown> = { conversationId: toObjectId(conversationId) };
+    if (page.before) {
+      const { createdAt, id } = page.before;
+      filter.$or = [{ createdAt: { $lt: createdAt } }, { createdAt, _id: { $lt: toObjectId(id) } }];
+    }
+    if (page.limit === undefined) {
+      const docs = await this.model.find(filter).sort({ createdAt: 1, _id: 1 }).lean<LeanMessage[]>();
+      return { messages: docs.map(toMessage), hasMore: false };
+    }
+    const docs = await this.model
+      .find(filter)
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(page.limit + 1)
+      .lean<LeanMessage[]>();
+    const hasMore = docs.length > page.limit;
+    return { messages: docs.slice(0, page.limit).reverse().map(toMessage), hasMore };
+  }
+
+  /** Ids of the receiver's messages in the conversation whose status is one of `statuses`. */
+  async idsForReceiver(conversationId: string, receiverId: string, statuses: DeliveryStatus[]): Promise<string[]> {
+    const docs = await this.model
+      .find(
+        { conversationId: toObjectId(conversationId), receiverId: toObjectId(receiverId), deliveryStatus: { $in: statuses } },
+        { _id: 1 },
+      )
+      .sort({ createdAt: 1, _id: 1 })
+      .lean<{ _id: Types.ObjectId }[]>();
+    return docs.map((d) => d._id.toHexString());
+  }
+
+  /**
+   * Moves the delivery status of a message the receiver owns, only from one of `from` (the state
+   * machine decides which). Returns the change, or undefined when the condition did not hold
+   * (already there or beyond, or not this receiver's message).
+   */
+  async changeStatus(messageId: string, receiverId: string, from: DeliveryStatus[], to: DeliveryStatus): Promise<Change | undefined> {
+    const now = new Date();
+    const patch: MessagePatch = { deliveryStatus: to, changedAt: now };
+    if (to === 'delivered') patch.deliveredAt = now;
+    if (to === 'seen') patch.seenAt = now;
+    return this.countedChange(messageId, { receiverId: toObjectId(receiverId), deliveryStatus: { $in: from } }, patch);
+  }
+
+  /** Soft-deletes the sender's message once; undefined when it was already deleted (or not theirs). */
+  async markDeleted(messageId: string, senderId: string): Promise<Change | undefined> {
+    const now = new Date();
+    return this.countedChange(messageId, { senderId: toObjectId(senderId), deletedAt: null }, { deletedAt: now, changedAt: now });
+  }
+
+  /** Counts recomputed from the stored messages (the truth the kept counts must equal). */
+  async recount(conversationId: string, memberA: string, memberB: string): Promise<ConversationCounts> {
+    const conversation = toObjectId(conversationId);
+    const [a, b] = [toObjectId(memberA), toObjectId(memberB)];
+    const unread = { deletedAt: null, deliveryStatus: { $ne: 'seen' } };
+    const count = (filter: object) => this.model.countDocuments({ conversationId: conversation, ...filter });
+    const [total, deleted, sentA, sentB, unreadA, unreadB] = await Promise.all([
+      count({}),
+      count({ deletedAt: { $ne: null } }),
+      count({ senderId: a }),
+      count({ senderId: b }),
+      count({ senderId: a, ...unread }),
+      count({ senderId: b, ...unread }),
+    ]);
+    return { total, deleted, sentA, sentB, unreadA, unreadB };
+  }
+
+  private async countedChange(messageId: string, condition: object, patch: MessagePatch): Promise<Change | undefined> {
+    const id = toObjectId(messageId);
+    const target = await this.model.findOne({ _id: id, ...condition }, { conversationId: 1 }).lean<LeanMessage>();
+    if (!target) return undefined;
+    const conversationId = target.conversationId.toHexString();
+
+    await this.conversations.beginWrite(conversationId);
+    const beforeDoc = await this.model
+      .findOneAndUpdate({ _id: id, ...condition }, { $set: patch }, { returnDocument: 'before' })
+      .lean<LeanMessage>();
+    if (!beforeDoc) {
+      // Someone else made the change between our look and our write.
+      await this.conversations.endWrite(conversationId, { ...ZERO_COUNTS });
+      return undefined;
+    }
+    // The state right after our write: the one before it plus our patch (a later writer's change
+    // is counted by that writer).
+    const before = toMessage(beforeDoc);
+    const after: Message = { ...before, ...patch };
+    await this.conversations.endWrite(conversationId, difference(contribution(after), contribution(before)));
+    return { before, after };
+  }
+}

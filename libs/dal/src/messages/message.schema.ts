@@ -1,0 +1,63 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { Types } from 'mongoose';
+
+export const DELIVERY_STATUSES = ['sent', 'delivered', 'seen'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export const MESSAGE_TYPES = ['text', 'drfi', 'drfiresponseaccepted', 'drfiresponsedenied'] as const;
+export type MessageType = (typeof MESSAGE_TYPES)[number];
+
+@Schema({ collection: 'messages', versionKey: false })
+export class MessageRecord {
+  @Prop({ type: Types.ObjectId, required: true })
+  conversationId: Types.ObjectId;
+
+  @Prop({ type: Types.ObjectId, required: true })
+  senderId: Types.ObjectId;
+
+  @Prop({ type: Types.ObjectId, required: true })
+  receiverId: Types.ObjectId;
+
+  /** The sender's id for this message (the client's `uniqueid`, or one we made); unique per sender. */
+  @Prop({ required: true })
+  uniqueId: string;
+
+  @Prop({ type: String, required: true, enum: MESSAGE_TYPES, default: 'text' })
+  type: MessageType;
+
+  @Prop({ required: true })
+  text: string;
+
+  @Prop({ type: String, default: null })
+  fileType: string | null;
+
+  @Prop({ type: String, required: true, enum: DELIVERY_STATUSES, default: 'sent' })
+  deliveryStatus: DeliveryStatus;
+
+  @Prop({ type: Date, default: null })
+  deliveredAt: Date | null;
+
+  @Prop({ type: Date, default: null })
+  seenAt: Date | null;
+
+  @Prop({ type: Date, default: null })
+  deletedAt: Date | null;
+
+  @Prop({ type: Date, required: true })
+  createdAt: Date;
+
+  /** When anything about the message last changed (status, delete): what `sync` follows. */
+  @Prop({ type: Date, required: true })
+  changedAt: Date;
+}
+
+export const MessageSchema = SchemaFactory.createForClass(MessageRecord);
+// A resend with the same uniqueid finds the original (REST retries, socket resends).
+MessageSchema.index({ senderId: 1, uniqueId: 1 }, { unique: true });
+// History, oldest first, and its pages (`before`).
+MessageSchema.index({ conversationId: 1, createdAt: 1, _id: 1 });
+// Mark a conversation read: the caller's incoming messages not yet seen.
+MessageSchema.index({ conversationId: 1, receiverId: 1, deliveryStatus: 1 });
+// What changed for a user since a sync cursor, as receiver and as sender.
+MessageSchema.index({ receiverId: 1, changedAt: 1 });
+MessageSchema.index({ senderId: 1, changedAt: 1 });

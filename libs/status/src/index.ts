@@ -1,0 +1,3 @@
+export * from './status-rules';
+export * from './message-status.service';
+export * from './status.module';

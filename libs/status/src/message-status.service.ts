@@ -1,0 +1,46 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '@app/common';
+import { Message, MessageRepository } from '@app/dal';
+import { deliveryStatusesBefore, ReceiptStatus } from './status-rules';
+
+export interface StatusChange {
+  message: Message;
+  /** false for a no-op (the status was already there or beyond): nothing to tell the sender. */
+  changed: boolean;
+}
+
+/**
+ * The one place that changes a message's delivery status, for REST and sockets alike. Every change
+ * is a conditional write whose condition is the state machine's "from" set, so racing receipts can
+ * only move a status forward, and exactly one of them wins.
+ */
+@Injectable()
+export class MessageStatusService {
+  constructor(private readonly messages: MessageRepository) {}
+
+  /** The receiver reports `delivered` or `seen` for one message. Only the receiver may. */
+  async reportByReceiver(messageId: string, receiverId: string, status: ReceiptStatus): Promise<StatusChange> {
+    const message = await this.messages.findForParticipant(messageId, receiverId);
+    if (!message) throw new AppError('MESSAGE_NOT_FOUND');
+    if (message.receiverId !== receiverId) throw new AppError('NOT_MESSAGE_RECEIVER');
+    return this.apply(message, status);
+  }
+
+  /** Marks every incoming message of a conversation seen; returns the ones that changed. */
+  async markConversationSeen(conversationId: string, receiverId: string): Promise<Message[]> {
+    const ids = await this.messages.idsForReceiver(conversationId, receiverId, deliveryStatusesBefore('seen'));
+    const changed: Message[] = [];
+    for (const id of ids) {
+      const change = await this.messages.changeStatus(id, receiverId, deliveryStatusesBefore('seen'), 'seen');
+      if (change) changed.push(change.after);
+    }
+    return changed;
+  }
+
+  private async apply(message: Message, status: ReceiptStatus): Promise<StatusChange> {
+    const change = await this.messages.changeStatus(message.id, message.receiverId, deliveryStatusesBefore(status), status);
+    if (change) return { message: change.after, changed: true };
+    // Already there or beyond (maybe a racing receipt got there first): report what is stored.
+    return { message: (await this.messages.findById(message.id))!, changed: false };
+  }
+}

@@ -111,6 +111,16 @@ describe('Chat REST API: reading, marking read, deleting', () => {
       expect((await app.get(MessageRepository).findById(messageId))?.deliveryStatus).toBe('sent');
     });
 
+    it('moves the counts exactly once when many mark-reads of one message race', async () => {
+      const { alice, bob, conversationId } = await conversationFixture(app);
+      const { messageId } = (await chatAs(app, alice).send(conversationId, bob, 'raced').expect(200)).body.data;
+      await chatAs(app, alice).send(conversationId, bob, 'stays unread').expect(200);
+      const results = await Promise.all(Array.from({ length: 20 }, () => chatAs(app, bob).markRead(messageId)));
+      expect(results.every((r) => r.status === 200)).toBe(true);
+      const list = (await chatAs(app, bob).list().expect(200)).body.data[0];
+      expect(list).toMatchObject({ messagesCount: 2, unreadMessagesCount: 1, unreadIncomingMessagesCount: 1 });
+    });
+
     it('gives 400 for a malformed id and 404 for an unknown one', async () => {
       const { bob } = await conversationFixture(app);
       await chatAs(app, bob).markRead('not-an-id').expect(400);

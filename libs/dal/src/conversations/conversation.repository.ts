@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { isDuplicateKeyError, pairKey, sortedPair, toObjectId } from '../shared/ids';
+import { documentLocks } from '../shared/keyed-mutex';
 import { Conversation } from './conversation.entity';
 import { ConversationCounts, ConversationRecord, ZERO_COUNTS } from './conversation.schema';
 
@@ -72,18 +73,19 @@ export class ConversationRepository implements OnModuleInit {
   // --- counted writes: see MessageRepository, which brackets every message write with these ---
 
   async beginWrite(conversationId: string): Promise<void> {
-    await this.model.updateOne(
-      { _id: toObjectId(conversationId) },
-      { $inc: { pendingWrites: 1, writeEpoch: 1 }, $set: { lastWriteAt: new Date() } },
+    await this.locked(conversationId, () =>
+      this.model.updateOne(
+        { _id: toObjectId(conversationId) },
+        { $inc: { pendingWrites: 1, writeEpoch: 1 }, $set: { lastWriteAt: new Date() } },
+      ),
     );
   }
 
   async endWrite(conversationId: string, delta: ConversationCounts, lastMessageAt?: Date): Promise<void> {
     const inc: Record<string, number> = { pendingWrites: -1 };
     for (const [key, value] of Object.entries(delta)) if (value !== 0) inc[`counts.${key}`] = value;
-    await this.model.updateOne(
-      { _id: toObjectId(conversationId) },
-      { $inc: inc, ...(lastMessageAt ? { $max: { lastMessageAt } } : {}) },
+    await this.locked(conversationId, () =>
+      this.model.updateOne({ _id: toObjectId(conversationId) }, { $inc: inc, ...(lastMessageAt ? { $max: { lastMessageAt } } : {}) }),
     );
   }
 
@@ -103,10 +105,14 @@ export class ConversationRepository implements OnModuleInit {
 
   /** Replaces the counts by a recount, unless a counted write began since `writeEpoch` was read. */
   async replaceCounts(conversationId: string, writeEpoch: number, counts: ConversationCounts): Promise<boolean> {
-    const result = await this.model.updateOne(
-      { _id: toObjectId(conversationId), writeEpoch },
-      { $set: { counts, pendingWrites: 0 } },
+    const result = await this.locked(conversationId, () =>
+      this.model.updateOne({ _id: toObjectId(conversationId), writeEpoch }, { $set: { counts, pendingWrites: 0 } }),
     );
     return result.modifiedCount > 0;
+  }
+
+  /** Updates of one conversation document run one at a time (see KeyedMutex for why). */
+  private locked<T>(conversationId: string, work: () => Promise<T>): Promise<T> {
+    return documentLocks.run(`conversations:${conversationId}`, work);
   }
 }

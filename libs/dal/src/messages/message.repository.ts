@@ -4,6 +4,7 @@ import { Model, Types } from 'mongoose';
 import { ConversationRepository } from '../conversations/conversation.repository';
 import { ConversationCounts, ZERO_COUNTS } from '../conversations/conversation.schema';
 import { isDuplicateKeyError, toObjectId } from '../shared/ids';
+import { documentLocks } from '../shared/keyed-mutex';
 import { DeliveryStatus, Message, NewMessage } from './message.entity';
 import { MessageRecord } from './message.schema';
 
@@ -205,26 +206,28 @@ export class MessageRepository implements OnModuleInit {
     return { total, deleted, sentA, sentB, unreadA, unreadB };
   }
 
-  private async countedChange(messageId: string, condition: object, patch: MessagePatch): Promise<Change | undefined> {
-    const id = toObjectId(messageId);
-    const target = await this.model.findOne({ _id: id, ...condition }, { conversationId: 1 }).lean<LeanMessage>();
-    if (!target) return undefined;
-    const conversationId = target.conversationId.toHexString();
+  private countedChange(messageId: string, condition: object, patch: MessagePatch): Promise<Change | undefined> {
+    // The condition is the state machine's "from" set; checking it and writing must not interleave
+    // with another change of the same message (see KeyedMutex).
+    return documentLocks.run(`messages:${messageId}`, async () => {
+      const id = toObjectId(messageId);
+      const target = await this.model.findOne({ _id: id, ...condition }, { conversationId: 1 }).lean<LeanMessage>();
+      if (!target) return undefined;
+      const conversationId = target.conversationId.toHexString();
 
-    await this.conversations.beginWrite(conversationId);
-    const beforeDoc = await this.model
-      .findOneAndUpdate({ _id: id, ...condition }, { $set: patch }, { returnDocument: 'before' })
-      .lean<LeanMessage>();
-    if (!beforeDoc) {
-      // Someone else made the change between our look and our write.
-      await this.conversations.endWrite(conversationId, { ...ZERO_COUNTS });
-      return undefined;
-    }
-    // The state right after our write: the one before it plus our patch (a later writer's change
-    // is counted by that writer).
-    const before = toMessage(beforeDoc);
-    const after: Message = { ...before, ...patch };
-    await this.conversations.endWrite(conversationId, difference(contribution(after), contribution(before)));
-    return { before, after };
+      await this.conversations.beginWrite(conversationId);
+      const beforeDoc = await this.model
+        .findOneAndUpdate({ _id: id, ...condition }, { $set: patch }, { returnDocument: 'before' })
+        .lean<LeanMessage>();
+      if (!beforeDoc) {
+        await this.conversations.endWrite(conversationId, { ...ZERO_COUNTS });
+        return undefined;
+      }
+      // The state right after our write: the one before it plus our patch.
+      const before = toMessage(beforeDoc);
+      const after: Message = { ...before, ...patch };
+      await this.conversations.endWrite(conversationId, difference(contribution(after), contribution(before)));
+      return { before, after };
+    });
   }
 }

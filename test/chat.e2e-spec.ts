@@ -3,7 +3,7 @@ import { Connection, Types } from 'mongoose';
 import { MessageRepository, NetworkLinkRepository } from '@app/dal';
 import { linkUsers } from '@app/testing';
 import { chatAs } from './support/chat-client';
-import { conversationFixture, session, Session } from './support/session';
+import { conversationFixture, session } from './support/session';
 import { startTestApp, TestApp } from './support/test-app';
 
 const ID = /^[0-9a-f]{24}$/;

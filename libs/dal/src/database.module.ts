@@ -4,6 +4,7 @@ import { Connection } from 'mongoose';
 import { AppConfig } from '@app/common';
 import { EmbeddedDatabase, EmbeddedDatabaseModule } from '@app/embedded-db';
 import { DatabaseHealth } from './database-health';
+import { DatabaseFlavor } from './shared/database-flavor';
 import { ConversationRepository } from './conversations/conversation.repository';
 import { ConversationRecord, ConversationSchema } from './conversations/conversation.schema';
 import { MessageRepository } from './messages/message.repository';
@@ -28,7 +29,7 @@ class DatabaseLifecycle implements OnApplicationShutdown {
 }
 
 const repositories = [UserRepository, NetworkLinkRepository, ConversationRepository, MessageRepository];
-const exported = [...repositories, DatabaseHealth];
+const exported = [...repositories, DatabaseHealth, DatabaseFlavor];
 
 /**
  * The mongoose connection (MONGODB_URI, else the embedded FerretDB) and every repository.

@@ -10,3 +10,4 @@ export * from './messages/message.entity';
 export * from './messages/message.repository';
 export { DELIVERY_STATUSES, MESSAGE_TYPES } from './messages/message.schema';
 export { ZERO_COUNTS } from './conversations/conversation.schema';
+export { DatabaseFlavor } from './shared/database-flavor';

@@ -1,7 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
-import { isDuplicateKeyError, pairKey, sortedPair, toObjectId } from '../shared/ids';
+import { compareAndSet, DatabaseFlavor } from '../shared/database-flavor';
+import { isDuplicateKeyError, pairId, pairKey, sortedPair, toObjectId } from '../shared/ids';
 import { documentLocks } from '../shared/keyed-mutex';
 import { Conversation } from './conversation.entity';
 import { ConversationCounts, ConversationRecord, ZERO_COUNTS } from './conversation.schema';
@@ -19,58 +20,73 @@ function toConversation(doc: LeanConversation): Conversation {
   };
 }
 
-export interface WriteTicket {
+export interface StaleConversation {
   conversationId: string;
+  writeEpoch: number;
 }
 
+/**
+ * Conversations. A pair's conversation has an `_id` derived from the pair (pairId), so there can
+ * never be two, and finding it is a point read.
+ */
 @Injectable()
 export class ConversationRepository implements OnModuleInit {
-  constructor(@InjectModel(ConversationRecord.name) private readonly model: Model<ConversationRecord>) {}
+  constructor(
+    @InjectModel(ConversationRecord.name) private readonly model: Model<ConversationRecord>,
+    private readonly flavor: DatabaseFlavor,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     await this.model.init();
   }
 
-  /** The pair's conversation, created on first use; the unique pairKey makes a second one impossible. */
+  /** The pair's conversation, created on first use. */
   async ensureForPair(a: string, b: string): Promise<Conversation> {
-    const key = pairKey(a, b);
+    const _id = pairId(a, b);
     try {
       const doc = await this.model
         .findOneAndUpdate(
-          { pairKey: key },
-          { $setOnInsert: { pairKey: key, userIds: sortedPair(a, b), counts: { ...ZERO_COUNTS } } },
+          { _id },
+          { $setOnInsert: { pairKey: pairKey(a, b), userIds: sortedPair(a, b), counts: { ...ZERO_COUNTS } } },
           { upsert: true, returnDocument: 'after' },
         )
         .lean<LeanConversation>();
       return toConversation(doc!);
     } catch (err) {
-      // Two concurrent upserts: one inserted, the other hit the unique index. Read the winner.
+      // Two concurrent upserts: one inserted, the other hit the _id index. Read the winner.
       if (!isDuplicateKeyError(err)) throw err;
-      const doc = await this.model.findOne({ pairKey: key }).lean<LeanConversation>();
-      return toConversation(doc!);
+      return toConversation((await this.model.findById(_id).lean<LeanConversation>())!);
     }
   }
 
   async findForPair(a: string, b: string): Promise<Conversation | undefined> {
-    const doc = await this.model.findOne({ pairKey: pairKey(a, b) }).lean<LeanConversation>();
+    const doc = await this.model.findById(pairId(a, b)).lean<LeanConversation>();
     return doc ? toConversation(doc) : undefined;
   }
 
   /** The conversation if the user is one of its two members; undefined otherwise (not found or not theirs). */
   async findForMember(conversationId: string, memberId: string): Promise<Conversation | undefined> {
-    const doc = await this.model
-      .findOne({ _id: toObjectId(conversationId), userIds: toObjectId(memberId) })
-      .lean<LeanConversation>();
-    return doc ? toConversation(doc) : undefined;
+    const doc = await this.model.findById(toObjectId(conversationId)).lean<LeanConversation>();
+    const member = toObjectId(memberId);
+    return doc && doc.userIds.some((id) => id.equals(member)) ? toConversation(doc) : undefined;
   }
 
-  /** The owner's conversations; a user can only ever list their own. */
+  /** The owner's conversations, with what a recount needs to know; a user can only list their own. */
   async listForMember(ownerId: string): Promise<Conversation[]> {
-    const docs = await this.model.find({ userIds: toObjectId(ownerId) }).sort({ _id: 1 }).lean<LeanConversation[]>();
-    return docs.map(toConversation);
+    return (await this.listRecords(ownerId)).map((doc) => toConversation(doc));
   }
 
-  // --- counted writes: see MessageRepository, which brackets every message write with these ---
+  /**
+   * The owner's conversations whose counted writes have been pending since before `staleBefore`
+   * (a writer died between its two writes; live writes finish well within that bound).
+   */
+  async findStale(ownerId: string, staleBefore: Date): Promise<StaleConversation[]> {
+    return (await this.listRecords(ownerId))
+      .filter((doc) => doc.pendingWrites > 0 && doc.lastWriteAt !== null && doc.lastWriteAt < staleBefore)
+      .map((doc) => ({ conversationId: doc._id.toHexString(), writeEpoch: doc.writeEpoch }));
+  }
+
+  // --- counted writes: MessageRepository brackets every message write with these ---
 
   async beginWrite(conversationId: string): Promise<void> {
     await this.locked(conversationId, () =>
@@ -89,26 +105,17 @@ export class ConversationRepository implements OnModuleInit {
     );
   }
 
-  /**
-   * Conversations of this member whose counted writes have been pending since before `staleBefore`
-   * (a writer died between its two writes). Writes finish in well under that bound.
-   */
-  async findStale(memberId: string, staleBefore: Date): Promise<{ conversationId: string; writeEpoch: number }[]> {
-    const docs = await this.model
-      .find(
-        { userIds: toObjectId(memberId), pendingWrites: { $gt: 0 }, lastWriteAt: { $lt: staleBefore } },
-        { writeEpoch: 1 },
-      )
-      .lean<{ _id: Types.ObjectId; writeEpoch: number }[]>();
-    return docs.map((d) => ({ conversationId: d._id.toHexString(), writeEpoch: d.writeEpoch }));
-  }
-
   /** Replaces the counts by a recount, unless a counted write began since `writeEpoch` was read. */
   async replaceCounts(conversationId: string, writeEpoch: number, counts: ConversationCounts): Promise<boolean> {
-    const result = await this.locked(conversationId, () =>
-      this.model.updateOne({ _id: toObjectId(conversationId), writeEpoch }, { $set: { counts, pendingWrites: 0 } }),
+    const condition = { filter: { writeEpoch }, holds: (doc: LeanConversation) => doc.writeEpoch === writeEpoch };
+    const before = await this.locked(conversationId, () =>
+      compareAndSet(this.flavor, this.model, toObjectId(conversationId), condition, { $set: { counts, pendingWrites: 0 } }),
     );
-    return result.modifiedCount > 0;
+    return before !== null;
+  }
+
+  private listRecords(ownerId: string): Promise<LeanConversation[]> {
+    return this.model.find({ userIds: toObjectId(ownerId) }).sort({ createdAt: 1, _id: 1 }).lean<LeanConversation[]>();
   }
 
   /** Updates of one conversation document run one at a time (see KeyedMutex for why). */

@@ -16,10 +16,11 @@ export class ConversationCounts {
 
 export const ZERO_COUNTS: ConversationCounts = { total: 0, deleted: 0, sentA: 0, sentB: 0, unreadA: 0, unreadB: 0 };
 
-/** The one-to-one conversation of a pair of users; `pairKey` (the two ids sorted) is unique. */
+/** The one-to-one conversation of a pair of users; its `_id` is derived from the pair (pairId). */
 @Schema({ collection: 'conversations', timestamps: true, versionKey: false })
 export class ConversationRecord {
-  @Prop({ required: true, unique: true })
+  /** The two ids sorted and joined by ':' (for people reading the data; the _id is derived from it). */
+  @Prop({ required: true })
   pairKey: string;
 
   @Prop({ type: [Types.ObjectId], required: true, index: true })

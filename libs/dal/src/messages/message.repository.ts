@@ -3,7 +3,8 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { ConversationRepository } from '../conversations/conversation.repository';
 import { ConversationCounts, ZERO_COUNTS } from '../conversations/conversation.schema';
-import { isDuplicateKeyError, toObjectId } from '../shared/ids';
+import { compareAndSet, Condition, DatabaseFlavor } from '../shared/database-flavor';
+import { isDuplicateKeyError, messageIdFor, toObjectId } from '../shared/ids';
 import { documentLocks } from '../shared/keyed-mutex';
 import { DeliveryStatus, Message, NewMessage } from './message.entity';
 import { MessageRecord } from './message.schema';
@@ -75,14 +76,20 @@ export class MessageRepository implements OnModuleInit {
   constructor(
     @InjectModel(MessageRecord.name) private readonly model: Model<MessageRecord>,
     private readonly conversations: ConversationRepository,
+    private readonly flavor: DatabaseFlavor,
   ) {}
 
   async onModuleInit(): Promise<void> {
     await this.model.init();
   }
 
+  /**
+   * Stores a message once per (sender, uniqueid): its `_id` is derived from the two, so a resend,
+   * even racing the original, finds or collides with it and gets the original back.
+   */
   async insert(message: NewMessage): Promise<InsertResult> {
-    const existing = await this.findBySenderAndUniqueId(message.senderId, message.uniqueId);
+    const _id = messageIdFor(message.senderId, message.uniqueId);
+    const existing = await this.findById(_id.toHexString());
     if (existing) return { message: existing, created: false };
 
     await this.conversations.beginWrite(message.conversationId);
@@ -90,6 +97,7 @@ export class MessageRepository implements OnModuleInit {
     let created: Message;
     try {
       const doc = await this.model.create({
+        _id,
         conversationId: toObjectId(message.conversationId),
         senderId: toObjectId(message.senderId),
         receiverId: toObjectId(message.receiverId),
@@ -104,10 +112,9 @@ export class MessageRepository implements OnModuleInit {
       created = toMessage(doc.toObject());
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
-      // A concurrent retry with the same uniqueid won: nothing was written here.
+      // A concurrent resend won: nothing was written here.
       await this.conversations.endWrite(message.conversationId, { ...ZERO_COUNTS });
-      const winner = await this.findBySenderAndUniqueId(message.senderId, message.uniqueId);
-      return { message: winner!, created: false };
+      return { message: (await this.findById(_id.toHexString()))!, created: false };
     }
     await this.conversations.endWrite(message.conversationId, contribution(created), created.createdAt);
     return { message: created, created: true };
@@ -120,16 +127,12 @@ export class MessageRepository implements OnModuleInit {
 
   /** The message if the user is its sender or receiver; undefined otherwise. */
   async findForParticipant(messageId: string, userId: string): Promise<Message | undefined> {
-    const user = toObjectId(userId);
-    const doc = await this.model
-      .findOne({ _id: toObjectId(messageId), $or: [{ senderId: user }, { receiverId: user }] })
-      .lean<LeanMessage>();
-    return doc ? toMessage(doc) : undefined;
+    const message = await this.findById(messageId);
+    return message && (message.senderId === userId || message.receiverId === userId) ? message : undefined;
   }
 
   async findBySenderAndUniqueId(senderId: string, uniqueId: string): Promise<Message | undefined> {
-    const doc = await this.model.findOne({ senderId: toObjectId(senderId), uniqueId: String(uniqueId) }).lean<LeanMessage>();
-    return doc ? toMessage(doc) : undefined;
+    return this.findById(messageIdFor(senderId, uniqueId).toHexString());
   }
 
   /**
@@ -180,13 +183,26 @@ export class MessageRepository implements OnModuleInit {
     const patch: MessagePatch = { deliveryStatus: to, changedAt: now };
     if (to === 'delivered') patch.deliveredAt = now;
     if (to === 'seen') patch.seenAt = now;
-    return this.countedChange(messageId, { receiverId: toObjectId(receiverId), deliveryStatus: { $in: from } }, patch);
+    const receiver = toObjectId(receiverId);
+    return this.countedChange(
+      messageId,
+      {
+        filter: { receiverId: receiver, deliveryStatus: { $in: from } },
+        holds: (doc) => doc.receiverId.equals(receiver) && from.includes(doc.deliveryStatus),
+      },
+      patch,
+    );
   }
 
   /** Soft-deletes the sender's message once; undefined when it was already deleted (or not theirs). */
   async markDeleted(messageId: string, senderId: string): Promise<Change | undefined> {
     const now = new Date();
-    return this.countedChange(messageId, { senderId: toObjectId(senderId), deletedAt: null }, { deletedAt: now, changedAt: now });
+    const sender = toObjectId(senderId);
+    return this.countedChange(
+      messageId,
+      { filter: { senderId: sender, deletedAt: null }, holds: (doc) => doc.senderId.equals(sender) && !doc.deletedAt },
+      { deletedAt: now, changedAt: now },
+    );
   }
 
   /** Counts recomputed from the stored messages (the truth the kept counts must equal). */
@@ -206,19 +222,15 @@ export class MessageRepository implements OnModuleInit {
     return { total, deleted, sentA, sentB, unreadA, unreadB };
   }
 
-  private countedChange(messageId: string, condition: object, patch: MessagePatch): Promise<Change | undefined> {
-    // The condition is the state machine's "from" set; checking it and writing must not interleave
-    // with another change of the same message (see KeyedMutex).
+  private countedChange(messageId: string, condition: Condition<LeanMessage>, patch: MessagePatch): Promise<Change | undefined> {
     return documentLocks.run(`messages:${messageId}`, async () => {
       const id = toObjectId(messageId);
-      const target = await this.model.findOne({ _id: id, ...condition }, { conversationId: 1 }).lean<LeanMessage>();
+      const target = await this.model.findById(id, { conversationId: 1 }).lean<LeanMessage>();
       if (!target) return undefined;
       const conversationId = target.conversationId.toHexString();
 
       await this.conversations.beginWrite(conversationId);
-      const beforeDoc = await this.model
-        .findOneAndUpdate({ _id: id, ...condition }, { $set: patch }, { returnDocument: 'before' })
-        .lean<LeanMessage>();
+      const beforeDoc = await compareAndSet(this.flavor, this.model, id, condition, { $set: patch });
       if (!beforeDoc) {
         await this.conversations.endWrite(conversationId, { ...ZERO_COUNTS });
         return undefined;

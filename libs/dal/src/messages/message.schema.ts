@@ -52,7 +52,8 @@ export class MessageRecord {
 }
 
 export const MessageSchema = SchemaFactory.createForClass(MessageRecord);
-// A resend with the same uniqueid finds the original (REST retries, socket resends).
+// The _id is derived from (senderId, uniqueId) (messageIdFor), so a resend finds or collides with
+// the original; this index keeps the pair unique on any server all the same.
 MessageSchema.index({ senderId: 1, uniqueId: 1 }, { unique: true });
 // History, oldest first, and its pages (`before`).
 MessageSchema.index({ conversationId: 1, createdAt: 1, _id: 1 });

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
-import { pairKey, sortedPair, toObjectId } from '../shared/ids';
+import { isDuplicateKeyError, pairId, pairKey, sortedPair, toObjectId } from '../shared/ids';
 import { NetworkLinkRecord } from './network-link.schema';
 
 @Injectable()
@@ -14,30 +14,36 @@ export class NetworkLinkRepository implements OnModuleInit {
 
   /** Links the pair; linking an already linked pair changes nothing. Returns whether it was new. */
   async link(userId: string, memberId: string): Promise<boolean> {
-    const result = await this.model.updateOne(
-      { pairKey: pairKey(userId, memberId) },
-      { $setOnInsert: { userIds: sortedPair(userId, memberId) } },
-      { upsert: true },
-    );
-    return result.upsertedCount > 0;
+    try {
+      const result = await this.model.updateOne(
+        { _id: pairId(userId, memberId) },
+        { $setOnInsert: { pairKey: pairKey(userId, memberId), userIds: sortedPair(userId, memberId) } },
+        { upsert: true },
+      );
+      return result.upsertedCount > 0;
+    } catch (err) {
+      // A concurrent link of the same pair inserted first: the pair is linked, not by us.
+      if (isDuplicateKeyError(err)) return false;
+      throw err;
+    }
   }
 
   /** Removes the link; false when there was none. */
   async unlink(userId: string, memberId: string): Promise<boolean> {
-    const result = await this.model.deleteOne({ pairKey: pairKey(userId, memberId) });
+    const result = await this.model.deleteOne({ _id: pairId(userId, memberId) });
     return result.deletedCount > 0;
   }
 
   async areLinked(userId: string, memberId: string): Promise<boolean> {
-    return (await this.model.exists({ pairKey: pairKey(userId, memberId) })) !== null;
+    return (await this.model.findById(pairId(userId, memberId), { _id: 1 }).lean()) !== null;
   }
 
   /** The ids of the owner's network members, oldest link first. */
   async memberIdsOf(ownerId: string): Promise<string[]> {
     const owner = toObjectId(ownerId);
     const links = await this.model
-      .find({ userIds: owner }, { userIds: 1 })
-      .sort({ _id: 1 })
+      .find({ userIds: owner }, { userIds: 1, createdAt: 1 })
+      .sort({ createdAt: 1, _id: 1 })
       .lean<{ userIds: Types.ObjectId[] }[]>();
     return links.map((link) => link.userIds.find((id) => !id.equals(owner))!.toHexString());
   }

@@ -2,12 +2,13 @@ import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Types } from 'mongoose';
 
 /**
- * A mutual link between two users: one document per pair, so a link is never half-made.
- * `pairKey` (the two ids sorted) is unique.
+ * A mutual link between two users: one document per pair, so a link is never half-made. Its `_id`
+ * is derived from the pair (pairId), which makes it unique and a point read.
  */
 @Schema({ collection: 'network_links', timestamps: { createdAt: true, updatedAt: false }, versionKey: false })
 export class NetworkLinkRecord {
-  @Prop({ required: true, unique: true })
+  /** The two ids sorted and joined by ':' (for people reading the data; the _id is derived from it). */
+  @Prop({ required: true })
   pairKey: string;
 
   @Prop({ type: [Types.ObjectId], required: true, index: true })

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Types } from 'mongoose';
 import { AppError } from '@app/common';
 
@@ -17,6 +18,27 @@ export function pairKey(a: string, b: string): string {
 export function sortedPair(a: string, b: string): [Types.ObjectId, Types.ObjectId] {
   const [x, y] = a < b ? [a, b] : [b, a];
   return [toObjectId(x), toObjectId(y)];
+}
+
+/**
+ * An ObjectId derived from a natural key (the first 96 bits of its SHA-256). Documents that have a
+ * natural key (a pair's conversation, a sender's uniqueid) use it as `_id`, so that:
+ * - uniqueness is the `_id` index itself: a second insert for the same key fails atomically;
+ * - looking one up is a point read by `_id`, the one filter FerretDB 1.x answers from an index
+ *   (any other filter scans the collection; docs/embedded-database.md).
+ */
+export function derivedId(naturalKey: string): Types.ObjectId {
+  return new Types.ObjectId(createHash('sha256').update(naturalKey).digest().subarray(0, 12));
+}
+
+/** The `_id` of the conversation (and of the network link) of a pair of users. */
+export function pairId(a: string, b: string): Types.ObjectId {
+  return derivedId(`pair:${pairKey(a, b)}`);
+}
+
+/** The `_id` of the message a sender sent with this uniqueid. */
+export function messageIdFor(senderId: string, uniqueId: string): Types.ObjectId {
+  return derivedId(`message:${senderId.toLowerCase()}:${uniqueId}`);
 }
 
 export function isDuplicateKeyError(err: unknown): boolean {

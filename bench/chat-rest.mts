@@ -1,0 +1,153 @@
+// GET /Chat/Conversations/List and GET /Chat/Conversation?limit=50 for one user with 200
+// conversations, at 1,000 and at 100,000 stored messages. Writes docs/benchmarks/chat-rest.{md,json}.
+//   scripts/run bench chat-rest        (DURATION_S=10 CONNECTIONS=10 by default)
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { machine, median, ROOT, startDatabase, startServer, token } from './support.mts';
+
+const require = createRequire(import.meta.url);
+const autocannon = require('autocannon');
+const { MongoClient, ObjectId } = require('mongodb');
+
+const CONVERSATIONS = 200;
+const SIZES = [1_000, 100_000];
+const DURATION_S = Number(process.env.DURATION_S ?? 10);
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? 10);
+const RUNS = Number(process.env.RUNS ?? 3);
+
+interface Figures {
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+/** One user with 200 linked conversations holding `total` messages, written straight to the database. */
+async function seed(uri: string, total: number) {
+  const client = await MongoClient.connect(uri);
+  const db = client.db();
+  const now = Date.now();
+  const me = new ObjectId();
+  const others = Array.from({ length: CONVERSATIONS }, () => new ObjectId());
+  await db.collection('users').insertMany(
+    [me, ...others].map((id, i) => ({
+      _id: id, accountId: crypto.randomUUID(), name: `Bench ${i}`, phone: `+1999${String(i).padStart(7, '0')}`, avatar: null,
+      createdAt: new Date(now), updatedAt: new Date(now),
+    })),
+  );
+  const conversations = others.map((other) => {
+    const pair = [me, other].sort((a, b) => a.toHexString().localeCompare(b.toHexString()));
+    return { _id: new ObjectId(), pair, pairKey: pair.map(String).join(':') };
+  });
+  await db.collection('network_links').insertMany(conversations.map((c) => ({ pairKey: c.pairKey, userIds: c.pair, createdAt: new Date(now) })));
+
+  const perConversation = total / CONVERSATIONS;
+  const counted = new Map<string, { total: number; deleted: number; sentA: number; sentB: number; unreadA: number; unreadB: number }>();
+  let batch: object[] = [];
+  for (const [ci, c] of conversations.entries()) {
+    const counts = { total: 0, deleted: 0, sentA: 0, sentB: 0, unreadA: 0, unreadB: 0 };
+    for (let i = 0; i < perConversation; i++) {
+      const fromMe = i % 2 === 0;
+      const sender = fromMe ? me : others[ci];
+      const receiver = fromMe ? others[ci] : me;
+      const seen = i < perConversation - 3;
+      const deleted = i % 50 === 7;
+      const created = new Date(now - (perConversation - i) * 1000);
+      batch.push({
+        conversationId: c._id, senderId: sender, receiverId: receiver, uniqueId: `b-${ci}-${i}`, type: 'text',
+        text: `message ${i} of conversation ${ci}`, fileType: null, deliveryStatus: seen ? 'seen' : 'sent',
+        deliveredAt: null, seenAt: seen ? created : null, deletedAt: deleted ? created : null, createdAt: created, changedAt: created,
+      });
+      const senderIsA = sender.equals(c.pair[0]);
+      counts.total++;
+      if (deleted) counts.deleted++;
+      counts[senderIsA ? 'sentA' : 'sentB']++;
+      if (!deleted && !seen) counts[senderIsA ? 'unreadA' : 'unreadB']++;
+      if (batch.length === 1000) {
+        await db.collection('messages').insertMany(batch, { ordered: false });
+        batch = [];
+      }
+    }
+    counted.set(c.pairKey, counts);
+  }
+  if (batch.length) await db.collection('messages').insertMany(batch, { ordered: false });
+  await db.collection('conversations').insertMany(
+    conversations.map((c) => ({
+      _id: c._id, pairKey: c.pairKey, userIds: c.pair, counts: counted.get(c.pairKey), pendingWrites: 0, writeEpoch: 0,
+      lastWriteAt: null, lastMessageAt: new Date(now), createdAt: new Date(now), updatedAt: new Date(now),
+    })),
+  );
+  await client.close();
+  return { me: me.toHexString(), historyWith: others[0].toHexString() };
+}
+
+async function load(url: string, auth: string): Promise<Figures> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_S, headers: { authorization: auth } });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+}
+
+async function main() {
+  const database = await startDatabase();
+  const rows: { messages: number; endpoint: string; runs: Figures[]; median: Figures }[] = [];
+  try {
+    for (const size of SIZES) {
+      const uri = `${database.baseUri}/bench_rest_${size}`;
+      const server = await startServer(uri);
+      try {
+        const { me, historyWith } = await seed(uri, size);
+        const auth = `Bearer ${token(me)}`;
+        const endpoints = {
+          'GET /Chat/Conversations/List': `${server.url}/Chat/Conversations/List`,
+          'GET /Chat/Conversation?limit=50': `${server.url}/Chat/Conversation?withUserId=${historyWith}&limit=50`,
+        };
+        for (const [endpoint, url] of Object.entries(endpoints)) {
+          await load(url, auth); // warm-up run, not recorded
+          const runs: Figures[] = [];
+          for (let r = 0; r < RUNS; r++) runs.push(await load(url, auth));
+          const figures = { rps: median(runs.map((x) => x.rps)), p50: median(runs.map((x) => x.p50)), p99: median(runs.map((x) => x.p99)) };
+          rows.push({ messages: size, endpoint, runs, median: figures });
+          console.log(`${size} messages  ${endpoint}: ${figures.rps.toFixed(0)} req/s, p50 ${figures.p50} ms, p99 ${figures.p99} ms`);
+        }
+      } finally {
+        await server.stop();
+      }
+    }
+  } finally {
+    await database.stop();
+  }
+
+  const listAt = (n: number) => rows.find((r) => r.messages === n && r.endpoint.includes('List'))!.median.p99;
+  const ratio = listAt(100_000) / listAt(1_000);
+  const report = {
+    benchmark: 'chat-rest',
+    date: new Date().toISOString(),
+    command: 'scripts/run bench chat-rest',
+    machine: machine(),
+    database: process.env.MONGODB_URI ? 'MONGODB_URI' : 'embedded FerretDB 1.24.2 (SQLite)',
+    settings: { conversations: CONVERSATIONS, durationSeconds: DURATION_S, connections: CONNECTIONS, runs: RUNS },
+    rows,
+    listP99Ratio100kTo1k: Number(ratio.toFixed(2)),
+    listWithinBound: ratio <= 1.5,
+  };
+  writeFileSync(join(ROOT, 'docs/benchmarks/chat-rest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  const table = rows
+    .map((r) => `| ${r.messages.toLocaleString('en')} | \`${r.endpoint}\` | ${r.median.rps.toFixed(0)} | ${r.median.p50} | ${r.median.p99} |`)
+    .join('\n');
+  writeFileSync(
+    join(ROOT, 'docs/benchmarks/chat-rest.md'),
+    `# Chat REST benchmark\n\n` +
+      `One user with ${CONVERSATIONS} conversations; median of ${RUNS} runs of ${DURATION_S} s with ${CONNECTIONS} connections ` +
+      `(autocannon, after a warm-up run), against the built server as a separate process.\n\n` +
+      `- Command: \`${report.command}\`\n- Date: ${report.date}\n- Machine: ${report.machine.cpu}, ${report.machine.cores} cores, ` +
+      `${report.machine.memoryGiB} GiB, Node ${report.machine.node}\n- Database: ${report.database}\n\n` +
+      `| stored messages | endpoint | req/s | p50 ms | p99 ms |\n| ---: | --- | ---: | ---: | ---: |\n${table}\n\n` +
+      `List p99 at 100,000 messages / at 1,000: **${report.listP99Ratio100kTo1k}** (bound: 1.5; ${report.listWithinBound ? 'within' : 'NOT within'}).\n`,
+  );
+  console.log(`list p99 ratio 100k/1k: ${report.listP99Ratio100kTo1k}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -61,24 +61,15 @@ export class ChatService {
 
   /** One conversation per network member, most recently active first. */
   async networkConversations(userId: string): Promise<ConversationView[]> {
-    const me = await this.me(userId);
-    const memberIds = new Set(await this.links.memberIdsOf(userId));
-    const conversations = (await this.conversations.listForMember(userId)).filter((c) => memberIds.has(otherMember(c, userId)));
-    const others = new Map((await this.users.findByIds(conversations.map((c) => otherMember(c, userId)))).map((u) => [u.id, u]));
-    return conversations
-      .filter((c) => others.has(otherMember(c, userId)))
-      .sort((a, b) => (b.lastMessageAt?.getTime() ?? 0) - (a.lastMessageAt?.getTime() ?? 0))
-      .map((conversation) => ({
-        conversation,
-        me: this.party(me),
-        other: this.party(others.get(otherMember(conversation, userId))!),
-      }));
+    return this.views(await this.me(userId), await this.conversations.listForMember(userId));
   }
 
   /** The list with counts. Counts left behind by a writer that died mid-way are recounted first. */
   async conversationList(userId: string): Promise<(ConversationView & { counts: MemberCounts })[]> {
-    await this.repairStaleCounts(userId);
-    const views = await this.networkConversations(userId);
+    const me = await this.me(userId);
+    let conversations = await this.conversations.listForMember(userId);
+    if (await this.repairStaleCounts(conversations)) conversations = await this.conversations.listForMember(userId);
+    const views = await this.views(me, conversations);
     return views.map((view) => ({ ...view, counts: countsFor(view.conversation, userId) }));
   }
 
@@ -187,13 +178,26 @@ export class ChatService {
     return { user, online: this.presence.isOnline(user.id) };
   }
 
-  private async repairStaleCounts(userId: string): Promise<void> {
-    const staleBefore = new Date(Date.now() - this.config.chat.countsRepairAfterMs);
-    for (const stale of await this.conversations.findStale(userId, staleBefore)) {
-      const conversation = await this.conversations.findForMember(stale.conversationId, userId);
-      if (!conversation) continue;
+  /** Recounts conversations whose writer died between its two writes; true if any was repaired. */
+  private async repairStaleCounts(conversations: Conversation[]): Promise<boolean> {
+    const staleBefore = Date.now() - this.config.chat.countsRepairAfterMs;
+    let repaired = false;
+    for (const conversation of conversations) {
+      if (conversation.pendingWrites <= 0 || !conversation.lastWriteAt || conversation.lastWriteAt.getTime() >= staleBefore) continue;
       const counts = await this.messages.recount(conversation.id, ...conversation.userIds);
-      await this.conversations.replaceCounts(conversation.id, stale.writeEpoch, counts);
+      repaired = (await this.conversations.replaceCounts(conversation.id, conversation.writeEpoch, counts)) || repaired;
     }
+    return repaired;
+  }
+
+  /** The conversations with current network members, with both parties, most recently active first. */
+  private async views(me: User, conversations: Conversation[]): Promise<ConversationView[]> {
+    const memberIds = new Set(await this.links.memberIdsOf(me.id));
+    const linked = conversations.filter((c) => memberIds.has(otherMember(c, me.id)));
+    const others = new Map((await this.users.findByIds(linked.map((c) => otherMember(c, me.id)))).map((u) => [u.id, u]));
+    return linked
+      .filter((c) => others.has(otherMember(c, me.id)))
+      .sort((a, b) => (b.lastMessageAt?.getTime() ?? 0) - (a.lastMessageAt?.getTime() ?? 0))
+      .map((conversation) => ({ conversation, me: this.party(me), other: this.party(others.get(otherMember(conversation, me.id))!) }));
   }
 }

@@ -9,6 +9,10 @@ export interface Conversation {
   counts: ConversationCounts;
   lastMessageAt: Date | null;
   createdAt: Date;
+  /** Counted writes begun and not ended, the last one begun at `lastWriteAt` (see ConversationRecord). */
+  pendingWrites: number;
+  writeEpoch: number;
+  lastWriteAt: Date | null;
 }
 
 /** The counts of a conversation seen by one of its members (the seed's list fields). */

@@ -17,12 +17,10 @@ function toConversation(doc: LeanConversation): Conversation {
     counts: { ...ZERO_COUNTS, ...doc.counts },
     lastMessageAt: doc.lastMessageAt ?? null,
     createdAt: doc.createdAt,
+    pendingWrites: doc.pendingWrites ?? 0,
+    writeEpoch: doc.writeEpoch ?? 0,
+    lastWriteAt: doc.lastWriteAt ?? null,
   };
-}
-
-export interface StaleConversation {
-  conversationId: string;
-  writeEpoch: number;
 }
 
 /**
@@ -71,19 +69,10 @@ export class ConversationRepository implements OnModuleInit {
     return doc && doc.userIds.some((id) => id.equals(member)) ? toConversation(doc) : undefined;
   }
 
-  /** The owner's conversations, with what a recount needs to know; a user can only list their own. */
+  /** The owner's conversations; a user can only ever list their own. */
   async listForMember(ownerId: string): Promise<Conversation[]> {
-    return (await this.listRecords(ownerId)).map((doc) => toConversation(doc));
-  }
-
-  /**
-   * The owner's conversations whose counted writes have been pending since before `staleBefore`
-   * (a writer died between its two writes; live writes finish well within that bound).
-   */
-  async findStale(ownerId: string, staleBefore: Date): Promise<StaleConversation[]> {
-    return (await this.listRecords(ownerId))
-      .filter((doc) => doc.pendingWrites > 0 && doc.lastWriteAt !== null && doc.lastWriteAt < staleBefore)
-      .map((doc) => ({ conversationId: doc._id.toHexString(), writeEpoch: doc.writeEpoch }));
+    const docs = await this.model.find({ userIds: toObjectId(ownerId) }).sort({ createdAt: 1, _id: 1 }).lean<LeanConversation[]>();
+    return docs.map(toConversation);
   }
 
   // --- counted writes: MessageRepository brackets every message write with these ---
@@ -112,10 +101,6 @@ export class ConversationRepository implements OnModuleInit {
       compareAndSet(this.flavor, this.model, toObjectId(conversationId), condition, { $set: { counts, pendingWrites: 0 } }),
     );
     return before !== null;
-  }
-
-  private listRecords(ownerId: string): Promise<LeanConversation[]> {
-    return this.model.find({ userIds: toObjectId(ownerId) }).sort({ createdAt: 1, _id: 1 }).lean<LeanConversation[]>();
   }
 
   /** Updates of one conversation document run one at a time (see KeyedMutex for why). */

@@ -94,12 +94,17 @@ async function load(url: string, auth: string): Promise<Figures> {
     }
     return result;
   };
-  let result = await run({ connections: CONNECTIONS, duration: DURATION_S });
-  let mode = `${CONNECTIONS} connections, ${DURATION_S} s`;
-  if (result.requests.total < 20) {
-    // Too slow to say anything with a fixed duration: time 10 requests, one at a time.
-    result = await run({ connections: 1, amount: 10 });
-    mode = '1 connection, 10 requests (too slow for the timed run)';
+  // One probe first: a request slower than a second makes a timed run with many connections
+  // meaningless (they would only queue), so such an endpoint is timed one request at a time.
+  const probe = await run({ connections: 1, amount: 1 });
+  let result;
+  let mode;
+  if (probe.latency.max > 1000) {
+    result = await run({ connections: 1, amount: 5 });
+    mode = '1 connection, 5 requests (too slow for the timed run)';
+  } else {
+    result = await run({ connections: CONNECTIONS, duration: DURATION_S });
+    mode = `${CONNECTIONS} connections, ${DURATION_S} s`;
   }
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, mode };
 }

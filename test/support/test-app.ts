@@ -37,7 +37,8 @@ export function testConfig(overrides: Partial<ConstructorParameters<typeof AppCo
     logLevel: 'silent',
     bodyLimitBytes: 64 * 1024,
     mongodbServerSelectionTimeoutMs: 2000,
-    chat: { maxTextLength: 1000, countsRepairAfterMs: 120_000 },
+    chat: { maxTextLength: 1000, countsRepairAfterMs: 120_000, syncCursorLagMs: 2000, syncPageSize: 50 },
+    socket: { maxPayloadBytes: 16 * 1024, eventsPerSecond: 1000 },
     ...overrides,
   });
 }

@@ -27,3 +27,15 @@ describe('delivery status rules', () => {
     expect(order.map(isRead)).toEqual([false, false, true]);
   });
 });
+
+describe('DRFI request status rules', () => {
+  const { drfiTransition, DRFI_STATUSES, DRFI_RESOLUTIONS } = jest.requireActual('./status-rules') as typeof import('./status-rules');
+
+  // Exhaustive: every (current, requested) pair.
+  it.each(DRFI_STATUSES.flatMap((current) => DRFI_RESOLUTIONS.map((requested) => [current, requested, current === 'sent' ? 'resolve' : 'conflict'] as const)))(
+    'from %s, %s: %s',
+    (current, requested, outcome) => {
+      expect(drfiTransition(current, requested)).toBe(outcome);
+    },
+  );
+});

@@ -24,3 +24,19 @@ export function deliveryStatusesBefore(to: DeliveryStatus): DeliveryStatus[] {
 export function isRead(status: DeliveryStatus): boolean {
   return status === 'seen';
 }
+
+/**
+ * The DRFI request machine (CONTRACT section 4): sent -> accepted | denied, both terminal; only
+ * the request's receiver resolves it, exactly once.
+ */
+export const DRFI_STATUSES = ['sent', 'accepted', 'denied'] as const;
+export type DrfiStatus = (typeof DRFI_STATUSES)[number];
+export const DRFI_RESOLUTIONS = ['accepted', 'denied'] as const;
+export type DrfiResolution = (typeof DRFI_RESOLUTIONS)[number];
+
+export type DrfiTransition = 'resolve' | 'conflict';
+
+/** A request in `sent` can be resolved; a resolved one can't be resolved again (409). */
+export function drfiTransition(current: DrfiStatus, _requested: DrfiResolution): DrfiTransition {
+  return current === 'sent' ? 'resolve' : 'conflict';
+}

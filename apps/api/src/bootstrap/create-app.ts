@@ -3,6 +3,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger } from 'nestjs-pino';
 import { AppConfig, createValidationPipe, HttpExceptionFilter, requestIdOf } from '@app/common';
 import { AppModule } from '../app.module';
+import { ConfiguredIoAdapter } from '../realtime/socket-io.adapter';
 import { setupSwagger } from './swagger';
 
 /**
@@ -28,6 +29,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.useLogger(app.get(Logger));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
+  app.useWebSocketAdapter(new ConfiguredIoAdapter(app, config));
   app.enableShutdownHooks();
   setupSwagger(app);
   return app;

@@ -3,6 +3,9 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { AuthUser, CurrentUser } from '@app/auth';
 import { ApiEnvelope, ApiErrors, Envelope, ok } from '@app/common';
 import { ChatService } from './chat.service';
+import { SyncPayload } from './dto/ws/payloads';
+import { SyncResponseDto } from './dto/ws/sync.response.dto';
+import { SyncService } from './sync.service';
 import {
   AddMessageRequestDto,
   ConversationIdParamDto,
@@ -19,7 +22,10 @@ import { mapConversationDetails, mapConversationSummary, mapConversationWithMess
 @ApiBearerAuth()
 @Controller('Chat')
 export class ChatController {
-  constructor(private readonly chat: ChatService) {}
+  constructor(
+    private readonly chat: ChatService,
+    private readonly syncs: SyncService,
+  ) {}
 
   @Get('Conversations')
   @ApiOperation({ summary: 'All conversations (one per network member) with their full messages; a bare object, as documented' })
@@ -107,5 +113,14 @@ export class ChatController {
       messageId: body.messageid,
     });
     return ok('Message deleted successfully', { conversationId: message.conversationId, messageId: message.id });
+  }
+
+  @Post('Sync')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Catch up: send unacknowledged messages and receipts, get everything missed since the cursor (same as the socket sync)' })
+  @ApiEnvelope(SyncResponseDto, { description: 'Acks, changes and the next cursor', message: 'Synced' })
+  @ApiErrors('VALIDATION_FAILED', 'INVALID_CURSOR', 'UNAUTHENTICATED')
+  async sync(@CurrentUser() me: AuthUser, @Body() body: SyncPayload): Promise<Envelope<SyncResponseDto>> {
+    return ok('Synced', await this.syncs.sync(me.userId, body));
   }
 }

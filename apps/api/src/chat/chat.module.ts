@@ -1,13 +1,16 @@
 import { Module } from '@nestjs/common';
 import { StatusModule } from '@app/status';
-import { PresenceModule } from '../presence/presence.module';
+import { RealtimeModule } from '../realtime/realtime.module';
+import { ChatStanzaService } from './chat-stanza.service';
 import { ChatController } from './chat.controller';
+import { ChatGateway } from './chat.gateway';
 import { ChatService } from './chat.service';
+import { SyncService } from './sync.service';
 
 @Module({
-  imports: [StatusModule, PresenceModule],
+  imports: [StatusModule, RealtimeModule],
   controllers: [ChatController],
-  providers: [ChatService],
+  providers: [ChatService, ChatStanzaService, SyncService, ChatGateway],
   exports: [ChatService],
 })
 export class ChatModule {}

@@ -13,8 +13,10 @@ import {
   User,
   UserRepository,
 } from '@app/dal';
-import { MessageStatusService } from '@app/status';
+import { MessageStatusService, ReceiptStatus } from '@app/status';
 import { PresenceService } from '../presence/presence.service';
+import { RealtimeNotifier } from '../realtime/realtime-notifier.service';
+import { deletedStanza, imStanza, statusUpdateStanza } from './dto/ws/stanzas';
 
 export interface ChatParty {
   user: User;
@@ -51,6 +53,7 @@ export class ChatService {
     private readonly messages: MessageRepository,
     private readonly status: MessageStatusService,
     private readonly presence: PresenceService,
+    private readonly notifier: RealtimeNotifier,
   ) {}
 
   async me(userId: string): Promise<User> {
@@ -104,9 +107,16 @@ export class ChatService {
     return { conversation, me: this.party(me), other: this.party(otherUser), messages, hasMore };
   }
 
+  /** The conversation of the caller with a network member; NOT_A_NETWORK_MEMBER otherwise. */
+  async conversationWithMember(userId: string, otherId: string): Promise<Conversation> {
+    if (otherId === userId || !(await this.links.areLinked(userId, otherId))) throw new AppError('NOT_A_NETWORK_MEMBER');
+    return this.conversations.ensureForPair(userId, otherId);
+  }
+
   /**
-   * Adds a message. The conversation must be the caller's, the receiver its other member, still in
-   * the caller's network. A retry with the same uniqueid returns the original.
+   * Adds a message (REST Add, socket `im`, sync). The conversation must be the caller's, the
+   * receiver its other member, still in the caller's network. A retry with the same uniqueid
+   * returns the original. The receiver's sockets get `im` once the message is stored.
    */
   async addMessage(senderId: string, input: NewMessageInput): Promise<AddedMessage> {
     this.checkText(input.text);
@@ -128,21 +138,46 @@ export class ChatService {
       text: input.text,
       fileType: input.fileType ?? null,
     });
-    return result.created ? result : this.retried(result.message, conversation);
+    if (!result.created) return this.retried(result.message, conversation);
+    await this.deliver(result.message);
+    return result;
+  }
+
+  /**
+   * Sends `im` for a stored message to its receiver's sockets. Also used when a sender resends a
+   * message nobody has acknowledged yet (the server may have died between storing and sending).
+   */
+  async deliver(message: Message): Promise<void> {
+    const sender = await this.users.findById(message.senderId);
+    if (sender) this.notifier.toUser(message.receiverId, 'im', imStanza(message, sender));
+  }
+
+  /** The message a sender sent with this uniqueid, if any. */
+  findSentMessage(senderId: string, uniqueId: string): Promise<Message | undefined> {
+    return this.messages.findBySenderAndUniqueId(senderId, uniqueId);
+  }
+
+  /** The receiver reports delivered or seen; the sender's sockets hear of a real change. */
+  async reportStatus(userId: string, messageId: string, status: ReceiptStatus): Promise<{ message: Message; changed: boolean }> {
+    const result = await this.status.reportByReceiver(messageId, userId, status);
+    if (result.changed) this.notifier.toUser(result.message.senderId, 'messageStatusUpdate', statusUpdateStanza(result.message));
+    return result;
   }
 
   /** Marks one message seen; only its receiver may. */
   async markMessageRead(userId: string, messageId: string): Promise<Message> {
-    return (await this.status.reportByReceiver(messageId, userId, 'seen')).message;
+    return (await this.reportStatus(userId, messageId, 'seen')).message;
   }
 
   /** Marks every incoming message of the conversation seen; returns those that changed. */
   async markConversationRead(userId: string, conversationId: string): Promise<Message[]> {
     const conversation = await this.memberConversation(conversationId, userId);
-    return this.status.markConversationSeen(conversation.id, userId);
+    const changed = await this.status.markConversationSeen(conversation.id, userId);
+    for (const message of changed) this.notifier.toUser(message.senderId, 'messageStatusUpdate', statusUpdateStanza(message));
+    return changed;
   }
 
-  /** Soft-deletes a message; only its sender may, and deleting twice changes nothing. */
+  /** Soft-deletes a message; only its sender may, and deleting twice changes nothing. Both parties' sockets hear of it. */
   async deleteMessage(userId: string, input: { conversationId: string; receiverId: string; messageId: string }): Promise<{ message: Message; changed: boolean }> {
     const conversation = await this.memberConversation(input.conversationId, userId);
     if (otherMember(conversation, userId) !== input.receiverId) throw new AppError('RECEIVER_MISMATCH');
@@ -150,7 +185,9 @@ export class ChatService {
     if (!message || message.conversationId !== conversation.id) throw new AppError('MESSAGE_NOT_FOUND');
     if (message.senderId !== userId) throw new AppError('NOT_MESSAGE_SENDER');
     const change = await this.messages.markDeleted(message.id, userId);
-    return change ? { message: change.after, changed: true } : { message: (await this.messages.findById(message.id))!, changed: false };
+    if (!change) return { message: (await this.messages.findById(message.id))!, changed: false };
+    for (const party of [change.after.receiverId, change.after.senderId]) this.notifier.toUser(party, 'messageDeleted', deletedStanza(change.after));
+    return { message: change.after, changed: true };
   }
 
   private async memberConversation(conversationId: string, userId: string): Promise<Conversation> {

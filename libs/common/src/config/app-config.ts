@@ -13,6 +13,14 @@ export interface ChatConfig {
   maxTextLength: number;
   /** Counts whose writes have been pending this long are recounted (a writer died mid-way). */
   countsRepairAfterMs: number;
+  /** A sync cursor stays this far behind the newest change it saw (see docs/protocol.md). */
+  syncCursorLagMs: number;
+  syncPageSize: number;
+}
+
+export interface SocketConfig {
+  maxPayloadBytes: number;
+  eventsPerSecond: number;
 }
 
 export type AppConfigValues = Omit<AppConfig, 'with'>;
@@ -31,6 +39,7 @@ export class AppConfig {
   readonly bodyLimitBytes: number;
   readonly mongodbServerSelectionTimeoutMs: number;
   readonly chat: ChatConfig;
+  readonly socket: SocketConfig;
 
   constructor(values: AppConfigValues) {
     Object.assign(this, values);
@@ -51,7 +60,13 @@ export class AppConfig {
       logLevel: env.LOG_LEVEL,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       mongodbServerSelectionTimeoutMs: env.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
-      chat: { maxTextLength: env.MESSAGE_TEXT_MAX_LENGTH, countsRepairAfterMs: env.COUNTS_REPAIR_AFTER_MS },
+      chat: {
+        maxTextLength: env.MESSAGE_TEXT_MAX_LENGTH,
+        countsRepairAfterMs: env.COUNTS_REPAIR_AFTER_MS,
+        syncCursorLagMs: env.SYNC_CURSOR_LAG_MS,
+        syncPageSize: env.SYNC_PAGE_SIZE,
+      },
+      socket: { maxPayloadBytes: env.SOCKET_MAX_PAYLOAD_BYTES, eventsPerSecond: env.SOCKET_EVENTS_PER_SECOND },
     });
   }
 

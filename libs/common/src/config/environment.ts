@@ -71,6 +71,29 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1000)
   COUNTS_REPAIR_AFTER_MS = 120_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  SYNC_CURSOR_LAG_MS = 5000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(5000)
+  SYNC_PAGE_SIZE = 500;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(16 * 1024 * 1024)
+  SOCKET_MAX_PAYLOAD_BYTES = 64 * 1024;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  SOCKET_EVENTS_PER_SECOND = 50;
 }
 
 export class ConfigurationError extends Error {

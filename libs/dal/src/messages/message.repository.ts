@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
+import { AppConfig } from '@app/common';
 import { ConversationRepository } from '../conversations/conversation.repository';
 import { ConversationCounts, ZERO_COUNTS } from '../conversations/conversation.schema';
 import { compareAndSet, Condition, DatabaseFlavor } from '../shared/database-flavor';
@@ -77,6 +78,7 @@ export class MessageRepository implements OnModuleInit {
     @InjectModel(MessageRecord.name) private readonly model: Model<MessageRecord>,
     private readonly conversations: ConversationRepository,
     private readonly flavor: DatabaseFlavor,
+    private readonly config: AppConfig,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -117,6 +119,7 @@ export class MessageRepository implements OnModuleInit {
       return { message: (await this.findById(_id.toHexString()))!, created: false };
     }
     await this.conversations.endWrite(message.conversationId, contribution(created), created.createdAt);
+    await documentLocks.run(`messages:${created.id}`, () => this.keepVisibleToSync(created));
     return { message: created, created: true };
   }
 
@@ -205,6 +208,34 @@ export class MessageRepository implements OnModuleInit {
     );
   }
 
+  /**
+   * The messages the user sent or received that changed at or after `since` (and after
+   * `afterId` among those changed exactly at `since`), oldest change first, at most `limit`.
+   */
+  async changedSince(userId: string, since: Date, afterId: string | undefined, limit: number): Promise<{ messages: Message[]; hasMore: boolean }> {
+    const user = toObjectId(userId);
+    const position = afterId
+      ? { $or: [{ changedAt: { $gt: since } }, { changedAt: since, _id: { $gt: toObjectId(afterId) } }] }
+      : { changedAt: { $gte: since } };
+    const docs = await this.model
+      .find({ $and: [{ $or: [{ receiverId: user }, { senderId: user }] }, position] })
+      .sort({ changedAt: 1, _id: 1 })
+      .limit(limit + 1)
+      .lean<LeanMessage[]>();
+    return { messages: docs.slice(0, limit).map(toMessage), hasMore: docs.length > limit };
+  }
+
+  /**
+   * A sync cursor trails the newest change by SYNC_CURSOR_LAG_MS, so a change whose write landed
+   * within that time of its `changedAt` is always seen. A write that took longer (a stalled
+   * database) is stamped again now, after it landed, so the next sync sees it (docs/protocol.md).
+   * The caller holds the message's lock.
+   */
+  private async keepVisibleToSync(message: Message): Promise<void> {
+    if (Date.now() - message.changedAt.getTime() <= this.config.chat.syncCursorLagMs / 2) return;
+    await this.model.updateOne({ _id: toObjectId(message.id) }, { $max: { changedAt: new Date() } });
+  }
+
   /** Counts recomputed from the stored messages (the truth the kept counts must equal). */
   async recount(conversationId: string, memberA: string, memberB: string): Promise<ConversationCounts> {
     const conversation = toObjectId(conversationId);
@@ -239,6 +270,7 @@ export class MessageRepository implements OnModuleInit {
       const before = toMessage(beforeDoc);
       const after: Message = { ...before, ...patch };
       await this.conversations.endWrite(conversationId, difference(contribution(after), contribution(before)));
+      await this.keepVisibleToSync(after);
       return { before, after };
     });
   }

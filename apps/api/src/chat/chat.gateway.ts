@@ -1,0 +1,95 @@
+import { Logger } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayConnection,
+  OnGatewayDisconnect,
+  OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { Server, Socket } from 'socket.io';
+import { TokenService } from '@app/auth';
+import { AppConfig, AppError, createValidationPipe, ErrorAck, errorAck } from '@app/common';
+import { PresenceService } from '../presence/presence.service';
+import { RealtimeNotifier, userRoom } from '../realtime/realtime-notifier.service';
+import { AuthenticatedSocket, socketAuthMiddleware } from '../realtime/socket-auth';
+import { ChatStanzaService, SentAck, StatusUpdatedAck } from './chat-stanza.service';
+import { ImPayload, StatusUpdatePayload, SyncPayload } from './dto/ws/payloads';
+import { SyncResult, SyncService } from './sync.service';
+
+type Dto = typeof ImPayload | typeof StatusUpdatePayload | typeof SyncPayload;
+
+/**
+ * The seed's socket.io flow (chat-message-status-flow.txt, docs/protocol.md). Thin: it checks the
+ * caller's rate and the payload, then hands over to the same services as REST. Every refusal is
+ * an error ack.
+ */
+@WebSocketGateway()
+export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+  private readonly logger = new Logger(ChatGateway.name);
+  private readonly validation = createValidationPipe();
+  private readonly rate: RateLimiterMemory;
+
+  constructor(
+    config: AppConfig,
+    private readonly tokens: TokenService,
+    private readonly notifier: RealtimeNotifier,
+    private readonly presence: PresenceService,
+    private readonly stanzas: ChatStanzaService,
+    private readonly syncs: SyncService,
+  ) {
+    this.rate = new RateLimiterMemory({ points: config.socket.eventsPerSecond, duration: 1 });
+  }
+
+  afterInit(server: Server): void {
+    server.use(socketAuthMiddleware(this.tokens));
+    this.notifier.attach(server);
+  }
+
+  async handleConnection(socket: AuthenticatedSocket): Promise<void> {
+    const { userId } = socket.data.user;
+    await socket.join(userRoom(userId));
+    this.presence.connected(userId);
+  }
+
+  handleDisconnect(socket: AuthenticatedSocket): void {
+    if (socket.data.user) this.presence.disconnected(socket.data.user.userId);
+  }
+
+  @SubscribeMessage('im')
+  im(@ConnectedSocket() socket: AuthenticatedSocket, @MessageBody() body: unknown): Promise<SentAck | ErrorAck> {
+    return this.handle(socket, body, ImPayload, (payload: ImPayload) => this.stanzas.im(socket.data.user.userId, payload));
+  }
+
+  @SubscribeMessage('messageStatusUpdate')
+  statusUpdate(@ConnectedSocket() socket: AuthenticatedSocket, @MessageBody() body: unknown): Promise<StatusUpdatedAck | ErrorAck> {
+    return this.handle(socket, body, StatusUpdatePayload, (payload: StatusUpdatePayload) =>
+      this.stanzas.statusUpdate(socket.data.user.userId, payload),
+    );
+  }
+
+  @SubscribeMessage('sync')
+  sync(@ConnectedSocket() socket: AuthenticatedSocket, @MessageBody() body: unknown): Promise<SyncResult | ErrorAck> {
+    return this.handle(socket, body ?? {}, SyncPayload, (payload: SyncPayload) => this.syncs.sync(socket.data.user.userId, payload));
+  }
+
+  private async handle<P, R>(socket: Socket, body: unknown, dto: Dto, work: (payload: P) => Promise<R>): Promise<R | ErrorAck> {
+    const uniqueid = (body as { uniqueid?: unknown } | null)?.uniqueid;
+    try {
+      await this.rate.consume((socket as AuthenticatedSocket).data.user.userId).catch(() => {
+        throw new AppError('RATE_LIMITED', 'Too many events: slow down');
+      });
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+        throw new AppError('VALIDATION_FAILED', 'Validation failed: the payload must be an object');
+      }
+      const payload = (await this.validation.transform(body, { type: 'body', metatype: dto })) as P;
+      return await work(payload);
+    } catch (err) {
+      const ack = errorAck(err, uniqueid);
+      if (ack.error.code === 'INTERNAL') this.logger.error({ err }, 'socket event failed');
+      return ack;
+    }
+  }
+}

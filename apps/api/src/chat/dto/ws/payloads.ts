@@ -1,0 +1,97 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { RECEIPT_STATUSES, ReceiptStatus } from '@app/status';
+import { UNIQUE_ID } from '../chat.request.dto';
+
+/** A person in a stanza: a user id, or a cell number in E.164 (the seed names people by cell number). */
+export const PERSON = /^([0-9a-fA-F]{24}|\+[1-9]\d{6,14})$/;
+const PERSON_MESSAGE = { message: '$property must be a user id or an E.164 cell number' };
+
+/** `im`, client to server: the seed's chat message stanza. */
+export class ImPayload {
+  @ApiProperty({ example: '+6590000002', description: 'Recipient: user id or cell number' })
+  @IsString()
+  @Matches(PERSON, PERSON_MESSAGE)
+  to: string;
+
+  @ApiProperty({ example: '+6590000001', description: 'Must be the authenticated user (id or cell number)' })
+  @IsString()
+  @Matches(PERSON, PERSON_MESSAGE)
+  from: string;
+
+  @ApiPropertyOptional({ example: 'Yamada Takai', description: 'Ignored: receivers get the stored name' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  fromFullName?: string;
+
+  @ApiProperty({ example: 'Hello there' })
+  @IsString()
+  @MaxLength(65_536)
+  msg: string;
+
+  @ApiProperty({ example: 'c7c1a1f0-2b1e-4d38-9d7e-0f6b1d2c3e4f' })
+  @IsString()
+  @Matches(UNIQUE_ID, { message: 'uniqueid must be 1 to 128 letters, digits or ._:-' })
+  uniqueid: string;
+
+  @ApiPropertyOptional({ description: "The client's own status of the message (ignored: the server's is authoritative)" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(20)
+  status?: string;
+
+  @ApiPropertyOptional({ example: 'text' })
+  @IsOptional()
+  @IsIn(['text', 'chat'])
+  type?: string;
+
+  @ApiPropertyOptional({ example: 'image/jpeg' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  file_type?: string;
+}
+
+/** `messageStatusUpdate`, client (the receiver) to server. */
+export class StatusUpdatePayload {
+  @ApiProperty({ enum: RECEIPT_STATUSES })
+  @IsIn(RECEIPT_STATUSES)
+  status: ReceiptStatus;
+
+  @ApiProperty({ example: 'c7c1a1f0-2b1e-4d38-9d7e-0f6b1d2c3e4f' })
+  @IsString()
+  @Matches(UNIQUE_ID, { message: 'uniqueid must be 1 to 128 letters, digits or ._:-' })
+  uniqueid: string;
+
+  @ApiProperty({ example: '+6590000001', description: "The message's sender: user id or cell number" })
+  @IsString()
+  @Matches(PERSON, PERSON_MESSAGE)
+  sender: string;
+}
+
+/** `sync` (socket) and POST /Chat/Sync: what the client could not get acknowledged, and its cursor. */
+export class SyncPayload {
+  @ApiPropertyOptional({ description: 'The cursor of the previous sync; none for the first' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+
+  @ApiPropertyOptional({ type: [ImPayload], maxItems: 100, description: 'Messages sent without a `sent` ack' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => ImPayload)
+  messages?: ImPayload[];
+
+  @ApiPropertyOptional({ type: [StatusUpdatePayload], maxItems: 500, description: 'Receipts sent without a `statusUpdated` ack' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => StatusUpdatePayload)
+  statuses?: StatusUpdatePayload[];
+}

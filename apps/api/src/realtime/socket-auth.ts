@@ -1,0 +1,33 @@
+import type { Socket } from 'socket.io';
+import { AuthUser, bearerToken, TokenService } from '@app/auth';
+import { toAppError } from '@app/common';
+
+export type AuthenticatedSocket = Socket & { data: { user: AuthUser } };
+
+/** The token of a handshake: `auth.token` (socket.io v3+), else an Authorization header, else `?token=`. */
+export function handshakeToken(socket: Socket): string | undefined {
+  const { auth, headers, query } = socket.handshake;
+  if (typeof auth?.token === 'string' && auth.token) return auth.token.replace(/^Bearer\s+/i, '');
+  const header = bearerToken(headers.authorization);
+  if (header) return header;
+  return typeof query.token === 'string' && query.token ? query.token : undefined;
+}
+
+/**
+ * socket.io middleware: verifies the token once per connection with the HTTP verifier. A refusal
+ * reaches the client as `connect_error` with `data: { code }`.
+ */
+export function socketAuthMiddleware(tokens: TokenService) {
+  return (socket: Socket, next: (err?: Error) => void) => {
+    tokens.verify(handshakeToken(socket)).then(
+      (user) => {
+        socket.data.user = user;
+        next();
+      },
+      (err: unknown) => {
+        const error = toAppError(err);
+        next(Object.assign(new Error(error.message), { data: { code: error.code } }));
+      },
+    );
+  };
+}

@@ -1,0 +1,76 @@
+import { io, Socket } from 'socket.io-client';
+import type { TestApp } from './test-app';
+
+const TIMEOUT_MS = 5000;
+
+/** A real socket.io client connected to the test app (resolves once connected). */
+export function connect(app: TestApp, token: string | undefined, options: { via?: 'auth' | 'header' | 'query' } = {}): Promise<Socket> {
+  const via = options.via ?? 'auth';
+  const socket = io(app.url, {
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+    ...(token && via === 'auth' ? { auth: { token } } : {}),
+    ...(token && via === 'header' ? { extraHeaders: { Authorization: `Bearer ${token}` } } : {}),
+    ...(token && via === 'query' ? { query: { token } } : {}),
+  });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (err) => {
+      socket.close();
+      reject(err);
+    });
+  });
+}
+
+/** Emits and waits for the ack. */
+export function emitAck<T = Record<string, unknown>>(socket: Socket, event: string, payload: unknown): Promise<T> {
+  return socket.timeout(TIMEOUT_MS).emitWithAck(event, payload) as Promise<T>;
+}
+
+/**
+ * Collects every `event` the socket receives, from now on; `next(predicate)` waits (bounded) for
+ * the first collected one that matches.
+ */
+export function collect<T = Record<string, unknown>>(socket: Socket, event: string) {
+  const received: T[] = [];
+  const waiters: { predicate: (item: T) => boolean; resolve: (item: T) => void }[] = [];
+  socket.on(event, (item: T) => {
+    received.push(item);
+    for (const waiter of [...waiters]) {
+      if (waiter.predicate(item)) {
+        waiters.splice(waiters.indexOf(waiter), 1);
+        waiter.resolve(item);
+      }
+    }
+  });
+  return {
+    received,
+    next(predicate: (item: T) => boolean = () => true): Promise<T> {
+      const already = received.find(predicate);
+      if (already) return Promise.resolve(already);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no matching ${event} within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
+        waiters.push({
+          predicate,
+          resolve: (item) => {
+            clearTimeout(timer);
+            resolve(item);
+          },
+        });
+      });
+    },
+  };
+}
+
+/** Waits until the socket is disconnected (bounded); resolves with the reason. */
+export function disconnected(socket: Socket): Promise<string> {
+  if (socket.disconnected) return Promise.resolve('already');
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('still connected')), TIMEOUT_MS);
+    socket.once('disconnect', (reason) => {
+      clearTimeout(timer);
+      resolve(reason);
+    });
+  });
+}

@@ -24,7 +24,7 @@ describe('socket.io message status flow (chat-message-status-flow.txt)', () => {
     sockets.push(socket);
     return socket;
   };
-  const im = (from: Session, to: Session, msg: string, uniqueid = randomUUID()) => ({
+  const im = (from: Session, to: Session, msg: string, uniqueid: string = randomUUID()) => ({
     to: to.user.id,
     from: from.user.id,
     fromFullName: from.user.name,

@@ -7,11 +7,15 @@ import { DatabaseHealth } from './database-health';
 import { DatabaseFlavor } from './shared/database-flavor';
 import { ConversationRepository } from './conversations/conversation.repository';
 import { ConversationRecord, ConversationSchema } from './conversations/conversation.schema';
+import { DrfiAuditRepository } from './drfi/drfi-audit.repository';
+import { DrfiAuditRecord, DrfiAuditSchema } from './drfi/drfi-audit.schema';
 import { MessageRepository } from './messages/message.repository';
 import { MessageRecord, MessageSchema } from './messages/message.schema';
 import { NetworkLinkRepository } from './network/network-link.repository';
 import { NetworkLinkRecord, NetworkLinkSchema } from './network/network-link.schema';
 import { UserRepository } from './users/user.repository';
+import { VaultRepository } from './vault/vault.repository';
+import { VaultRecord, VaultSchema } from './vault/vault.schema';
 import { UserRecord, UserSchema } from './users/user.schema';
 
 /** Closes the connection before the embedded server goes away, so shutdown is quick and quiet. */
@@ -28,7 +32,7 @@ class DatabaseLifecycle implements OnApplicationShutdown {
   }
 }
 
-const repositories = [UserRepository, NetworkLinkRepository, ConversationRepository, MessageRepository];
+const repositories = [UserRepository, NetworkLinkRepository, ConversationRepository, MessageRepository, VaultRepository, DrfiAuditRepository];
 const exported = [...repositories, DatabaseHealth, DatabaseFlavor];
 
 /**
@@ -53,6 +57,8 @@ const exported = [...repositories, DatabaseHealth, DatabaseFlavor];
       { name: NetworkLinkRecord.name, schema: NetworkLinkSchema },
       { name: ConversationRecord.name, schema: ConversationSchema },
       { name: MessageRecord.name, schema: MessageSchema },
+      { name: VaultRecord.name, schema: VaultSchema },
+      { name: DrfiAuditRecord.name, schema: DrfiAuditSchema },
     ]),
   ],
   providers: [DatabaseLifecycle, ...exported],

@@ -11,3 +11,8 @@ export * from './messages/message.repository';
 export { DELIVERY_STATUSES, MESSAGE_TYPES } from './messages/message.schema';
 export { ZERO_COUNTS } from './conversations/conversation.schema';
 export { DatabaseFlavor } from './shared/database-flavor';
+export * from './vault/vault.repository';
+export type { VaultEntry } from './vault/vault.schema';
+export * from './drfi/drfi-audit.repository';
+export { DRFI_AUDIT_EVENTS } from './drfi/drfi-audit.schema';
+export type { DrfiAuditEvent } from './drfi/drfi-audit.schema';

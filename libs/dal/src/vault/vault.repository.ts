@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, Types } from 'mongoose';
+import { compareAndSet, DatabaseFlavor } from '../shared/database-flavor';
+import { isDuplicateKeyError, toObjectId } from '../shared/ids';
+import { documentLocks } from '../shared/keyed-mutex';
+import { VaultEntry, VaultRecord } from './vault.schema';
+
+type LeanVault = VaultRecord & { _id: Types.ObjectId };
+
+export interface VaultChange {
+  path: string;
+  /** null removes the value. */
+  value: string | null;
+}
+
+/** Vault values by owner: every method takes the owner, and there is no other way in. */
+@Injectable()
+export class VaultRepository {
+  constructor(
+    @InjectModel(VaultRecord.name) private readonly model: Model<VaultRecord>,
+    private readonly flavor: DatabaseFlavor,
+  ) {}
+
+  async valuesOf(ownerId: string): Promise<Map<string, VaultEntry>> {
+    const doc = await this.model.findById(toObjectId(ownerId)).lean<LeanVault>();
+    return new Map((doc?.entries ?? []).map((e) => [e.path, e]));
+  }
+
+  /** Applies the changes to the owner's vault as one write (compare-and-set on the version). */
+  async apply(ownerId: string, changes: VaultChange[]): Promise<Map<string, VaultEntry>> {
+    const _id = toObjectId(ownerId);
+    return documentLocks.run(`vaults:${ownerId}`, async () => {
+      for (;;) {
+        const doc = await this.model.findById(_id).lean<LeanVault>();
+        const entries = new Map((doc?.entries ?? []).map((e) => [e.path, e]));
+        const now = new Date();
+        for (const change of changes) {
+          if (change.value === null) entries.delete(change.path);
+          else entries.set(change.path, { path: change.path, value: change.value, updatedAt: now });
+        }
+        const next = { entries: [...entries.values()], version: (doc?.version ?? 0) + 1 };
+        if (!doc) {
+          try {
+            await this.model.create({ _id, ...next });
+            return entries;
+          } catch (err) {
+            if (!isDuplicateKeyError(err)) throw err;
+            continue; // created meanwhile by another process: apply on top of it
+          }
+        }
+        const version = doc.version;
+        const before = await compareAndSet(this.flavor, this.model, _id, { filter: { version }, holds: (d: LeanVault) => d.version === version }, { $set: next });
+        if (before) return entries;
+      }
+    });
+  }
+}

@@ -3,9 +3,11 @@ import { AuthModule } from '@app/auth';
 import { AppConfig, AppConfigModule, AppLoggingModule } from '@app/common';
 import { DatabaseModule } from '@app/dal';
 import { ChatModule } from './chat/chat.module';
+import { DrfiModule } from './drfi/drfi.module';
 import { HealthModule } from './health/health.module';
 import { NetworkModule } from './network/network.module';
 import { UsersModule } from './users/users.module';
+import { VaultModule } from './vault/vault.module';
 
 @Module({})
 export class AppModule {
@@ -21,6 +23,8 @@ export class AppModule {
         UsersModule,
         NetworkModule,
         ChatModule,
+        VaultModule,
+        DrfiModule,
       ],
     };
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '@app/common';
 import { Message, MessageRepository } from '@app/dal';
-import { deliveryStatusesBefore, ReceiptStatus } from './status-rules';
+import { deliveryStatusesBefore, DrfiResolution, drfiTransition, ReceiptStatus } from './status-rules';
 
 export interface StatusChange {
   message: Message;
@@ -35,6 +35,15 @@ export class MessageStatusService {
       if (change) changed.push(change.after);
     }
     return changed;
+  }
+
+  /**
+   * Resolves a DRFI request (sent -> accepted | denied) once, by its receiver, pointing at its
+   * response. Returns the resolved request, or undefined if it was resolved already.
+   */
+  async resolveDrfi(request: Message, receiverId: string, resolution: DrfiResolution, responseMessageId: string): Promise<Message | undefined> {
+    if (drfiTransition(request.drfi?.status ?? 'sent', resolution) === 'conflict') return undefined;
+    return (await this.messages.resolveDrfi(request.id, receiverId, resolution, responseMessageId))?.after;
   }
 
   private async apply(message: Message, status: ReceiptStatus): Promise<StatusChange> {

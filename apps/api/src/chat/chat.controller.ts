@@ -35,7 +35,9 @@ export class ChatController {
     const user = await this.chat.me(me.userId);
     const views = await this.chat.networkConversations(me.userId);
     const conversations = [];
-    for (const view of views) conversations.push(mapConversationWithMessages(view, await this.chat.history(view.conversation)));
+    for (const view of views) {
+      conversations.push(mapConversationWithMessages(view, await this.chat.history(view.conversation), this.chat.describeField));
+    }
     return { userId: user.id, userName: user.name, conversations };
   }
 
@@ -58,12 +60,13 @@ export class ChatController {
       { userId: query.withUserId, accountId: query.withAccountId },
       { limit: query.limit, before: query.before },
     );
-    return ok('Conversation details', mapConversationDetails(view, view.messages, view.hasMore));
+    const hints = await this.chat.drfiHints(me.userId, view.messages);
+    return ok('Conversation details', mapConversationDetails(view, view.messages, view.hasMore, { describe: this.chat.describeField, hints }));
   }
 
   @Post('Message/Add')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Send a message to the other member of a conversation (retry-safe with uniqueid)' })
+  @ApiOperation({ summary: 'Send a message to the other member of a conversation (retry-safe with uniqueid); with type "drfi" and drfiPaths, a DRFI request' })
   @ApiEnvelope(MessageCreatedDto, { description: 'The message created, or the original on a retry', message: 'Message created successfully' })
   @ApiErrors('VALIDATION_FAILED', 'RECEIVER_MISMATCH', 'UNAUTHENTICATED', 'RECIPIENT_NOT_IN_NETWORK', 'CONVERSATION_NOT_FOUND', 'UNIQUEID_REUSED')
   async add(@CurrentUser() me: AuthUser, @Body() body: AddMessageRequestDto): Promise<Envelope<MessageCreatedDto>> {
@@ -72,6 +75,8 @@ export class ChatController {
       receiverId: body.ToReceiverId,
       text: body.text,
       uniqueId: body.uniqueid,
+      type: body.type,
+      drfiPaths: body.drfiPaths,
     });
     return ok('Message created successfully', {
       conversationId: message.conversationId,

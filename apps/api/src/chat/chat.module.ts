@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { StatusModule } from '@app/status';
 import { RealtimeModule } from '../realtime/realtime.module';
+import { VaultModule } from '../vault/vault.module';
 import { ChatStanzaService } from './chat-stanza.service';
 import { ChatController } from './chat.controller';
 import { ChatGateway } from './chat.gateway';
@@ -8,7 +9,7 @@ import { ChatService } from './chat.service';
 import { SyncService } from './sync.service';
 
 @Module({
-  imports: [StatusModule, RealtimeModule],
+  imports: [StatusModule, RealtimeModule, VaultModule],
   controllers: [ChatController],
   providers: [ChatService, ChatStanzaService, SyncService, ChatGateway],
   exports: [ChatService],

@@ -4,6 +4,7 @@ import { AppConfig, AppError } from '@app/common';
 import {
   Conversation,
   ConversationRepository,
+  DrfiAuditRepository,
   countsFor,
   MemberCounts,
   Message,
@@ -16,7 +17,11 @@ import {
 import { MessageStatusService, ReceiptStatus } from '@app/status';
 import { PresenceService } from '../presence/presence.service';
 import { RealtimeNotifier } from '../realtime/realtime-notifier.service';
+import { vaultField } from '../vault/vault-fields';
+import { UserDataField, VaultService } from '../vault/vault.service';
 import { deletedStanza, imStanza, statusUpdateStanza } from './dto/ws/stanzas';
+
+export const DRFI_REQUEST_TEXT = '[DRFI Request]';
 
 export interface ChatParty {
   user: User;
@@ -32,7 +37,10 @@ export interface ConversationView {
 export interface NewMessageInput {
   conversationId: string;
   receiverId: string;
-  text: string;
+  text?: string;
+  /** 'drfi' makes a DRFI request for `drfiPaths` (its text is `[DRFI Request]`). */
+  type?: 'text' | 'drfi';
+  drfiPaths?: string[];
   uniqueId?: string;
   fileType?: string | null;
 }
@@ -54,7 +62,39 @@ export class ChatService {
     private readonly status: MessageStatusService,
     private readonly presence: PresenceService,
     private readonly notifier: RealtimeNotifier,
+    private readonly vault: VaultService,
+    private readonly audit: DrfiAuditRepository,
   ) {}
+
+  /** What the message DTOs need to describe DRFI fields. */
+  readonly describeField = (path: string) => {
+    const field = vaultField(path);
+    return { path, label: field?.label ?? path, type: field?.type ?? 'text' };
+  };
+
+  /**
+   * For the DRFI requests among `messages`, what `viewerId` sees in `drfiFields`: the receiver gets
+   * the values of their own vault as a hint; the requester gets the fields without any value.
+   */
+  async drfiHints(viewerId: string, messages: Message[]): Promise<Map<string, UserDataField[]>> {
+    const requests = messages.filter((m) => m.type === 'drfi' && m.drfi?.paths);
+    const hints = new Map<string, UserDataField[]>();
+    if (requests.length === 0) return hints;
+    const mine = requests.some((m) => m.receiverId === viewerId) ? await this.vault.valuesOf(viewerId, undefined) : [];
+    const values = new Map(mine.map((f) => [f.path, f.value]));
+    for (const request of requests) {
+      const asReceiver = request.receiverId === viewerId;
+      hints.set(
+        request.id,
+        request.drfi!.paths!.map((path) => ({
+          ...this.describeField(path),
+          value: asReceiver ? (values.get(path) ?? null) : null,
+          ...(asReceiver ? { source: 'vaultCurrentValue' as const } : {}),
+        })),
+      );
+    }
+    return hints;
+  }
 
   async me(userId: string): Promise<User> {
     const me = await this.users.findById(userId);
@@ -119,7 +159,12 @@ export class ChatService {
    * returns the original. The receiver's sockets get `im` once the message is stored.
    */
   async addMessage(senderId: string, input: NewMessageInput): Promise<AddedMessage> {
-    this.checkText(input.text);
+    const drfiPaths = input.type === 'drfi' ? this.vault.checkRequestPaths(input.drfiPaths) : undefined;
+    if (!drfiPaths && input.drfiPaths !== undefined) {
+      throw new AppError('VALIDATION_FAILED', 'Validation failed: drfiPaths goes with type "drfi"', [{ field: 'drfiPaths', errors: ['drfiPaths requires type "drfi"'] }]);
+    }
+    const text = drfiPaths ? DRFI_REQUEST_TEXT : (input.text ?? '');
+    this.checkText(text);
     const conversation = await this.memberConversation(input.conversationId, senderId);
     if (otherMember(conversation, senderId) !== input.receiverId) throw new AppError('RECEIVER_MISMATCH');
 
@@ -134,11 +179,22 @@ export class ChatService {
       senderId,
       receiverId: input.receiverId,
       uniqueId: input.uniqueId ?? randomUUID(),
-      type: 'text',
-      text: input.text,
+      type: drfiPaths ? 'drfi' : 'text',
+      text,
       fileType: input.fileType ?? null,
+      drfi: drfiPaths ? { paths: drfiPaths, status: 'sent', responseMessageId: null } : null,
     });
     if (!result.created) return this.retried(result.message, conversation);
+    if (drfiPaths) {
+      await this.audit.record({
+        requestMessageId: result.message.id,
+        event: 'requested',
+        actorId: senderId,
+        counterpartId: input.receiverId,
+        paths: drfiPaths,
+        vaultUpdatedPaths: [],
+      });
+    }
     await this.deliver(result.message);
     return result;
   }

@@ -20,6 +20,8 @@ export interface SyncResult {
   statusUpdates: StatusUpdateStanza[];
   /** Messages of either party deleted since the cursor. */
   deletes: DeletedStanza[];
+  /** DRFI requests of either party answered since the cursor. */
+  drfiUpdates: { messageid: string; uniqueid: string; status: string; responseMessageId: string | null; conversationId: string }[];
 }
 
 /**
@@ -59,6 +61,15 @@ export class SyncService {
       messages: incoming.filter((m) => senders.has(m.senderId)).map((m) => imStanza(m, senders.get(m.senderId)!)),
       statusUpdates: page.messages.filter((m) => m.senderId === callerId && m.deliveryStatus !== 'sent').map(statusUpdateStanza),
       deletes: page.messages.filter((m) => m.deletedAt !== null).map(deletedStanza),
+      drfiUpdates: page.messages
+        .filter((m) => m.type === 'drfi' && m.drfi?.status && m.drfi.status !== 'sent')
+        .map((m) => ({
+          messageid: m.id,
+          uniqueid: m.uniqueId,
+          status: m.drfi!.status!,
+          responseMessageId: m.drfi!.responseMessageId ?? null,
+          conversationId: m.conversationId,
+        })),
     };
   }
 }

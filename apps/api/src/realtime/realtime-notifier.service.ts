@@ -6,6 +6,7 @@ export interface ServerToClientEvents {
   im: (stanza: object) => void;
   messageStatusUpdate: (update: object) => void;
   messageDeleted: (deleted: object) => void;
+  drfiStatusUpdate: (update: object) => void;
 }
 
 export const userRoom = (userId: string) => `user:${userId}`;

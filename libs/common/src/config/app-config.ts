@@ -40,6 +40,8 @@ export class AppConfig {
   readonly mongodbServerSelectionTimeoutMs: number;
   readonly chat: ChatConfig;
   readonly socket: SocketConfig;
+  /** Where logs go (standard output unless a test captures them). */
+  readonly logStream?: NodeJS.WritableStream;
 
   constructor(values: AppConfigValues) {
     Object.assign(this, values);

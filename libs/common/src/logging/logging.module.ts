@@ -20,7 +20,8 @@ export function redactUrl(url: string | undefined): string | undefined {
     LoggerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        pinoHttp: {
+        pinoHttp: [
+          {
           level: config.logLevel,
           genReqId: (req: IncomingMessage) => requestIdOf(req),
           redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'err.config'], censor: '[redacted]' },
@@ -34,7 +35,9 @@ export function redactUrl(url: string | undefined): string | undefined {
           },
           customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
             err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-        },
+          },
+          config.logStream ?? process.stdout,
+        ],
       }),
     }),
   ],

@@ -1,6 +1,6 @@
-import type { DeliveryStatus, MessageType } from './message.schema';
+import type { DeliveryStatus, DrfiData, DrfiFieldValue, MessageType } from './message.schema';
 
-export type { DeliveryStatus, MessageType };
+export type { DeliveryStatus, DrfiData, DrfiFieldValue, MessageType };
 
 export interface Message {
   id: string;
@@ -17,6 +17,7 @@ export interface Message {
   deletedAt: Date | null;
   createdAt: Date;
   changedAt: Date;
+  drfi: DrfiData | null;
 }
 
 export interface NewMessage {
@@ -27,4 +28,5 @@ export interface NewMessage {
   type: MessageType;
   text: string;
   fileType?: string | null;
+  drfi?: DrfiData | null;
 }

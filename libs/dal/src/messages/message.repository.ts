@@ -28,6 +28,7 @@ function toMessage(doc: LeanMessage): Message {
     deletedAt: doc.deletedAt ?? null,
     createdAt: doc.createdAt,
     changedAt: doc.changedAt,
+    drfi: doc.drfi ?? null,
   };
 }
 
@@ -107,6 +108,7 @@ export class MessageRepository implements OnModuleInit {
         type: message.type,
         text: message.text,
         fileType: message.fileType ?? null,
+        drfi: message.drfi ?? null,
         deliveryStatus: 'sent',
         createdAt: now,
         changedAt: now,
@@ -206,6 +208,46 @@ export class MessageRepository implements OnModuleInit {
       { filter: { senderId: sender, deletedAt: null }, holds: (doc) => doc.senderId.equals(sender) && !doc.deletedAt },
       { deletedAt: now, changedAt: now },
     );
+  }
+
+  /**
+   * Resolves a DRFI request once: only from `sent`, only by its receiver (the DRFI machine's
+   * condition). Counts do not change. Returns the change, or undefined if the condition did not hold.
+   */
+  async resolveDrfi(requestId: string, receiverId: string, status: 'accepted' | 'denied', responseMessageId: string): Promise<Change | undefined> {
+    const receiver = toObjectId(receiverId);
+    return documentLocks.run(`messages:${requestId}`, async () => {
+      const now = new Date();
+      const beforeDoc = await compareAndSet(
+        this.flavor,
+        this.model,
+        toObjectId(requestId),
+        {
+          filter: { receiverId: receiver, type: 'drfi', 'drfi.status': 'sent' },
+          holds: (doc: LeanMessage) => doc.receiverId.equals(receiver) && doc.type === 'drfi' && doc.drfi?.status === 'sent',
+        },
+        { $set: { 'drfi.status': status, 'drfi.responseMessageId': responseMessageId, changedAt: now } },
+      );
+      if (!beforeDoc) return undefined;
+      const before = toMessage(beforeDoc);
+      const after: Message = { ...before, drfi: { ...before.drfi, status, responseMessageId }, changedAt: now };
+      await this.keepVisibleToSync(after);
+      return { before, after };
+    });
+  }
+
+  /** Records that an accepted response's new values are in the vault; false if it already was. */
+  async markVaultApplied(responseId: string): Promise<boolean> {
+    return documentLocks.run(`messages:${responseId}`, async () => {
+      const before = await compareAndSet(
+        this.flavor,
+        this.model,
+        toObjectId(responseId),
+        { filter: { 'drfi.vaultApplied': false }, holds: (doc: LeanMessage) => doc.drfi?.vaultApplied === false },
+        { $set: { 'drfi.vaultApplied': true } },
+      );
+      return before !== null;
+    });
   }
 
   /**

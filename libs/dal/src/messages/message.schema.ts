@@ -7,6 +7,31 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 export const MESSAGE_TYPES = ['text', 'drfi', 'drfiresponseaccepted', 'drfiresponsedenied'] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 
+export const DRFI_REQUEST_STATUSES = ['sent', 'accepted', 'denied'] as const;
+
+/** A field of a DRFI response, as the responder submitted it (personal data: never logged). */
+export interface DrfiFieldValue {
+  path: string;
+  label: string;
+  type: string;
+  value: string;
+  source: 'vaultCurrentValue' | 'newValue';
+}
+
+/**
+ * The DRFI part of a special message. A request (`type: drfi`) has `paths`, `status` and, once
+ * resolved, `responseMessageId`; a response has `requestMessageId` and, when accepted, the
+ * submitted `fields` and whether they were written to the vault yet (`vaultApplied`).
+ */
+export interface DrfiData {
+  paths?: string[];
+  status?: (typeof DRFI_REQUEST_STATUSES)[number];
+  responseMessageId?: string | null;
+  requestMessageId?: string;
+  fields?: DrfiFieldValue[];
+  vaultApplied?: boolean;
+}
+
 @Schema({ collection: 'messages', versionKey: false })
 export class MessageRecord {
   @Prop({ type: Types.ObjectId, required: true })
@@ -45,6 +70,9 @@ export class MessageRecord {
 
   @Prop({ type: Date, required: true })
   createdAt: Date;
+
+  @Prop({ type: Object, default: null })
+  drfi: DrfiData | null;
 
   /** When anything about the message last changed (status, delete): what `sync` follows. */
   @Prop({ type: Date, required: true })

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsMongoId, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsMongoId, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 
 /** A client message id: what the socket flow calls `uniqueid`. */
 export const UNIQUE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -14,10 +14,24 @@ export class AddMessageRequestDto {
   @IsMongoId()
   ToReceiverId: string;
 
-  @ApiProperty({ example: 'A chat message', description: 'Required, not blank; at most MESSAGE_TEXT_MAX_LENGTH characters' })
+  @ApiPropertyOptional({ example: 'A chat message', description: 'Required (not blank, at most MESSAGE_TEXT_MAX_LENGTH characters) except for a DRFI request, whose text is [DRFI Request]' })
+  @IsOptional()
   @IsString()
   @MaxLength(65_536)
-  text: string;
+  text?: string;
+
+  @ApiPropertyOptional({ enum: ['drfi'], description: 'Only for a DRFI request' })
+  @IsOptional()
+  @IsIn(['drfi'])
+  type?: 'drfi';
+
+  @ApiPropertyOptional({ type: [String], example: ['.basicInformation.firstName', '.contact.mobile'], description: 'DRFI: vault field paths (known, no duplicates, 1 to 50)' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(200)
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  drfiPaths?: string[];
 
   @ApiPropertyOptional({
     example: 'a3f1c9e2-6b7d-4f0e-9c1a-2b3c4d5e6f70',

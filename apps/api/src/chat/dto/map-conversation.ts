@@ -6,13 +6,13 @@ import {
   ConversationSummaryDto,
   ConversationWithMessagesDto,
 } from './conversation.response.dto';
-import { mapMessage } from './message.response.dto';
+import { FieldDescriber, mapMessage } from './message.response.dto';
 
 export function mapChatUser(party: ChatParty): ChatUserDto {
   return { id: party.user.id, name: party.user.name, avatar: party.user.avatar, online: party.online };
 }
 
-export function mapConversationWithMessages(view: ConversationView, messages: Message[]): ConversationWithMessagesDto {
+export function mapConversationWithMessages(view: ConversationView, messages: Message[], describe: FieldDescriber): ConversationWithMessagesDto {
   const viewer = view.me.user.id;
   return {
     id: view.conversation.id,
@@ -21,7 +21,7 @@ export function mapConversationWithMessages(view: ConversationView, messages: Me
     from: mapChatUser(view.other),
     userIds: [...view.conversation.userIds],
     users: [mapChatUser(view.other), mapChatUser(view.me)],
-    messages: messages.map((m) => mapMessage(m, viewer)),
+    messages: messages.map((m) => mapMessage(m, viewer, { describe })),
   };
 }
 
@@ -34,12 +34,17 @@ export function mapConversationSummary(view: ConversationView & { counts: Member
   };
 }
 
-export function mapConversationDetails(view: ConversationView, messages: Message[], hasMore: boolean): ConversationDetailsDto {
+export function mapConversationDetails(
+  view: ConversationView,
+  messages: Message[],
+  hasMore: boolean,
+  drfi: { describe: FieldDescriber; hints: Map<string, object[]> },
+): ConversationDetailsDto {
   return {
     id: view.conversation.id,
     from: mapChatUser(view.other),
     userIds: [...view.conversation.userIds],
-    messages: messages.map((m) => mapMessage(m, view.me.user.id)),
+    messages: messages.map((m) => mapMessage(m, view.me.user.id, { describe: drfi.describe, hint: drfi.hints.get(m.id) })),
     hasMore,
   };
 }

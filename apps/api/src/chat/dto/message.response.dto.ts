@@ -39,9 +39,32 @@ export class MessageResponseDto {
 
   @ApiPropertyOptional({ enum: MESSAGE_TYPES.filter((t) => t !== 'text'), description: 'Only for special messages (DRFI)' })
   type?: string;
+
+  @ApiPropertyOptional({ enum: ['sent', 'accepted', 'denied'], description: 'DRFI requests only: the request status' })
+  status?: string;
+
+  @ApiPropertyOptional({
+    type: 'array',
+    items: { type: 'object' },
+    description:
+      'DRFI: interaction user data {path,label,type,value,source?}. On a request in GET /Chat/Conversation, for its receiver the values from their own vault (a hint); for the requester, no values. On an accepted response, the values shared.',
+  })
+  drfiFields?: object[];
+
+  @ApiPropertyOptional({ description: 'DRFI: the fields as a JSON string (internal format)', example: '[{"path":".contact.mobile","label":"Mobile phone","type":"phone"}]' })
+  jsonFieldsdrfi?: string;
+
+  @ApiPropertyOptional({ description: 'DRFI responses: the request answered' })
+  requestMessageId?: string;
+
+  @ApiPropertyOptional({ description: 'DRFI requests, once resolved: the response message' })
+  responseMessageId?: string;
 }
 
-export function mapMessage(message: Message, viewerId: string): MessageResponseDto {
+/** The catalog entry of a path, for DRFI fields (label and type); injected to keep DTOs free of services. */
+export type FieldDescriber = (path: string) => { path: string; label: string; type: string };
+
+export function mapMessage(message: Message, viewerId: string, drfi?: { describe: FieldDescriber; hint?: object[] }): MessageResponseDto {
   const dto: MessageResponseDto = {
     messageid: message.id,
     created: message.createdAt.toISOString(),
@@ -56,5 +79,24 @@ export function mapMessage(message: Message, viewerId: string): MessageResponseD
   };
   if (message.deletedAt) dto.Datedeleted = message.deletedAt.toISOString();
   if (message.type !== 'text') dto.type = message.type;
+  if (message.drfi && drfi) Object.assign(dto, drfiView(message, drfi.describe, drfi.hint));
   return dto;
+}
+
+function drfiView(message: Message, describe: FieldDescriber, hint?: object[]): Partial<MessageResponseDto> {
+  const data = message.drfi!;
+  if (message.type === 'drfi') {
+    const described = (data.paths ?? []).map(describe);
+    return {
+      status: data.status,
+      jsonFieldsdrfi: JSON.stringify(described),
+      ...(hint ? { drfiFields: hint } : {}),
+      ...(data.responseMessageId ? { responseMessageId: data.responseMessageId } : {}),
+    };
+  }
+  const fields = message.type === 'drfiresponseaccepted' ? (data.fields ?? []) : [];
+  return {
+    requestMessageId: data.requestMessageId,
+    ...(message.type === 'drfiresponseaccepted' ? { drfiFields: fields, jsonFieldsdrfi: JSON.stringify(fields) } : {}),
+  };
 }

@@ -30,4 +30,7 @@ export class SyncResponseDto {
 
   @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Deleted messages: {uniqueid, messageid, conversationId, from, to, deletedAt}' })
   deletes: object[];
+
+  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'DRFI requests answered: {messageid, uniqueid, status, responseMessageId, conversationId}' })
+  drfiUpdates: object[];
 }

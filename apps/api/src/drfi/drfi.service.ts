@@ -1,0 +1,113 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '@app/common';
+import { DrfiAuditRepository, DrfiFieldValue, Message, MessageRepository, UserRepository } from '@app/dal';
+import { DrfiResolution, MessageStatusService } from '@app/status';
+import { ChatService } from '../chat/chat.service';
+import { imStanza } from '../chat/dto/ws/stanzas';
+import { RealtimeNotifier } from '../realtime/realtime-notifier.service';
+import { VaultService } from '../vault/vault.service';
+
+export interface SubmittedField {
+  source: 'vaultCurrentValue' | 'newValue';
+  path: string;
+  value: string;
+}
+
+export interface DrfiOutcome {
+  requestMessageId: string;
+  responseMessageId: string;
+  status: DrfiResolution;
+}
+
+const RESPONSE_TEXT: Record<DrfiResolution, string> = { accepted: '[DRFI Response]', denied: '[DRFI Response]' };
+const RESPONSE_TYPE = { accepted: 'drfiresponseaccepted', denied: 'drfiresponsedenied' } as const;
+
+/**
+ * Answering a DRFI request, exactly once, without transactions.
+ *
+ * The response message's `_id` is derived from the request (its uniqueid is `drfi-response:<id>`
+ * from the receiver), so inserting it is the claim: of any number of racing accepts and denies,
+ * exactly one inserts it and wins; every other gets 409. The winner then finishes, in this order,
+ * each step idempotent: the vault (accepted `newValue` fields; then the response is marked
+ * `vaultApplied`), the request's status (the DRFI machine's sent -> accepted | denied), the audit
+ * entry, the sockets. If the winner dies part-way, the next attempt on the request finishes the
+ * stored response's steps (never its own) before answering 409.
+ */
+@Injectable()
+export class DrfiService {
+  constructor(
+    private readonly messages: MessageRepository,
+    private readonly users: UserRepository,
+    private readonly status: MessageStatusService,
+    private readonly vault: VaultService,
+    private readonly chat: ChatService,
+    private readonly audit: DrfiAuditRepository,
+    private readonly notifier: RealtimeNotifier,
+  ) {}
+
+  async accept(userId: string, messageId: string, fields: SubmittedField[]): Promise<DrfiOutcome> {
+    const request = await this.requestFor(userId, messageId);
+    this.vault.checkSubmitted(fields);
+    const described: DrfiFieldValue[] = fields.map((f) => ({ ...this.chat.describeField(f.path), value: f.value, source: f.source }));
+    return this.resolve(request, 'accepted', described);
+  }
+
+  async deny(userId: string, messageId: string): Promise<DrfiOutcome> {
+    return this.resolve(await this.requestFor(userId, messageId), 'denied', []);
+  }
+
+  /** The DRFI request `messageId` that `userId` may answer: 404 if not theirs to see, 400 if no request, 403 if they sent it. */
+  private async requestFor(userId: string, messageId: string): Promise<Message> {
+    const message = await this.messages.findForParticipant(messageId, userId);
+    if (!message) throw new AppError('MESSAGE_NOT_FOUND');
+    if (message.type !== 'drfi') throw new AppError('NOT_A_DRFI_REQUEST');
+    if (message.receiverId !== userId) throw new AppError('NOT_DRFI_RECEIVER');
+    return message;
+  }
+
+  private async resolve(request: Message, resolution: DrfiResolution, fields: DrfiFieldValue[]): Promise<DrfiOutcome> {
+    const inserted = await this.messages.insert({
+      conversationId: request.conversationId,
+      senderId: request.receiverId,
+      receiverId: request.senderId,
+      uniqueId: `drfi-response:${request.id}`,
+      type: RESPONSE_TYPE[resolution],
+      text: RESPONSE_TEXT[resolution],
+      drfi: { requestMessageId: request.id, ...(resolution === 'accepted' ? { fields, vaultApplied: false } : {}) },
+    });
+    await this.finish(request, inserted.message);
+    if (!inserted.created) throw new AppError('DRFI_ALREADY_RESOLVED');
+    return { requestMessageId: request.id, responseMessageId: inserted.message.id, status: resolution };
+  }
+
+  /** The winner's remaining steps, from the stored response (safe to run again). */
+  private async finish(request: Message, response: Message): Promise<void> {
+    const resolution: DrfiResolution = response.type === 'drfiresponseaccepted' ? 'accepted' : 'denied';
+    const fields = response.drfi?.fields ?? [];
+    const updated = fields.filter((f) => f.source === 'newValue');
+    if (resolution === 'accepted' && response.drfi?.vaultApplied === false) {
+      await this.vault.applyAccepted(request.receiverId, updated.map((f) => ({ path: f.path, value: f.value })));
+      await this.messages.markVaultApplied(response.id);
+    }
+    const resolved = await this.status.resolveDrfi(request, request.receiverId, resolution, response.id);
+    await this.audit.record({
+      requestMessageId: request.id,
+      event: resolution,
+      actorId: request.receiverId,
+      counterpartId: request.senderId,
+      paths: fields.map((f) => f.path),
+      vaultUpdatedPaths: updated.map((f) => f.path),
+    });
+    if (resolved) await this.announce(resolved, response);
+  }
+
+  /** Both parties' sockets: the response as `im`, and the request's new status. */
+  private async announce(request: Message, response: Message): Promise<void> {
+    const responder = await this.users.findById(response.senderId);
+    const update = { messageid: request.id, uniqueid: request.uniqueId, status: request.drfi?.status, responseMessageId: response.id, conversationId: request.conversationId };
+    for (const party of [request.senderId, request.receiverId]) {
+      if (responder) this.notifier.toUser(party, 'im', imStanza(response, responder));
+      this.notifier.toUser(party, 'drfiStatusUpdate', update);
+    }
+  }
+}

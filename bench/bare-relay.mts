@@ -10,15 +10,15 @@ const { Server } = require('socket.io');
 const port = Number(process.argv[2]);
 const http = createServer();
 const io = new Server(http, { transports: ['websocket'] });
-io.on('connection', (socket: { handshake: { query: { user: string } }; join: (room: string) => void; on: (event: string, handler: (payload: Record<string, string>, ack: (reply: object) => void) => void) => void }) => {
+io.on('connection', (socket: { handshake: { query: { user: string } }; join: (room: string) => void; on: (event: string, handler: (payload: Record<string, string>, ack?: (reply: object) => void) => void) => void }) => {
   const user = socket.handshake.query.user;
   socket.join(user);
   socket.on('im', (payload, ack) => {
-    ack({ status: 'sent', uniqueid: payload.uniqueid });
+    ack?.({ status: 'sent', uniqueid: payload.uniqueid });
     io.to(payload.to).emit('im', { ...payload, from: user });
   });
   socket.on('messageStatusUpdate', (payload, ack) => {
-    ack({ status: 'statusUpdated', uniqueid: payload.uniqueid });
+    ack?.({ status: 'statusUpdated', uniqueid: payload.uniqueid });
     io.to(payload.sender).emit('messageStatusUpdate', { status: payload.status, uniqueid: payload.uniqueid });
   });
 });

@@ -38,6 +38,9 @@ interface RunFigures {
   duplicated: number;
 }
 
+/** Across runs: a uniqueid used again would (rightly) be answered as a resend of the original. */
+let sequence = 0;
+
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted.length ? Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(2)) : 0;
@@ -62,7 +65,6 @@ async function loop(pairs: { sender: Socket; recipient: Socket; from: string; to
   let lost = 0;
   let duplicated = 0;
   const deadline = Date.now() + DURATION_S * 1000;
-  let sequence = 0;
   await Promise.all(
     pairs.map(async ({ sender, recipient, from, to }) => {
       const seenIm = new Set<string>();
@@ -77,7 +79,7 @@ async function loop(pairs: { sender: Socket; recipient: Socket; from: string; to
             seenIm.add(uniqueid);
             imAt = performance.now();
             recipient.off('im', onIm);
-            recipient.emit('messageStatusUpdate', { status: 'delivered', uniqueid, sender: from }, () => undefined);
+            recipient.emit('messageStatusUpdate', { status: 'delivered', uniqueid, sender: from });
             resolve();
           };
           recipient.on('im', onIm);
@@ -99,8 +101,8 @@ async function loop(pairs: { sender: Socket; recipient: Socket; from: string; to
             new Promise<number>((_, reject) => setTimeout(() => reject(new Error('lost')), 10_000)),
           ]);
           samples.push({ ack: ackAt - start, im: imAt - start, receipt: receiptAt - start });
-        } catch {
-          lost++;
+        } catch (err) {
+          if (lost++ === 0) console.error(`first failure: ${(err as Error).message}`);
         }
       }
     }),

@@ -13,7 +13,7 @@ import type { Server, Socket } from 'socket.io';
 import { TokenService } from '@app/auth';
 import { AppConfig, AppError, createValidationPipe, ErrorAck, errorAck } from '@app/common';
 import { PresenceService } from '../presence/presence.service';
-import { RealtimeNotifier, userRoom } from '../realtime/realtime-notifier.service';
+import { RealtimeNotifier } from '../realtime/realtime-notifier.service';
 import { AuthenticatedSocket, socketAuthMiddleware } from '../realtime/socket-auth';
 import { ChatStanzaService, SentAck, StatusUpdatedAck } from './chat-stanza.service';
 import { ImPayload, StatusUpdatePayload, SyncPayload } from './dto/ws/payloads';
@@ -48,10 +48,9 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.notifier.attach(server);
   }
 
-  async handleConnection(socket: AuthenticatedSocket): Promise<void> {
-    const { userId } = socket.data.user;
-    await socket.join(userRoom(userId));
-    this.presence.connected(userId);
+  handleConnection(socket: AuthenticatedSocket): void {
+    // The user's room was joined at the handshake (socketAuthMiddleware).
+    this.presence.connected(socket.data.user.userId);
   }
 
   handleDisconnect(socket: AuthenticatedSocket): void {

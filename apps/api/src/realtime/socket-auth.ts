@@ -1,5 +1,6 @@
 import type { Socket } from 'socket.io';
 import { AuthUser, bearerToken, TokenService } from '@app/auth';
+import { userRoom } from './realtime-notifier.service';
 import { toAppError } from '@app/common';
 
 export type AuthenticatedSocket = Socket & { data: { user: AuthUser } };
@@ -14,14 +15,17 @@ export function handshakeToken(socket: Socket): string | undefined {
 }
 
 /**
- * socket.io middleware: verifies the token once per connection with the HTTP verifier. A refusal
- * reaches the client as `connect_error` with `data: { code }`.
+ * socket.io middleware: verifies the token once per connection with the HTTP verifier, and joins
+ * the user's room before the client is told it is connected, so nothing sent to the user right
+ * after `connect` misses this socket. A refusal reaches the client as `connect_error` with
+ * `data: { code }`.
  */
 export function socketAuthMiddleware(tokens: TokenService) {
   return (socket: Socket, next: (err?: Error) => void) => {
     tokens.verify(handshakeToken(socket)).then(
-      (user) => {
+      async (user) => {
         socket.data.user = user;
+        await socket.join(userRoom(user.userId));
         next();
       },
       (err: unknown) => {

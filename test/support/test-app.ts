@@ -39,6 +39,7 @@ export function testConfig(overrides: Partial<ConstructorParameters<typeof AppCo
     mongodbServerSelectionTimeoutMs: 2000,
     chat: { maxTextLength: 1000, countsRepairAfterMs: 120_000, syncCursorLagMs: 2000, syncPageSize: 50 },
     socket: { maxPayloadBytes: 16 * 1024, eventsPerSecond: 1000 },
+    push: { useApplicationDefault: false, http1: true, sendTimeoutMs: 2000, maxAttempts: 5, workerIntervalMs: 100, lockMs: 1000 },
     ...overrides,
   });
 }

@@ -5,6 +5,7 @@ import { DatabaseModule } from '@app/dal';
 import { ChatModule } from './chat/chat.module';
 import { DrfiModule } from './drfi/drfi.module';
 import { HealthModule } from './health/health.module';
+import { PushModule } from './push/push.module';
 import { NetworkModule } from './network/network.module';
 import { UsersModule } from './users/users.module';
 import { VaultModule } from './vault/vault.module';
@@ -25,6 +26,7 @@ export class AppModule {
         ChatModule,
         VaultModule,
         DrfiModule,
+        PushModule,
       ],
     };
   }

@@ -10,6 +10,10 @@ import { ConversationRecord, ConversationSchema } from './conversations/conversa
 import { DrfiAuditRepository } from './drfi/drfi-audit.repository';
 import { DrfiAuditRecord, DrfiAuditSchema } from './drfi/drfi-audit.schema';
 import { MessageRepository } from './messages/message.repository';
+import { DeviceTokenRepository } from './push/device-token.repository';
+import { DeviceTokenRecord, DeviceTokenSchema } from './push/device-token.schema';
+import { PushOutboxRepository } from './push/push-outbox.repository';
+import { PushOutboxRecord, PushOutboxSchema } from './push/push-outbox.schema';
 import { MessageRecord, MessageSchema } from './messages/message.schema';
 import { NetworkLinkRepository } from './network/network-link.repository';
 import { NetworkLinkRecord, NetworkLinkSchema } from './network/network-link.schema';
@@ -32,7 +36,7 @@ class DatabaseLifecycle implements OnApplicationShutdown {
   }
 }
 
-const repositories = [UserRepository, NetworkLinkRepository, ConversationRepository, MessageRepository, VaultRepository, DrfiAuditRepository];
+const repositories = [UserRepository, NetworkLinkRepository, ConversationRepository, MessageRepository, VaultRepository, DrfiAuditRepository, DeviceTokenRepository, PushOutboxRepository];
 const exported = [...repositories, DatabaseHealth, DatabaseFlavor];
 
 /**
@@ -59,6 +63,8 @@ const exported = [...repositories, DatabaseHealth, DatabaseFlavor];
       { name: MessageRecord.name, schema: MessageSchema },
       { name: VaultRecord.name, schema: VaultSchema },
       { name: DrfiAuditRecord.name, schema: DrfiAuditSchema },
+      { name: DeviceTokenRecord.name, schema: DeviceTokenSchema },
+      { name: PushOutboxRecord.name, schema: PushOutboxSchema },
     ]),
   ],
   providers: [DatabaseLifecycle, ...exported],

@@ -16,3 +16,7 @@ export type { VaultEntry } from './vault/vault.schema';
 export * from './drfi/drfi-audit.repository';
 export { DRFI_AUDIT_EVENTS } from './drfi/drfi-audit.schema';
 export type { DrfiAuditEvent } from './drfi/drfi-audit.schema';
+export * from './push/device-token.repository';
+export { PUSH_PLATFORMS } from './push/device-token.schema';
+export type { PushPlatform } from './push/device-token.schema';
+export * from './push/push-outbox.repository';

@@ -43,7 +43,7 @@ export class ChatStanzaService {
       text: payload.msg,
       uniqueId: payload.uniqueid,
       fileType: payload.file_type ?? null,
-    });
+    }, 'ifOffline');
     // A resend of a message nobody acknowledged: the first `im` may never have left this server.
     if (!created && message.deliveryStatus === 'sent' && !message.deletedAt) await this.chat.deliver(message);
     return {

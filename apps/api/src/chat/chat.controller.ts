@@ -70,7 +70,7 @@ export class ChatController {
   @ApiEnvelope(MessageCreatedDto, { description: 'The message created, or the original on a retry', message: 'Message created successfully' })
   @ApiErrors('VALIDATION_FAILED', 'RECEIVER_MISMATCH', 'UNAUTHENTICATED', 'RECIPIENT_NOT_IN_NETWORK', 'CONVERSATION_NOT_FOUND', 'UNIQUEID_REUSED')
   async add(@CurrentUser() me: AuthUser, @Body() body: AddMessageRequestDto): Promise<Envelope<MessageCreatedDto>> {
-    const { message } = await this.chat.addMessage(me.userId, {
+    const { message, fcmResponse } = await this.chat.addMessage(me.userId, {
       conversationId: body.conversationId,
       receiverId: body.ToReceiverId,
       text: body.text,
@@ -83,6 +83,7 @@ export class ChatController {
       messageId: message.id,
       uniqueid: message.uniqueId,
       created: message.createdAt.toISOString(),
+      ...(fcmResponse ? { fcmResponse } : {}),
     });
   }
 

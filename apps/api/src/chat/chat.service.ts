@@ -16,6 +16,7 @@ import {
 } from '@app/dal';
 import { MessageStatusService, ReceiptStatus } from '@app/status';
 import { PresenceService } from '../presence/presence.service';
+import { FcmResponse, PushMode, PushService } from '../push/push.service';
 import { RealtimeNotifier } from '../realtime/realtime-notifier.service';
 import { vaultField } from '../vault/vault-fields';
 import { UserDataField, VaultService } from '../vault/vault.service';
@@ -49,6 +50,8 @@ export interface AddedMessage {
   message: Message;
   /** false for a retry: the original message is returned and nothing was created. */
   created: boolean;
+  /** The FCM result, when a push was sent and answered within the bound (REST Add). */
+  fcmResponse?: FcmResponse;
 }
 
 @Injectable()
@@ -64,6 +67,7 @@ export class ChatService {
     private readonly notifier: RealtimeNotifier,
     private readonly vault: VaultService,
     private readonly audit: DrfiAuditRepository,
+    private readonly push: PushService,
   ) {}
 
   /** What the message DTOs need to describe DRFI fields. */
@@ -158,7 +162,7 @@ export class ChatService {
    * receiver its other member, still in the caller's network. A retry with the same uniqueid
    * returns the original. The receiver's sockets get `im` once the message is stored.
    */
-  async addMessage(senderId: string, input: NewMessageInput): Promise<AddedMessage> {
+  async addMessage(senderId: string, input: NewMessageInput, push: PushMode = 'await'): Promise<AddedMessage> {
     const drfiPaths = input.type === 'drfi' ? this.vault.checkRequestPaths(input.drfiPaths) : undefined;
     if (!drfiPaths && input.drfiPaths !== undefined) {
       throw new AppError('VALIDATION_FAILED', 'Validation failed: drfiPaths goes with type "drfi"', [{ field: 'drfiPaths', errors: ['drfiPaths requires type "drfi"'] }]);
@@ -196,7 +200,8 @@ export class ChatService {
       });
     }
     await this.deliver(result.message);
-    return result;
+    const fcmResponse = await this.push.forNewMessage(result.message, push);
+    return fcmResponse ? { ...result, fcmResponse } : result;
   }
 
   /**

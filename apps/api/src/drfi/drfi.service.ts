@@ -4,6 +4,7 @@ import { DrfiAuditRepository, DrfiFieldValue, Message, MessageRepository, UserRe
 import { DrfiResolution, MessageStatusService } from '@app/status';
 import { ChatService } from '../chat/chat.service';
 import { imStanza } from '../chat/dto/ws/stanzas';
+import { PushService } from '../push/push.service';
 import { RealtimeNotifier } from '../realtime/realtime-notifier.service';
 import { VaultService } from '../vault/vault.service';
 
@@ -43,6 +44,7 @@ export class DrfiService {
     private readonly chat: ChatService,
     private readonly audit: DrfiAuditRepository,
     private readonly notifier: RealtimeNotifier,
+    private readonly push: PushService,
   ) {}
 
   async accept(userId: string, messageId: string, fields: SubmittedField[]): Promise<DrfiOutcome> {
@@ -98,7 +100,10 @@ export class DrfiService {
       paths: fields.map((f) => f.path),
       vaultUpdatedPaths: updated.map((f) => f.path),
     });
-    if (resolved) await this.announce(resolved, response);
+    if (resolved) {
+      await this.announce(resolved, response);
+      await this.push.forNewMessage(response, 'ifOffline');
+    }
   }
 
   /** Both parties' sockets: the response as `im`, and the request's new status. */

@@ -23,6 +23,18 @@ export interface SocketConfig {
   eventsPerSecond: number;
 }
 
+export interface PushConfig {
+  /** FCM credentials: a service-account JSON, or Google's application-default credentials. None: the recording provider. */
+  serviceAccountJson?: string;
+  useApplicationDefault: boolean;
+  http1: boolean;
+  /** How long a REST Add waits for FCM before answering without fcmResponse (the push stays queued). */
+  sendTimeoutMs: number;
+  maxAttempts: number;
+  workerIntervalMs: number;
+  lockMs: number;
+}
+
 export type AppConfigValues = Omit<AppConfig, 'with'>;
 
 /** The typed, validated configuration every module reads. Built once at start-up. */
@@ -40,6 +52,7 @@ export class AppConfig {
   readonly mongodbServerSelectionTimeoutMs: number;
   readonly chat: ChatConfig;
   readonly socket: SocketConfig;
+  readonly push: PushConfig;
   /** Where logs go (standard output unless a test captures them). */
   readonly logStream?: NodeJS.WritableStream;
 
@@ -69,6 +82,15 @@ export class AppConfig {
         syncPageSize: env.SYNC_PAGE_SIZE,
       },
       socket: { maxPayloadBytes: env.SOCKET_MAX_PAYLOAD_BYTES, eventsPerSecond: env.SOCKET_EVENTS_PER_SECOND },
+      push: {
+        serviceAccountJson: env.FIREBASE_SERVICE_ACCOUNT_JSON,
+        useApplicationDefault: !env.FIREBASE_SERVICE_ACCOUNT_JSON && Boolean(env.GOOGLE_APPLICATION_CREDENTIALS),
+        http1: env.PUSH_FCM_HTTP1 === 'true',
+        sendTimeoutMs: env.PUSH_SEND_TIMEOUT_MS,
+        maxAttempts: env.PUSH_MAX_ATTEMPTS,
+        workerIntervalMs: env.PUSH_WORKER_INTERVAL_MS,
+        lockMs: env.PUSH_LOCK_MS,
+      },
     });
   }
 

@@ -94,6 +94,41 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1)
   SOCKET_EVENTS_PER_SECOND = 50;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  FIREBASE_SERVICE_ACCOUNT_JSON?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  GOOGLE_APPLICATION_CREDENTIALS?: string;
+
+  @IsIn(['true', 'false'])
+  PUSH_FCM_HTTP1: 'true' | 'false' = 'false';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  PUSH_SEND_TIMEOUT_MS = 3000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  PUSH_MAX_ATTEMPTS = 8;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  PUSH_WORKER_INTERVAL_MS = 1000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  PUSH_LOCK_MS = 30_000;
 }
 
 export class ConfigurationError extends Error {
@@ -111,6 +146,14 @@ export function validateEnvironment(raw: NodeJS.ProcessEnv): EnvironmentVariable
     const reasons = Object.values(e.constraints ?? {}).map((m) => m.replace(new RegExp(`^${e.property} `), ''));
     return `${e.property}: ${reasons.join('; ')}`;
   });
+  if (env.FIREBASE_SERVICE_ACCOUNT_JSON) {
+    try {
+      const account = JSON.parse(env.FIREBASE_SERVICE_ACCOUNT_JSON) as { private_key?: unknown; client_email?: unknown };
+      if (typeof account.private_key !== 'string' || typeof account.client_email !== 'string') throw new Error();
+    } catch {
+      problems.push('FIREBASE_SERVICE_ACCOUNT_JSON: must be a service-account JSON with private_key and client_email');
+    }
+  }
   if (env.NODE_ENV === 'production' && !env.AUTH_JWT_SECRET) {
     problems.push('AUTH_JWT_SECRET is required when NODE_ENV=production');
   }

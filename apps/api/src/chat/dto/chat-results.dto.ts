@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class MessageCreatedDto {
   @ApiProperty({ example: '58b3dc67689f5e3418c88302' })
@@ -12,6 +12,12 @@ export class MessageCreatedDto {
 
   @ApiProperty({ example: '2017-08-12T09:04:43.066Z' })
   created: string;
+
+  @ApiPropertyOptional({
+    description: "The FCM result (seed's shape), when the receiver has active tokens and FCM answered in time",
+    example: { multicast_id: 8892582981373553, success: 1, failure: 0, canonical_ids: 0, results: [{ message_id: '0:1515994438299373%e609af1cf9fd7ecd' }] },
+  })
+  fcmResponse?: object;
 }
 
 export class MessageMarkedReadDto {

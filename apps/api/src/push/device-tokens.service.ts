@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '@app/common';
+import { DeviceToken, DeviceTokenRepository, OutboxEntry, PushOutboxRepository, PushPlatform } from '@app/dal';
+
+export interface DeviceTokenView {
+  token: string;
+  platform: string;
+  deviceId: string | null;
+  active: boolean;
+  createdAt: string;
+}
+
+const view = (t: DeviceToken): DeviceTokenView => ({ token: t.token, platform: t.platform, deviceId: t.deviceId, active: t.active, createdAt: t.createdAt.toISOString() });
+
+/** Device tokens, each visible and removable only by its owner (and admins). */
+@Injectable()
+export class DeviceTokensService {
+  constructor(
+    private readonly tokens: DeviceTokenRepository,
+    private readonly outbox: PushOutboxRepository,
+  ) {}
+
+  async register(ownerId: string, token: string, platform: PushPlatform, deviceId: string | null): Promise<DeviceTokenView> {
+    return view(await this.tokens.register(ownerId, token, platform, deviceId));
+  }
+
+  async listOwn(ownerId: string): Promise<DeviceTokenView[]> {
+    return (await this.tokens.listFor(ownerId, { activeOnly: false })).map(view);
+  }
+
+  async removeOwn(ownerId: string, token: string): Promise<void> {
+    // Someone else's token answers like no token at all.
+    if (!(await this.tokens.removeOwned(ownerId, token))) throw new AppError('NOT_FOUND', 'No such token of yours');
+  }
+
+  async listAll(userId: string): Promise<DeviceTokenView[]> {
+    return (await this.tokens.listFor(userId, { activeOnly: false })).map(view);
+  }
+
+  async revoke(token: string): Promise<void> {
+    const found = await this.tokens.find(token);
+    if (!found || !(await this.tokens.removeOwned(found.userId, token))) throw new AppError('NOT_FOUND', 'No such token');
+  }
+
+  async recentPushes(limit: number, userId?: string): Promise<(Omit<OutboxEntry, 'createdAt' | 'updatedAt' | 'nextAttemptAt' | 'lockedUntil' | 'tokens'> & { createdAt: string })[]> {
+    return (await this.outbox.recent(limit, userId)).map(({ tokens: _tokens, updatedAt: _u, nextAttemptAt: _n, lockedUntil: _l, ...entry }) => ({
+      ...entry,
+      createdAt: entry.createdAt.toISOString(),
+    }));
+  }
+}

@@ -1,0 +1,32 @@
+import { Logger, Module } from '@nestjs/common';
+import { AppConfig } from '@app/common';
+import { PresenceModule } from '../presence/presence.module';
+import { DeviceTokensService } from './device-tokens.service';
+import { AdminPushController, PushTokensController } from './push.controller';
+import { PushService } from './push.service';
+import { PushWorker } from './push.worker';
+import { FcmPushProvider } from './providers/fcm-push.provider';
+import { PUSH_PROVIDER } from './providers/push-provider';
+import { RecordingPushProvider } from './providers/recording-push.provider';
+
+@Module({
+  imports: [PresenceModule],
+  controllers: [PushTokensController, AdminPushController],
+  providers: [
+    {
+      provide: PUSH_PROVIDER,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => {
+        const { serviceAccountJson, useApplicationDefault, http1 } = config.push;
+        if (serviceAccountJson || useApplicationDefault) return new FcmPushProvider({ serviceAccountJson, http1 });
+        new Logger('PushModule').warn('No Firebase credentials: pushes are recorded, not sent (GET /Admin/Push/Recent)');
+        return new RecordingPushProvider();
+      },
+    },
+    PushService,
+    PushWorker,
+    DeviceTokensService,
+  ],
+  exports: [PushService],
+})
+export class PushModule {}

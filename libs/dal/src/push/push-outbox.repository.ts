@@ -1,0 +1,113 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, Types } from 'mongoose';
+import { compareAndSet, DatabaseFlavor } from '../shared/database-flavor';
+import { toObjectId } from '../shared/ids';
+import { documentLocks } from '../shared/keyed-mutex';
+import { OutboxStatus, PushContent, PushOutboxRecord } from './push-outbox.schema';
+
+export type { PushContent };
+
+export interface OutboxEntry {
+  id: string;
+  recipientId: string;
+  kind: string;
+  tokens: string[];
+  content: PushContent;
+  status: OutboxStatus;
+  attempts: number;
+  nextAttemptAt: Date;
+  lockedUntil: Date;
+  provider: string | null;
+  lastError: string | null;
+  results: { token: string; messageId?: string; error?: string }[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+type LeanEntry = PushOutboxRecord & { _id: Types.ObjectId };
+
+function toEntry(doc: LeanEntry): OutboxEntry {
+  const { _id, recipientId, ...rest } = doc;
+  return { ...rest, id: _id.toHexString(), recipientId: recipientId.toHexString(), results: rest.results ?? [] };
+}
+
+@Injectable()
+export class PushOutboxRepository {
+  constructor(
+    @InjectModel(PushOutboxRecord.name) private readonly model: Model<PushOutboxRecord>,
+    private readonly flavor: DatabaseFlavor,
+  ) {}
+
+  /** A new pending push, locked for its first sender for `lockMs`. */
+  async create(entry: { recipientId: string; kind: string; tokens: string[]; content: PushContent; lockMs: number }): Promise<OutboxEntry> {
+    const now = new Date();
+    const doc = await this.model.create({
+      recipientId: toObjectId(entry.recipientId),
+      kind: entry.kind,
+      tokens: entry.tokens,
+      content: entry.content,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: now,
+      lockedUntil: new Date(now.getTime() + entry.lockMs),
+      createdAt: now,
+      updatedAt: now,
+    });
+    return toEntry(doc.toObject());
+  }
+
+  async find(id: string): Promise<OutboxEntry | undefined> {
+    const doc = await this.model.findById(toObjectId(id)).lean<LeanEntry>();
+    return doc ? toEntry(doc) : undefined;
+  }
+
+  /** Takes up to `limit` due, unlocked pending pushes, locking each for `lockMs`. */
+  async claimDue(limit: number, lockMs: number): Promise<OutboxEntry[]> {
+    const now = new Date();
+    const due = await this.model
+      .find({ status: 'pending', nextAttemptAt: { $lte: now }, lockedUntil: { $lte: now } }, { _id: 1 })
+      .sort({ nextAttemptAt: 1 })
+      .limit(limit)
+      .lean<{ _id: Types.ObjectId }[]>();
+    const claimed: OutboxEntry[] = [];
+    for (const { _id } of due) {
+      const lockedUntil = new Date(Date.now() + lockMs);
+      const before = await documentLocks.run(`push_outbox:${_id.toHexString()}`, () =>
+        compareAndSet(
+          this.flavor,
+          this.model,
+          _id,
+          { filter: { status: 'pending', lockedUntil: { $lte: now } }, holds: (d: LeanEntry) => d.status === 'pending' && d.lockedUntil <= now },
+          { $set: { lockedUntil } },
+        ),
+      );
+      if (before) claimed.push({ ...toEntry(before as LeanEntry), lockedUntil });
+    }
+    return claimed;
+  }
+
+  async markSent(id: string, provider: string, results: OutboxEntry['results']): Promise<void> {
+    await this.update(id, { status: 'sent', provider, results, lastError: null });
+  }
+
+  /** Tries again later, only for the tokens still worth trying. */
+  async reschedule(id: string, change: { tokens: string[]; attempts: number; nextAttemptAt: Date; lastError: string; provider: string; results: OutboxEntry['results'] }): Promise<void> {
+    await this.update(id, { ...change, lockedUntil: change.nextAttemptAt });
+  }
+
+  async markFailed(id: string, lastError: string, attempts: number): Promise<void> {
+    await this.update(id, { status: 'failed', lastError, attempts });
+  }
+
+  /** Newest first (admin view). */
+  async recent(limit: number, recipientId?: string): Promise<OutboxEntry[]> {
+    const filter = recipientId ? { recipientId: toObjectId(recipientId) } : {};
+    const docs = await this.model.find(filter).sort({ createdAt: -1, _id: -1 }).limit(limit).lean<LeanEntry[]>();
+    return docs.map(toEntry);
+  }
+
+  private async update(id: string, set: Record<string, unknown>): Promise<void> {
+    await documentLocks.run(`push_outbox:${id}`, () => this.model.updateOne({ _id: toObjectId(id) }, { $set: { ...set, updatedAt: new Date() } }));
+  }
+}

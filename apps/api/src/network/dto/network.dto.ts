@@ -1,7 +1,8 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { IsMongoId, IsOptional, IsString, IsUUID } from 'class-validator';
 import { IsE164Phone } from '@app/common';
 import { User } from '@app/dal';
+import { mapUser, UserResponseDto } from '../../users/dto/user.response.dto';
 
 export class AddNetworkMemberRequestDto {
   @ApiPropertyOptional({ description: 'Account id of the user to add (give this or phone)', example: 'f401327f-e99f-4eb5-8e32-8f412f8a000e' })
@@ -32,22 +33,7 @@ export class LinkUsersRequestDto {
   memberId: string;
 }
 
-export class NetworkMemberResponseDto {
-  @ApiProperty({ example: '58c67eec6e1b455d503d3b55' })
-  id: string;
-
-  @ApiProperty({ example: 'f401327f-e99f-4eb5-8e32-8f412f8a000e' })
-  accountId: string;
-
-  @ApiProperty({ example: 'Cindy Nguyen' })
-  name: string;
-
-  @ApiProperty({ example: '+6591234567' })
-  phone: string;
-
-  @ApiProperty({ example: '/Content/ProfilePictures/58c67eec6e1b455d503d3b55_profile_pic.jpg', nullable: true, type: String })
-  avatar: string | null;
-
+export class NetworkMemberResponseDto extends OmitType(UserResponseDto, ['createdAt'] as const) {
   @ApiProperty({ description: 'The one-to-one conversation with this member', example: '58d36da86e1b2963a0c42548' })
   conversationId: string;
 }
@@ -67,12 +53,6 @@ export class NetworkLinkResponseDto {
 }
 
 export function mapMember(user: User, conversationId: string): NetworkMemberResponseDto {
-  return {
-    id: user.id,
-    accountId: user.accountId,
-    name: user.name,
-    phone: user.phone,
-    avatar: user.avatar,
-    conversationId,
-  };
+  const { createdAt: _createdAt, ...profile } = mapUser(user);
+  return { ...profile, conversationId };
 }

@@ -47,8 +47,9 @@ describe('Embedded FerretDB', () => {
     expect(await accepts(server.port)).toBe(true);
     expect(ferretDbPids(server.dataDir)).toHaveLength(1);
     await server.stop();
+    // (Not "the port refuses connections": with tests running in parallel, another server may get
+    // the freed port at once.)
     expect(ferretDbPids(server.dataDir)).toEqual([]);
-    expect(await accepts(server.port)).toBe(false);
   });
 
   it('runs two instances side by side (no shared debug port)', async () => {
@@ -79,7 +80,6 @@ describe('Embedded FerretDB', () => {
 
     owner.kill('SIGKILL');
     await eventually(async () => expect(ferretDbPids(dataDir)).toEqual([]), { timeoutMs: 10_000 });
-    expect(await accepts(port)).toBe(false);
   });
 
   it('finds an explicit binary, and refuses one that is not executable', () => {

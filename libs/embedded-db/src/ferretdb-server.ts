@@ -28,16 +28,36 @@ const WATCHDOG = [
   'wait $server',
 ].join('\n');
 
-export async function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
+function tryListen(port: number): Promise<number | undefined> {
+  return new Promise((resolvePort) => {
     const server = createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.once('error', () => resolvePort(undefined));
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+      server.close(() => resolvePort(typeof address === 'object' && address ? address.port : undefined));
     });
   });
+}
+
+/** A free loopback port chosen by the system (from its ephemeral range). */
+export async function freeLoopbackPort(): Promise<number> {
+  const port = await tryListen(0);
+  if (port === undefined) throw new Error('no free loopback port');
+  return port;
+}
+
+/**
+ * A free loopback port below the system's ephemeral range (20000-32767), for a server that may be
+ * stopped and started again on the same port: an ephemeral port freed by a stop can be handed at
+ * once to any other program that listens on port 0.
+ */
+export async function freeStablePort(): Promise<number> {
+  for (let tries = 0; tries < 50; tries++) {
+    const port = await tryListen(20_000 + Math.floor(Math.random() * 12_000));
+    if (port !== undefined) return port;
+  }
+  return freeLoopbackPort();
 }
 
 function canConnect(port: number): Promise<boolean> {
@@ -84,7 +104,7 @@ export class FerretDbServer {
   async start(): Promise<void> {
     if (this.child) return;
     mkdirSync(this.dataDir, { recursive: true });
-    const port = this.currentPort ?? this.options.port ?? (await freeLoopbackPort());
+    const port = this.currentPort ?? this.options.port ?? (await freeStablePort());
     const log = openSync(this.logFile, 'a');
     const args = [
       '--handler=sqlite',

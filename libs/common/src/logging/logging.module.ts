@@ -22,19 +22,15 @@ export function redactUrl(url: string | undefined): string | undefined {
       useFactory: (config: AppConfig) => ({
         pinoHttp: [
           {
-          level: config.logLevel,
-          genReqId: (req: IncomingMessage) => requestIdOf(req),
-          redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'err.config'], censor: '[redacted]' },
-          serializers: {
-            req: (req: IncomingMessage & { id?: string }) => ({
-              id: req.id,
-              method: req.method,
-              url: redactUrl(req.url),
-            }),
-            res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
-          },
-          customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
-            err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+            level: config.logLevel,
+            genReqId: (req: IncomingMessage) => requestIdOf(req),
+            redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'err.config'], censor: '[redacted]' },
+            serializers: {
+              req: (req: IncomingMessage & { id?: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
+              res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+            },
+            customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
+              err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
           },
           config.logStream ?? process.stdout,
         ],

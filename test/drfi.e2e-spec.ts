@@ -208,6 +208,34 @@ describe('Information vault and DRFI', () => {
     expect(messages.find((m) => m.id === requestId)?.drfi?.status).toBe(winner.body.data.status);
   });
 
+  it('finishes an accept whose server died after claiming it, on the next attempt, with the stored answer', async () => {
+    const { bob, conversationId, requestId } = await requested();
+    // What a server leaves when it dies right after inserting the accepted response (the claim):
+    // the response is stored, the vault not written, the request still `sent`.
+    await app.get(MessageRepository).insert({
+      conversationId,
+      senderId: bob.user.id,
+      receiverId: (await app.get(MessageRepository).findById(requestId))!.senderId,
+      uniqueId: `drfi-response:${requestId}`,
+      type: 'drfiresponseaccepted',
+      text: '[DRFI Response]',
+      drfi: {
+        requestMessageId: requestId,
+        vaultApplied: false,
+        fields: [{ path: '.contact.mobile', label: 'Mobile phone', type: 'phone', value: '6590001111', source: 'newValue' }],
+      },
+    });
+    expect((await app.get(MessageRepository).findById(requestId))?.drfi?.status).toBe('sent');
+
+    // A retry (here a deny) loses to the stored answer, and finishes it before saying so.
+    expect((await deny(bob, requestId).expect(409)).body.error.code).toBe('DRFI_ALREADY_RESOLVED');
+    expect((await app.get(MessageRepository).findById(requestId))?.drfi?.status).toBe('accepted');
+    expect((await vaultOf(bob)).find((f) => f.path === '.contact.mobile')?.value).toBe('6590001111');
+    const responses = (await app.get(MessageRepository).history(conversationId)).messages.filter((m) => m.type.startsWith('drfiresponse'));
+    expect(responses).toHaveLength(1);
+    expect(responses[0].drfi?.vaultApplied).toBe(true);
+  });
+
   it('tells both parties\' sockets, and sync carries it to an offline requester', async () => {
     const { alice, bob, requestId } = await requested();
     const aliceSocket = await connect(app, alice.token);

@@ -154,7 +154,8 @@ export class ChatService {
   /** The conversation of the caller with a network member; NOT_A_NETWORK_MEMBER otherwise. */
   async conversationWithMember(userId: string, otherId: string): Promise<Conversation> {
     if (otherId === userId || !(await this.links.areLinked(userId, otherId))) throw new AppError('NOT_A_NETWORK_MEMBER');
-    return this.conversations.ensureForPair(userId, otherId);
+    // A point read; the upsert (a write) only the first time.
+    return (await this.conversations.findForPair(userId, otherId)) ?? this.conversations.ensureForPair(userId, otherId);
   }
 
   /**

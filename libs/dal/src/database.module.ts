@@ -36,6 +36,8 @@ class DatabaseLifecycle implements OnApplicationShutdown {
   }
 }
 
+const EMBEDDED_POOL_SIZE = 4;
+
 const repositories = [UserRepository, NetworkLinkRepository, ConversationRepository, MessageRepository, VaultRepository, DrfiAuditRepository, DeviceTokenRepository, PushOutboxRepository];
 const exported = [...repositories, DatabaseHealth, DatabaseFlavor];
 
@@ -53,6 +55,9 @@ const exported = [...repositories, DatabaseHealth, DatabaseFlavor];
       useFactory: async (config: AppConfig, embedded: EmbeddedDatabase) => ({
         uri: config.mongodbUri ?? (await embedded.start()),
         serverSelectionTimeoutMS: config.mongodbServerSelectionTimeoutMs,
+        // SQLite takes one writer at a time: many connections only make FerretDB's writers wait on
+        // each other (measured: 50 socket pairs, 16.7 message cycles/s with 100 connections, 40 with 4).
+        maxPoolSize: config.mongodbMaxPoolSize ?? (config.mongodbUri ? undefined : EMBEDDED_POOL_SIZE),
         autoIndex: true,
       }),
     }),

@@ -50,6 +50,8 @@ export class AppConfig {
   readonly logLevel: EnvironmentVariables['LOG_LEVEL'];
   readonly bodyLimitBytes: number;
   readonly mongodbServerSelectionTimeoutMs: number;
+  /** Connections to the database; unset: 4 for the embedded FerretDB, the driver's default (100) otherwise. */
+  readonly mongodbMaxPoolSize?: number;
   readonly chat: ChatConfig;
   readonly socket: SocketConfig;
   readonly push: PushConfig;
@@ -75,6 +77,7 @@ export class AppConfig {
       logLevel: env.LOG_LEVEL,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       mongodbServerSelectionTimeoutMs: env.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
+      mongodbMaxPoolSize: env.MONGODB_MAX_POOL_SIZE,
       chat: {
         maxTextLength: env.MESSAGE_TEXT_MAX_LENGTH,
         countsRepairAfterMs: env.COUNTS_REPAIR_AFTER_MS,

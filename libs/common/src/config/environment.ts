@@ -62,6 +62,13 @@ export class EnvironmentVariables {
   MONGODB_SERVER_SELECTION_TIMEOUT_MS = 5000;
 
   @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  MONGODB_MAX_POOL_SIZE?: number;
+
+  @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(65_536)

@@ -13,7 +13,7 @@ const { MongoClient, ObjectId } = require('mongodb');
 const { pairId } = require(join(ROOT, 'dist/libs/dal/src/shared/ids.js'));
 
 const CONVERSATIONS = 200;
-const SIZES = [1_000, 100_000];
+const SIZES = (process.env.SIZES ?? '1000,100000').split(',').map(Number);
 const DURATION_S = Number(process.env.DURATION_S ?? 10);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 10);
 const RUNS = Number(process.env.RUNS ?? 3);

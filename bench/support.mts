@@ -57,7 +57,7 @@ export async function startServer(mongodbUri: string, extraEnv: Record<string, s
       AUTH_JWT_SECRET: BENCH_SECRET,
       LOG_LEVEL: 'warn',
       // Our own FerretDB stands in for the embedded one: give it the embedded default's pool.
-      ...(process.env.MONGODB_URI ? {} : { MONGODB_MAX_POOL_SIZE: '4' }),
+      ...(process.env.MONGODB_URI ? {} : { MONGODB_MAX_POOL_SIZE: process.env.MONGODB_MAX_POOL_SIZE ?? '4' }),
       ...extraEnv,
     },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -1,9 +1,8 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsMongoId, IsOptional, Max, Min } from 'class-validator';
+import { IsMongoId, IsOptional } from 'class-validator';
 import { AdminOnly, AuthUser, CurrentUser } from '@app/auth';
-import { ApiEnvelope, ApiErrors, Envelope, ok } from '@app/common';
+import { ApiEnvelope, ApiErrors, Envelope, IsPageLimit, ok } from '@app/common';
 import { AcceptDrfiRequestDto, DenyDrfiQueryDto, DrfiAuditEntryDto, DrfiOutcomeDto } from './dto/drfi.dto';
 import { DrfiAuditService } from './drfi-audit.service';
 import { DrfiService } from './drfi.service';
@@ -39,12 +38,7 @@ export class DrfiAuditQueryDto {
   @IsMongoId()
   userId?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @IsPageLimit(500, 100)
   limit = 100;
 }
 

@@ -3,3 +3,4 @@ export * from './api-responses.decorator';
 export * from './validation';
 export * from './request-id';
 export * from './validators';
+export * from './page-limit.decorator';

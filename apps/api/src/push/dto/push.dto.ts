@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsMongoId, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsMongoId, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsPageLimit } from '@app/common';
 import { PUSH_PLATFORMS } from '@app/dal';
 
 const FCM_TOKEN = /^[A-Za-z0-9_:.-]{1,4096}$/;
@@ -58,12 +58,7 @@ export class RecentPushesQueryDto {
   @IsMongoId()
   userId?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @IsPageLimit(200, 50)
   limit = 50;
 }
 

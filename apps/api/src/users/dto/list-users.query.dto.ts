@@ -1,17 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsMongoId, IsOptional, Max, Min } from 'class-validator';
+import { IsMongoId, IsOptional } from 'class-validator';
+import { IsPageLimit } from '@app/common';
 
 export class ListUsersQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  @IsPageLimit(200, 50)
   limit = 50;
 
-  @ApiPropertyOptional({ description: 'Return users after this id (the previous page\'s nextAfter)', example: '58c67eec6e1b455d503d3b55' })
+  @ApiPropertyOptional({ description: "Return users after this id (the previous page's nextAfter)", example: '58c67eec6e1b455d503d3b55' })
   @IsOptional()
   @IsMongoId()
   after?: string;

@@ -1,4 +1,4 @@
-import { MessageRepository } from '@app/dal';
+import { MessageRepository, VaultRepository } from '@app/dal';
 import { chatAs } from './support/chat-client';
 import { conversationFixture, session, Session } from './support/session';
 import { collect, connect, emitAck } from './support/socket-client';
@@ -60,6 +60,16 @@ describe('Information vault and DRFI', () => {
       await setVault(alice, [{ path: '.nope', value: 'x' }]).expect(400);
       await setVault(alice, [{ path: '.contact.email', value: null }]).expect(200);
       expect((await vaultOf(alice)).map((f) => f.path)).toEqual(['.basicInformation.nationality']);
+    });
+
+    it('applies a once-only write (a DRFI answer) at most once, however often it is retried', async () => {
+      const { bob } = await conversationFixture(app);
+      const vaults = app.get(VaultRepository);
+      await vaults.apply(bob.user.id, [{ path: '.contact.mobile', value: '6591000001' }], 'drfi-response:r1');
+      await vaults.apply(bob.user.id, [{ path: '.contact.mobile', value: '6591000002' }], 'drfi-response:r1');
+      expect((await vaultOf(bob)).find((f) => f.path === '.contact.mobile')?.value).toBe('6591000001');
+      await vaults.apply(bob.user.id, [{ path: '.contact.mobile', value: '6591000003' }], 'drfi-response:r2');
+      expect((await vaultOf(bob)).find((f) => f.path === '.contact.mobile')?.value).toBe('6591000003');
     });
   });
 

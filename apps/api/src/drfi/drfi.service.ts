@@ -29,8 +29,8 @@ const RESPONSE_TYPE = { accepted: 'drfiresponseaccepted', denied: 'drfiresponsed
  * The response message's `_id` is derived from the request (its uniqueid is `drfi-response:<id>`
  * from the receiver), so inserting it is the claim: of any number of racing accepts and denies,
  * exactly one inserts it and wins; every other gets 409. The winner then finishes, in this order,
- * each step idempotent: the vault (accepted `newValue` fields; then the response is marked
- * `vaultApplied`), the request's status (the DRFI machine's sent -> accepted | denied), the audit
+ * each step idempotent: the vault (accepted `newValue` fields, applied at most once per response by
+ * the vault's own write; then the response is marked `vaultApplied`), the request's status (the DRFI machine's sent -> accepted | denied), the audit
  * entry, the sockets. If the winner dies part-way, the next attempt on the request finishes the
  * stored response's steps (never its own) before answering 409.
  */
@@ -88,7 +88,7 @@ export class DrfiService {
     const fields = response.drfi?.fields ?? [];
     const updated = fields.filter((f) => f.source === 'newValue');
     if (resolution === 'accepted' && response.drfi?.vaultApplied === false) {
-      await this.vault.applyAccepted(request.receiverId, updated.map((f) => ({ path: f.path, value: f.value })));
+      await this.vault.applyAccepted(request.receiverId, response.id, updated.map((f) => ({ path: f.path, value: f.value })));
       await this.messages.markVaultApplied(response.id);
     }
     const resolved = await this.status.resolveDrfi(request, request.receiverId, resolution, response.id);

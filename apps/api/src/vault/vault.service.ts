@@ -37,9 +37,9 @@ export class VaultService {
     return this.valuesOf(ownerId);
   }
 
-  /** Writes the values of an accepted DRFI (its newValue fields) into the owner's vault. */
-  async applyAccepted(ownerId: string, fields: { path: string; value: string }[]): Promise<void> {
-    if (fields.length > 0) await this.vaults.apply(ownerId, fields);
+  /** Writes the values of an accepted DRFI (its newValue fields) into the owner's vault, once per response. */
+  async applyAccepted(ownerId: string, responseId: string, fields: { path: string; value: string }[]): Promise<void> {
+    if (fields.length > 0) await this.vaults.apply(ownerId, fields, `drfi-response:${responseId}`);
   }
 
   /** DRFI request paths: known, no duplicates, 1 to MAX_DRFI_PATHS. */

@@ -8,6 +8,9 @@ import { VaultEntry, VaultRecord } from './vault.schema';
 
 type LeanVault = VaultRecord & { _id: Types.ObjectId };
 
+/** How many once-only keys a vault remembers (a DRFI is finished long before this many more arrive). */
+const MAX_APPLIED_ONCE = 200;
+
 export interface VaultChange {
   path: string;
   /** null removes the value. */
@@ -27,19 +30,24 @@ export class VaultRepository {
     return new Map((doc?.entries ?? []).map((e) => [e.path, e]));
   }
 
-  /** Applies the changes to the owner's vault as one write (compare-and-set on the version). */
-  async apply(ownerId: string, changes: VaultChange[]): Promise<Map<string, VaultEntry>> {
+  /**
+   * Applies the changes to the owner's vault as one write (compare-and-set on the version). With
+   * `onceFor`, a write already applied under that key changes nothing.
+   */
+  async apply(ownerId: string, changes: VaultChange[], onceFor?: string): Promise<Map<string, VaultEntry>> {
     const _id = toObjectId(ownerId);
     return documentLocks.run(`vaults:${ownerId}`, async () => {
       for (;;) {
         const doc = await this.model.findById(_id).lean<LeanVault>();
         const entries = new Map((doc?.entries ?? []).map((e) => [e.path, e]));
+        if (onceFor && doc?.appliedOnce?.includes(onceFor)) return entries;
         const now = new Date();
         for (const change of changes) {
           if (change.value === null) entries.delete(change.path);
           else entries.set(change.path, { path: change.path, value: change.value, updatedAt: now });
         }
-        const next = { entries: [...entries.values()], version: (doc?.version ?? 0) + 1 };
+        const appliedOnce = onceFor ? [...(doc?.appliedOnce ?? []), onceFor].slice(-MAX_APPLIED_ONCE) : (doc?.appliedOnce ?? []);
+        const next = { entries: [...entries.values()], appliedOnce, version: (doc?.version ?? 0) + 1 };
         if (!doc) {
           try {
             await this.model.create({ _id, ...next });

@@ -16,6 +16,13 @@ export class VaultRecord {
   @Prop({ type: [Object], default: [] })
   entries: VaultEntry[];
 
+  /**
+   * Keys of the writes applied with `onceFor` (a DRFI response id), in the same document write as
+   * their values: a write is applied to the vault at most once, however often it is retried.
+   */
+  @Prop({ type: [String], default: [] })
+  appliedOnce: string[];
+
   /** Bumped by every write: writes are compare-and-set on it. */
   @Prop({ default: 0 })
   version: number;

@@ -8,12 +8,13 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Server, Socket } from 'socket.io';
 import { TokenService } from '@app/auth';
 import { AppConfig, AppError, createValidationPipe, ErrorAck, errorAck } from '@app/common';
 import { PresenceService } from '../presence/presence.service';
 import { RealtimeNotifier } from '../realtime/realtime-notifier.service';
+import { SharedRedis } from '../realtime/redis';
 import { AuthenticatedSocket, socketAuthMiddleware } from '../realtime/socket-auth';
 import { ChatStanzaService, SentAck, StatusUpdatedAck } from './chat-stanza.service';
 import { ImPayload, StatusUpdatePayload, SyncPayload } from './dto/ws/payloads';
@@ -30,7 +31,7 @@ type Dto = typeof ImPayload | typeof StatusUpdatePayload | typeof SyncPayload;
 export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
   private readonly logger = new Logger(ChatGateway.name);
   private readonly validation = createValidationPipe();
-  private readonly rate: RateLimiterMemory;
+  private readonly rate: RateLimiterAbstract;
 
   constructor(
     config: AppConfig,
@@ -39,8 +40,13 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly presence: PresenceService,
     private readonly stanzas: ChatStanzaService,
     private readonly syncs: SyncService,
+    redis: SharedRedis,
   ) {
-    this.rate = new RateLimiterMemory({ points: config.socket.eventsPerSecond, duration: 1 });
+    // With Redis, the per-user budget is shared by all processes (a user may have sockets on several).
+    const limits = { points: config.socket.eventsPerSecond, duration: 1 };
+    this.rate = redis.client
+      ? new RateLimiterRedis({ ...limits, storeClient: redis.client, keyPrefix: redis.key('socket-rate') })
+      : new RateLimiterMemory(limits);
   }
 
   afterInit(server: Server): void {
@@ -48,13 +54,13 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.notifier.attach(server);
   }
 
-  handleConnection(socket: AuthenticatedSocket): void {
+  async handleConnection(socket: AuthenticatedSocket): Promise<void> {
     // The user's room was joined at the handshake (socketAuthMiddleware).
-    this.presence.connected(socket.data.user.userId);
+    await this.presence.connected(socket.data.user.userId, socket.id);
   }
 
-  handleDisconnect(socket: AuthenticatedSocket): void {
-    if (socket.data.user) this.presence.disconnected(socket.data.user.userId);
+  async handleDisconnect(socket: AuthenticatedSocket): Promise<void> {
+    if (socket.data.user) await this.presence.disconnected(socket.data.user.userId, socket.id);
   }
 
   @SubscribeMessage('im')

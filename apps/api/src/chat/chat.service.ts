@@ -148,7 +148,7 @@ export class ChatService {
       if (!before || before.conversationId !== conversation.id) throw new AppError('MESSAGE_NOT_FOUND', 'before: no such message in this conversation');
     }
     const { messages, hasMore } = await this.messages.history(conversation.id, { limit: page.limit, before });
-    return { conversation, me: this.party(me), other: this.party(otherUser), messages, hasMore };
+    return { conversation, me: await this.party(me), other: await this.party(otherUser), messages, hasMore };
   }
 
   /** The conversation of the caller with a network member; NOT_A_NETWORK_MEMBER otherwise. */
@@ -273,8 +273,8 @@ export class ChatService {
     if (problem) throw new AppError('VALIDATION_FAILED', `Validation failed: ${problem}`, [{ field: 'text', errors: [problem] }]);
   }
 
-  private party(user: User): ChatParty {
-    return { user, online: this.presence.isOnline(user.id) };
+  private async party(user: User): Promise<ChatParty> {
+    return { user, online: await this.presence.isOnline(user.id) };
   }
 
   /** Recounts conversations whose writer died between its two writes; true if any was repaired. */
@@ -294,9 +294,12 @@ export class ChatService {
     const memberIds = new Set(await this.links.memberIdsOf(me.id));
     const linked = conversations.filter((c) => memberIds.has(otherMember(c, me.id)));
     const others = new Map((await this.users.findByIds(linked.map((c) => otherMember(c, me.id)))).map((u) => [u.id, u]));
-    return linked
+    const mine = await this.party(me);
+    const sorted = linked
       .filter((c) => others.has(otherMember(c, me.id)))
-      .sort((a, b) => (b.lastMessageAt?.getTime() ?? 0) - (a.lastMessageAt?.getTime() ?? 0))
-      .map((conversation) => ({ conversation, me: this.party(me), other: this.party(others.get(otherMember(conversation, me.id))!) }));
+      .sort((a, b) => (b.lastMessageAt?.getTime() ?? 0) - (a.lastMessageAt?.getTime() ?? 0));
+    return Promise.all(
+      sorted.map(async (conversation) => ({ conversation, me: mine, other: await this.party(others.get(otherMember(conversation, me.id))!) })),
+    );
   }
 }

@@ -1,24 +1,64 @@
-import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { SharedRedis } from '../realtime/redis';
+
+const TTL_MS = 60_000;
+const HEARTBEAT_MS = 20_000;
 
 /**
- * Who has a live socket right now. The socket gateway reports connects and disconnects; the chat
- * listings read `online` from here.
+ * Who has a live socket right now. The gateway reports connects and disconnects; the chat
+ * listings and push read it. One process: a count per user in memory. With Redis: a sorted set
+ * per user of this process's sockets with an expiry that a heartbeat renews, so a process that
+ * dies stops counting within TTL_MS.
  */
 @Injectable()
-export class PresenceService {
-  private readonly sockets = new Map<string, number>();
+export class PresenceService implements OnApplicationShutdown {
+  private readonly sockets = new Map<string, Set<string>>();
+  private readonly processId = randomUUID();
+  private readonly heartbeat?: NodeJS.Timeout;
 
-  connected(userId: string): void {
-    this.sockets.set(userId, (this.sockets.get(userId) ?? 0) + 1);
+  constructor(private readonly redis: SharedRedis) {
+    if (redis.client) {
+      this.heartbeat = setInterval(() => void this.renew(), HEARTBEAT_MS);
+      this.heartbeat.unref();
+    }
   }
 
-  disconnected(userId: string): void {
-    const left = (this.sockets.get(userId) ?? 1) - 1;
-    if (left > 0) this.sockets.set(userId, left);
-    else this.sockets.delete(userId);
+  async connected(userId: string, socketId: string): Promise<void> {
+    const mine = this.sockets.get(userId) ?? new Set<string>();
+    mine.add(socketId);
+    this.sockets.set(userId, mine);
+    await this.redis.client?.zadd(this.redis.key('presence', userId), Date.now() + TTL_MS, this.member(socketId)).catch(() => undefined);
   }
 
-  isOnline(userId: string): boolean {
-    return this.sockets.has(userId);
+  async disconnected(userId: string, socketId: string): Promise<void> {
+    const mine = this.sockets.get(userId);
+    mine?.delete(socketId);
+    if (mine && mine.size === 0) this.sockets.delete(userId);
+    await this.redis.client?.zrem(this.redis.key('presence', userId), this.member(socketId)).catch(() => undefined);
+  }
+
+  async isOnline(userId: string): Promise<boolean> {
+    if (this.sockets.has(userId)) return true;
+    if (!this.redis.client) return false;
+    const live = await this.redis.client.zcount(this.redis.key('presence', userId), Date.now(), '+inf').catch(() => 0);
+    return live > 0;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.heartbeat);
+  }
+
+  private member(socketId: string): string {
+    return `${this.processId}:${socketId}`;
+  }
+
+  private async renew(): Promise<void> {
+    const expiry = Date.now() + TTL_MS;
+    for (const [userId, ids] of this.sockets) {
+      const key = this.redis.key('presence', userId);
+      await this.redis.client?.zremrangebyscore(key, '-inf', Date.now()).catch(() => undefined);
+      for (const id of ids) await this.redis.client?.zadd(key, expiry, this.member(id)).catch(() => undefined);
+    }
   }
 }

@@ -71,7 +71,7 @@ export class PushService implements OnApplicationShutdown {
    */
   async forNewMessage(message: Message, mode: PushMode): Promise<FcmResponse | undefined> {
     try {
-      if (mode === 'ifOffline' && this.presence.isOnline(message.receiverId)) return undefined;
+      if (mode === 'ifOffline' && (await this.presence.isOnline(message.receiverId))) return undefined;
       const active = await this.tokens.listFor(message.receiverId, { activeOnly: true });
       if (active.length === 0) return undefined;
       const entry = await this.outbox.create({

@@ -55,6 +55,8 @@ export class AppConfig {
   readonly chat: ChatConfig;
   readonly socket: SocketConfig;
   readonly push: PushConfig;
+  /** With a URL: several processes share socket rooms, presence and rate limits through Redis. */
+  readonly redis?: { url: string; keyPrefix: string };
   /** Where logs go (standard output unless a test captures them). */
   readonly logStream?: NodeJS.WritableStream;
 
@@ -85,6 +87,7 @@ export class AppConfig {
         syncPageSize: env.SYNC_PAGE_SIZE,
       },
       socket: { maxPayloadBytes: env.SOCKET_MAX_PAYLOAD_BYTES, eventsPerSecond: env.SOCKET_EVENTS_PER_SECOND },
+      redis: env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } : undefined,
       push: {
         serviceAccountJson: env.FIREBASE_SERVICE_ACCOUNT_JSON,
         useApplicationDefault: !env.FIREBASE_SERVICE_ACCOUNT_JSON && Boolean(env.GOOGLE_APPLICATION_CREDENTIALS),

@@ -104,6 +104,14 @@ export class EnvironmentVariables {
 
   @Transform(emptyToUndefined)
   @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @Matches(/^[A-Za-z0-9:_-]{1,50}$/, { message: 'REDIS_KEY_PREFIX must be 1 to 50 letters, digits or :_-' })
+  REDIS_KEY_PREFIX = 'chat';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
   @IsString()
   FIREBASE_SERVICE_ACCOUNT_JSON?: string;
 

@@ -1,0 +1,26 @@
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { AppConfig } from '@app/common';
+
+/**
+ * The Redis connection for what processes share (presence, rate limits), when REDIS_URL is set.
+ * Keys start with REDIS_KEY_PREFIX. (The socket.io adapter opens its own pub/sub pair.)
+ */
+@Injectable()
+export class SharedRedis implements OnApplicationShutdown {
+  readonly client?: Redis;
+  readonly prefix: string;
+
+  constructor(config: AppConfig) {
+    this.prefix = config.redis?.keyPrefix ?? 'chat';
+    if (config.redis) this.client = new Redis(config.redis.url, { maxRetriesPerRequest: 2, lazyConnect: false });
+  }
+
+  key(...parts: string[]): string {
+    return [this.prefix, ...parts].join(':');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.client?.quit().catch(() => undefined);
+  }
+}

@@ -62,10 +62,10 @@ describe('Two API processes on one database and Redis', () => {
   let a: ApiProcess;
   let b: ApiProcess;
   const sockets: Socket[] = [];
+  const mongodbUri = freshDatabaseUri();
+  const keyPrefix = `test-${randomBytes(4).toString('hex')}`;
 
   beforeAll(async () => {
-    const mongodbUri = freshDatabaseUri();
-    const keyPrefix = `test-${randomBytes(4).toString('hex')}`;
     a = await startProcess(mongodbUri, keyPrefix);
     b = await startProcess(mongodbUri, keyPrefix);
   });
@@ -117,5 +117,42 @@ describe('Two API processes on one database and Redis', () => {
     await eventually(async () => expect(await online()).toBe(true));
     onB.close();
     await eventually(async () => expect(await online()).toBe(false));
+  });
+
+  it('loses nothing it acknowledged when a process is killed mid-traffic: clients move to the other and sync', async () => {
+    const { alice, bob, aliceToken, bobToken } = await pair();
+    const doomed = await startProcess(mongodbUri, keyPrefix);
+    const onDoomed = await connectTo(doomed, aliceToken);
+    sockets.push(onDoomed);
+    const stanza = (i: number) => ({ to: bob.id, from: alice.id, msg: `message ${i}`, uniqueid: `kill-${i}` });
+    const all = Array.from({ length: 40 }, (_, i) => i);
+    const acked = new Set<string>();
+    const sends = all.map((i) =>
+      emitAck<Json>(onDoomed, 'im', stanza(i)).then(
+        (ack) => void (ack.status === 'sent' && acked.add(ack.uniqueid)),
+        () => undefined, // no ack: the client will resend it
+      ),
+    );
+    await eventually(async () => expect(acked.size).toBeGreaterThanOrEqual(5));
+    doomed.child.kill('SIGKILL');
+    await Promise.all(sends);
+    await stop(doomed);
+    const ackedBeforeKill = new Set(acked);
+
+    // Alice's app reconnects (to the surviving process) and resends what was never acknowledged.
+    const onB = await connectTo(b, aliceToken);
+    sockets.push(onB);
+    const unacked = all.filter((i) => !ackedBeforeKill.has(`kill-${i}`)).map(stanza);
+    const resync = await emitAck<Json>(onB, 'sync', { messages: unacked });
+    expect(resync.acks.messages.every((ack: Json) => ack.status === 'sent')).toBe(true);
+
+    // Bob catches up: every message exactly once, every acknowledged one among them.
+    const bobSocket = await connectTo(b, bobToken);
+    sockets.push(bobSocket);
+    const caughtUp = await emitAck<Json>(bobSocket, 'sync', {});
+    const received = caughtUp.messages.map((m: Json) => m.uniqueid).filter((id: string) => id.startsWith('kill-'));
+    expect(new Set(received).size).toBe(received.length);
+    expect([...received].sort()).toEqual(all.map((i) => `kill-${i}`).sort());
+    for (const id of ackedBeforeKill) expect(received).toContain(id);
   });
 });

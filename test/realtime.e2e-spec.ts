@@ -43,6 +43,13 @@ describe('socket.io message status flow (chat-message-status-flow.txt)', () => {
       await expect(connect(app, expired)).rejects.toMatchObject({ message: 'Access token expired' });
     });
 
+    it('disconnects a socket when its token expires', async () => {
+      const user = await createUser(app);
+      const socket = await connect(app, app.tokenFor(user.id, { expiresIn: '2s' }));
+      sockets.push(socket);
+      expect(await disconnected(socket)).toBe('io server disconnect');
+    });
+
     it('accepts the token in auth, in an Authorization header, or as ?token=', async () => {
       const user = await createUser(app);
       const token = app.tokenFor(user.id);

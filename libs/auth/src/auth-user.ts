@@ -4,4 +4,6 @@ export const ADMIN_ROLE = 'admin';
 export interface AuthUser {
   userId: string;
   roles: string[];
+  /** When the token expires (ms since the epoch), if it does: a socket is disconnected then. */
+  expiresAt?: number;
 }

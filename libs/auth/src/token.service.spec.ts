@@ -7,7 +7,11 @@ describe('TokenService', () => {
   const userId = '58c67eec6e1b455d503d3b55';
 
   it('verifies what it signs', async () => {
-    await expect(tokens.verify(tokens.sign({ userId, roles: ['admin'] }, '5m'))).resolves.toEqual({ userId, roles: ['admin'] });
+    const before = Date.now();
+    const user = await tokens.verify(tokens.sign({ userId, roles: ['admin'] }, '5m'));
+    expect(user).toEqual({ userId, roles: ['admin'], expiresAt: expect.any(Number) });
+    expect(user.expiresAt! - before).toBeGreaterThan(4 * 60_000);
+    expect(user.expiresAt! - before).toBeLessThanOrEqual(5 * 60_000 + 1000);
   });
 
   it('keeps only string roles', async () => {

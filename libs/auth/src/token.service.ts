@@ -9,6 +9,7 @@ const ALGORITHM = 'HS256';
 interface AccessTokenClaims {
   sub?: unknown;
   roles?: unknown;
+  exp?: unknown;
 }
 
 /**
@@ -32,11 +33,13 @@ export class TokenService {
       throw new AppError('UNAUTHENTICATED', 'Access token has no valid subject');
     }
     const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : [];
-    return { userId: claims.sub.toLowerCase(), roles };
+    const user: AuthUser = { userId: claims.sub.toLowerCase(), roles };
+    if (typeof claims.exp === 'number') user.expiresAt = claims.exp * 1000;
+    return user;
   }
 
   /** Mints a token (development and administration: `npm run token`). */
-  sign(user: AuthUser, expiresIn: string): string {
+  sign(user: Pick<AuthUser, 'userId' | 'roles'>, expiresIn: string): string {
     return this.jwt.sign({ sub: user.userId, roles: user.roles }, { algorithm: ALGORITHM, expiresIn: expiresIn as never });
   }
 }

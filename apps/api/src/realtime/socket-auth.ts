@@ -26,6 +26,7 @@ export function socketAuthMiddleware(tokens: TokenService) {
       async (user) => {
         socket.data.user = user;
         await socket.join(userRoom(user.userId));
+        disconnectAtExpiry(socket, user.expiresAt);
         next();
       },
       (err: unknown) => {
@@ -34,4 +35,20 @@ export function socketAuthMiddleware(tokens: TokenService) {
       },
     );
   };
+}
+
+/** The longest a timer can wait; a token valid for longer is not cut off by us (25 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A token is checked once, at the handshake; so that a socket does not outlive its token, it is
+ * disconnected when the token expires (the client reconnects with a fresh one and syncs).
+ */
+function disconnectAtExpiry(socket: Socket, expiresAt: number | undefined): void {
+  if (expiresAt === undefined) return;
+  const delay = Math.max(0, expiresAt - Date.now());
+  if (delay > MAX_TIMER_MS) return;
+  const timer = setTimeout(() => socket.disconnect(true), delay);
+  timer.unref();
+  socket.once('disconnect', () => clearTimeout(timer));
 }

@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createUser } from '@app/testing';
+import { createUser, testTempDir } from '@app/testing';
 import { startTestApp, TEST_JWT_SECRET, TestApp } from './support/test-app';
 
 const run = promisify(execFile);
@@ -22,7 +21,7 @@ describe('Command-line programs (built; the test command builds first)', () => {
 
   beforeAll(async () => {
     app = await startTestApp();
-    dataDir = mkdtempSync(join(tmpdir(), 'chat-test-cli-'));
+    dataDir = testTempDir('cli');
   });
   afterAll(async () => {
     await app.close();

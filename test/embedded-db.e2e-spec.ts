@@ -1,10 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedDatabaseUnavailableError, ensureFerretDb, FerretDbServer, locateFerretDb } from '@app/embedded-db';
-import { eventually } from '@app/testing';
+import { eventually, testTempDir } from '@app/testing';
 
 const binary = () => {
   const path = process.env.FERRETDB_TEST_BINARY;
@@ -35,7 +34,7 @@ function ferretDbPids(dataDir: string): string[] {
 describe('Embedded FerretDB', () => {
   const dirs: string[] = [];
   const freshDir = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'chat-test-ferretdb-embedded-'));
+    const dir = testTempDir('ferretdb-embedded');
     dirs.push(dir);
     return dir;
   };

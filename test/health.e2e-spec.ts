@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { FerretDbServer } from '@app/embedded-db';
-import { eventually } from '@app/testing';
+import { eventually, testTempDir } from '@app/testing';
 import { startTestApp, TestApp } from './support/test-app';
 
 describe('GET /health with the database going away and coming back', () => {
@@ -13,7 +11,7 @@ describe('GET /health with the database going away and coming back', () => {
   beforeAll(async () => {
     const binary = process.env.FERRETDB_TEST_BINARY;
     if (!binary) throw new Error('FERRETDB_TEST_BINARY is not set (the jest global setup sets it)');
-    database = new FerretDbServer({ binary, dataDir: mkdtempSync(join(tmpdir(), 'chat-test-ferretdb-health-')) });
+    database = new FerretDbServer({ binary, dataDir: testTempDir('ferretdb-health') });
     await database.start();
     app = await startTestApp({ mongodbUri: database.uri('health') });
   });

@@ -319,7 +319,7 @@ describe('socket event rate limit', () => {
   afterAll(() => app?.close());
 
   it('answers events over the per-user rate with an error ack, and keeps the connection', async () => {
-    app = await startTestApp({ socket: { maxPayloadBytes: 16 * 1024, eventsPerSecond: 3 } });
+    app = await startTestApp({ socket: { maxPayloadBytes: 16 * 1024, eventsPerSecond: 3, restRequestsPerMinute: 100_000 } });
     const { alice } = await conversationFixture(app);
     const socket = await connect(app, alice.token);
     try {

@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -7,7 +6,7 @@ import type { Connection } from 'mongoose';
 import request from 'supertest';
 import { ADMIN_ROLE, TokenService } from '@app/auth';
 import { AppConfig } from '@app/common';
-import { freshDatabaseUri } from '@app/testing';
+import { freshDatabaseUri, testTempDir } from '@app/testing';
 import { createApp } from '../../apps/api/src/bootstrap/create-app';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
@@ -30,7 +29,7 @@ export function testConfig(overrides: Partial<ConstructorParameters<typeof AppCo
     port: 0,
     host: '127.0.0.1',
     mongodbUri: freshDatabaseUri(),
-    dataDir: mkdtempSync(join(tmpdir(), 'chat-test-data-')),
+    dataDir: testTempDir('data'),
     toolsDir: join(process.cwd(), '.tools'),
     ferretdbBin: undefined,
     auth: { jwtSecret: TEST_JWT_SECRET },
@@ -38,7 +37,7 @@ export function testConfig(overrides: Partial<ConstructorParameters<typeof AppCo
     bodyLimitBytes: 64 * 1024,
     mongodbServerSelectionTimeoutMs: 2000,
     chat: { maxTextLength: 1000, countsRepairAfterMs: 120_000, syncCursorLagMs: 2000, syncPageSize: 50 },
-    socket: { maxPayloadBytes: 16 * 1024, eventsPerSecond: 1000 },
+    socket: { maxPayloadBytes: 16 * 1024, eventsPerSecond: 1000, restRequestsPerMinute: 100_000 },
     push: { useApplicationDefault: false, http1: true, sendTimeoutMs: 2000, maxAttempts: 5, workerIntervalMs: 100, lockMs: 1000 },
     ...overrides,
   });

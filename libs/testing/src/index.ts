@@ -1,3 +1,4 @@
 export * from './builders';
 export * from './eventually';
 export * from './test-database';
+export * from './temp-dirs';

@@ -21,6 +21,8 @@ export interface ChatConfig {
 export interface SocketConfig {
   maxPayloadBytes: number;
   eventsPerSecond: number;
+  /** Authenticated REST requests per user per minute. */
+  restRequestsPerMinute: number;
 }
 
 export interface PushConfig {
@@ -86,7 +88,11 @@ export class AppConfig {
         syncCursorLagMs: env.SYNC_CURSOR_LAG_MS,
         syncPageSize: env.SYNC_PAGE_SIZE,
       },
-      socket: { maxPayloadBytes: env.SOCKET_MAX_PAYLOAD_BYTES, eventsPerSecond: env.SOCKET_EVENTS_PER_SECOND },
+      socket: {
+        maxPayloadBytes: env.SOCKET_MAX_PAYLOAD_BYTES,
+        eventsPerSecond: env.SOCKET_EVENTS_PER_SECOND,
+        restRequestsPerMinute: env.REST_REQUESTS_PER_MINUTE,
+      },
       redis: env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } : undefined,
       push: {
         serviceAccountJson: env.FIREBASE_SERVICE_ACCOUNT_JSON,

@@ -102,6 +102,11 @@ export class EnvironmentVariables {
   @Min(1)
   SOCKET_EVENTS_PER_SECOND = 50;
 
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  REST_REQUESTS_PER_MINUTE = 600;
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })

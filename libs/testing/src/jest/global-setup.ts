@@ -1,9 +1,8 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 // Relative imports: Jest's module mapper does not apply to global setup.
 import { ensureFerretDb } from '../../../embedded-db/src/ferretdb-install';
 import { FerretDbServer } from '../../../embedded-db/src/ferretdb-server';
+import { testTempDir } from '../temp-dirs';
 import { TEST_DATABASE_BASE_ENV } from '../test-database';
 
 declare global {
@@ -12,7 +11,7 @@ declare global {
 
 /**
  * One database server per test run: MONGODB_URI when given, else an embedded FerretDB on a fresh
- * folder (named chat-test-*, which the test command checks is gone afterwards).
+ * folder (named chat-test-<run>-*, which the test command checks is gone afterwards).
  */
 export default async function globalSetup(): Promise<void> {
   if (process.env.MONGODB_URI) {
@@ -24,7 +23,7 @@ export default async function globalSetup(): Promise<void> {
     (line) => console.warn(line),
   );
   process.env.FERRETDB_TEST_BINARY = binary;
-  const server = new FerretDbServer({ binary, dataDir: mkdtempSync(join(tmpdir(), 'chat-test-ferretdb-')) });
+  const server = new FerretDbServer({ binary, dataDir: testTempDir('ferretdb') });
   await server.start();
   globalThis.__TEST_FERRETDB__ = server;
   process.env[TEST_DATABASE_BASE_ENV] = `mongodb://127.0.0.1:${server.port}`;

@@ -20,13 +20,6 @@ export interface Message {
   drfi: DrfiData | null;
 }
 
-export interface NewMessage {
-  conversationId: string;
-  senderId: string;
-  receiverId: string;
-  uniqueId: string;
-  type: MessageType;
-  text: string;
-  fileType?: string | null;
-  drfi?: DrfiData | null;
-}
+/** What a writer gives; the rest (id, status, dates) the repository sets. */
+export type NewMessage = Pick<Message, 'conversationId' | 'senderId' | 'receiverId' | 'uniqueId' | 'type' | 'text'> &
+  Partial<Pick<Message, 'fileType' | 'drfi'>>;

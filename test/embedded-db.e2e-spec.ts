@@ -1,8 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
-import { EmbeddedDatabaseUnavailableError, ensureFerretDb, FerretDbServer, locateFerretDb } from '@app/embedded-db';
+import { MongoClient, ObjectId } from 'mongodb';
+import { EmbeddedDatabaseUnavailableError, ensureFerretDb, FERRETDB_BUILD, FerretDbServer, locateFerretDb } from '@app/embedded-db';
 import { eventually, testTempDir } from '@app/testing';
 
 const binary = () => {
@@ -86,6 +87,41 @@ describe('Embedded FerretDB', () => {
     const notExecutable = join(freshDir(), 'ferretdb');
     writeFileSync(notExecutable, 'not a program', { mode: 0o644 });
     expect(() => locateFerretDb({ explicitBinary: notExecutable, toolsDir: '/nonexistent' })).toThrow(/FERRETDB_BIN/);
+  });
+
+  it('finds a document by _id through the _id index, not by scanning (the build carries FERRETDB_PATCHES)', async () => {
+    const server = new FerretDbServer({ binary: binary(), dataDir: freshDir() });
+    await server.start();
+    const client = await MongoClient.connect(server.uri('plan'));
+    try {
+      await client.db().collection('things').insertMany([{ n: 1 }, { n: 2 }]);
+      const plan = async (filter: object) =>
+        JSON.stringify((await client.db().command({ explain: { find: 'things', filter } })).queryPlanner);
+      // SQLite's own query plan, as FerretDB reports it.
+      expect(await plan({ _id: new ObjectId() })).toMatch(/SEARCH things_\w+ USING INDEX things_\w+__id_/);
+      expect(await plan({ n: 1 })).toMatch(/SCAN things_\w+/);
+    } finally {
+      await client.close();
+      await server.stop();
+    }
+  });
+
+  it('uses the project-local build only if it is the current FERRETDB_BUILD (an older one is rebuilt)', () => {
+    const toolsDir = freshDir();
+    mkdirSync(join(toolsDir, 'bin'));
+    const local = join(toolsDir, 'bin', 'ferretdb');
+    writeFileSync(local, '#!/bin/sh\n', { mode: 0o755 });
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      expect(locateFerretDb({ toolsDir })).toBeUndefined();
+      writeFileSync(join(toolsDir, 'bin', 'ferretdb.build'), 'v1.24.2\n');
+      expect(locateFerretDb({ toolsDir })).toBeUndefined();
+      writeFileSync(join(toolsDir, 'bin', 'ferretdb.build'), `${FERRETDB_BUILD}\n`);
+      expect(locateFerretDb({ toolsDir })).toBe(local);
+    } finally {
+      process.env.PATH = path;
+    }
   });
 
   it('with no MONGODB_URI, no ferretdb and no Go, names the three ways out', async () => {

@@ -22,7 +22,12 @@ export class MessageStatusService {
   async reportByReceiver(messageId: string, receiverId: string, status: ReceiptStatus): Promise<StatusChange> {
     const message = await this.messages.findForParticipant(messageId, receiverId);
     if (!message) throw new AppError('MESSAGE_NOT_FOUND');
-    if (message.receiverId !== receiverId) throw new AppError('NOT_MESSAGE_RECEIVER');
+    return this.reportOn(message, receiverId, status);
+  }
+
+  /** reportByReceiver for a message the caller has read already (the write re-checks its state). */
+  async reportOn(message: Message, receiverId: string, status: ReceiptStatus): Promise<StatusChange> {
+    if (message.receiverId !== receiverId) throw new AppError(message.senderId === receiverId ? 'NOT_MESSAGE_RECEIVER' : 'MESSAGE_NOT_FOUND');
     return this.apply(message, status);
   }
 

@@ -36,16 +36,14 @@ export class ChatStanzaService {
     if (!this.names(payload.from, me)) throw new AppError('FROM_NOT_CALLER');
     const recipient = await this.resolve(payload.to);
     if (!recipient) throw new AppError('NOT_A_NETWORK_MEMBER');
-    const conversation = await this.chat.conversationWithMember(me.id, recipient.id);
-    const { message, created } = await this.chat.addMessage(me.id, {
-      conversationId: conversation.id,
-      receiverId: recipient.id,
-      text: payload.msg,
-      uniqueId: payload.uniqueid,
-      fileType: payload.file_type ?? null,
-    }, 'ifOffline');
+    const { message, created } = await this.chat.addMessageTo(
+      me,
+      recipient,
+      { text: payload.msg, uniqueId: payload.uniqueid, fileType: payload.file_type ?? null },
+      'ifOffline',
+    );
     // A resend of a message nobody acknowledged: the first `im` may never have left this server.
-    if (!created && message.deliveryStatus === 'sent' && !message.deletedAt) await this.chat.deliver(message);
+    if (!created && message.deliveryStatus === 'sent' && !message.deletedAt) await this.chat.deliver(message, me);
     return {
       status: 'sent',
       uniqueid: message.uniqueId,
@@ -59,7 +57,7 @@ export class ChatStanzaService {
     const sender = await this.resolve(payload.sender);
     const message = sender ? await this.chat.findSentMessage(sender.id, payload.uniqueid) : undefined;
     if (!message) throw new AppError('MESSAGE_NOT_FOUND');
-    const result = await this.chat.reportStatus(callerId, message.id, payload.status);
+    const result = await this.chat.reportStatusOf(callerId, message, payload.status);
     return { status: 'statusUpdated', uniqueid: payload.uniqueid, messageid: message.id, deliveryStatus: result.message.deliveryStatus };
   }
 

@@ -159,17 +159,13 @@ export class ChatService {
   }
 
   /**
-   * Adds a message (REST Add, socket `im`, sync). The conversation must be the caller's, the
-   * receiver its other member, still in the caller's network. A retry with the same uniqueid
-   * returns the original. The receiver's sockets get `im` once the message is stored.
+   * Adds a message to a conversation given by id (REST Add, sync). The conversation must be the
+   * caller's, the receiver its other member, still in the caller's network. A retry with the same
+   * uniqueid returns the original (even once they are no longer linked). The receiver's sockets
+   * get `im` once the message is stored.
    */
   async addMessage(senderId: string, input: NewMessageInput, push: PushMode = 'await'): Promise<AddedMessage> {
-    const drfiPaths = input.type === 'drfi' ? this.vault.checkRequestPaths(input.drfiPaths) : undefined;
-    if (!drfiPaths && input.drfiPaths !== undefined) {
-      throw new AppError('VALIDATION_FAILED', 'Validation failed: drfiPaths goes with type "drfi"', [{ field: 'drfiPaths', errors: ['drfiPaths requires type "drfi"'] }]);
-    }
-    const text = drfiPaths ? DRFI_REQUEST_TEXT : (input.text ?? '');
-    this.checkText(text);
+    const checked = this.checkContent(input);
     const conversation = await this.memberConversation(input.conversationId, senderId);
     if (otherMember(conversation, senderId) !== input.receiverId) throw new AppError('RECEIVER_MISMATCH');
 
@@ -178,10 +174,44 @@ export class ChatService {
       if (original) return this.retried(original, conversation);
     }
     if (!(await this.links.areLinked(senderId, input.receiverId))) throw new AppError('RECIPIENT_NOT_IN_NETWORK');
+    return this.store(await this.me(senderId), conversation, input, checked, push);
+  }
 
+  /**
+   * Adds a message from a sender to a network member, both already loaded (socket `im`): one link
+   * check and one conversation read, no more. A resend returns the original.
+   */
+  async addMessageTo(sender: User, receiver: User, input: Omit<NewMessageInput, 'conversationId' | 'receiverId'>, push: PushMode): Promise<AddedMessage> {
+    const checked = this.checkContent(input);
+    const conversation = await this.conversationWithMember(sender.id, receiver.id);
+    return this.store(sender, conversation, { ...input, conversationId: conversation.id, receiverId: receiver.id }, checked, push);
+  }
+
+  /**
+   * Sends `im` for a stored message to its receiver's sockets. Also used when a sender resends a
+   * message nobody has acknowledged yet (the server may have died between storing and sending).
+   */
+  async deliver(message: Message, sender?: User): Promise<void> {
+    const from = sender ?? (await this.users.findById(message.senderId));
+    if (from) this.notifier.toUser(message.receiverId, 'im', imStanza(message, from));
+  }
+
+  /** The text and DRFI paths of a new message, checked before anything is read or written. */
+  private checkContent(input: Pick<NewMessageInput, 'type' | 'text' | 'drfiPaths'>): { text: string; drfiPaths?: string[] } {
+    const drfiPaths = input.type === 'drfi' ? this.vault.checkRequestPaths(input.drfiPaths) : undefined;
+    if (!drfiPaths && input.drfiPaths !== undefined) {
+      throw new AppError('VALIDATION_FAILED', 'Validation failed: drfiPaths goes with type "drfi"', [{ field: 'drfiPaths', errors: ['drfiPaths requires type "drfi"'] }]);
+    }
+    const text = drfiPaths ? DRFI_REQUEST_TEXT : (input.text ?? '');
+    this.checkText(text);
+    return { text, drfiPaths };
+  }
+
+  /** Stores a checked message (or finds the original of a resend), then tells the receiver. */
+  private async store(sender: User, conversation: Conversation, input: NewMessageInput, { text, drfiPaths }: { text: string; drfiPaths?: string[] }, push: PushMode): Promise<AddedMessage> {
     const result = await this.messages.insert({
       conversationId: conversation.id,
-      senderId,
+      senderId: sender.id,
       receiverId: input.receiverId,
       uniqueId: input.uniqueId ?? randomUUID(),
       type: drfiPaths ? 'drfi' : 'text',
@@ -194,24 +224,15 @@ export class ChatService {
       await this.audit.record({
         requestMessageId: result.message.id,
         event: 'requested',
-        actorId: senderId,
+        actorId: sender.id,
         counterpartId: input.receiverId,
         paths: drfiPaths,
         vaultUpdatedPaths: [],
       });
     }
-    await this.deliver(result.message);
+    await this.deliver(result.message, sender);
     const fcmResponse = await this.push.forNewMessage(result.message, push);
     return fcmResponse ? { ...result, fcmResponse } : result;
-  }
-
-  /**
-   * Sends `im` for a stored message to its receiver's sockets. Also used when a sender resends a
-   * message nobody has acknowledged yet (the server may have died between storing and sending).
-   */
-  async deliver(message: Message): Promise<void> {
-    const sender = await this.users.findById(message.senderId);
-    if (sender) this.notifier.toUser(message.receiverId, 'im', imStanza(message, sender));
   }
 
   /** The message a sender sent with this uniqueid, if any. */
@@ -221,7 +242,15 @@ export class ChatService {
 
   /** The receiver reports delivered or seen; the sender's sockets hear of a real change. */
   async reportStatus(userId: string, messageId: string, status: ReceiptStatus): Promise<{ message: Message; changed: boolean }> {
-    const result = await this.status.reportByReceiver(messageId, userId, status);
+    return this.announced(await this.status.reportByReceiver(messageId, userId, status));
+  }
+
+  /** reportStatus for a message already read (socket `messageStatusUpdate`). */
+  async reportStatusOf(userId: string, message: Message, status: ReceiptStatus): Promise<{ message: Message; changed: boolean }> {
+    return this.announced(await this.status.reportOn(message, userId, status));
+  }
+
+  private announced(result: { message: Message; changed: boolean }): { message: Message; changed: boolean } {
     if (result.changed) this.notifier.toUser(result.message.senderId, 'messageStatusUpdate', statusUpdateStanza(result.message));
     return result;
   }

@@ -196,6 +196,7 @@ export class MessageRepository implements OnModuleInit {
         holds: (doc) => doc.receiverId.equals(receiver) && from.includes(doc.deliveryStatus),
       },
       patch,
+      { countsMayChange: to === 'seen' || from.includes('seen') },
     );
   }
 
@@ -207,6 +208,7 @@ export class MessageRepository implements OnModuleInit {
       messageId,
       { filter: { senderId: sender, deletedAt: null }, holds: (doc) => doc.senderId.equals(sender) && !doc.deletedAt },
       { deletedAt: now, changedAt: now },
+      { countsMayChange: true },
     );
   }
 
@@ -295,9 +297,22 @@ export class MessageRepository implements OnModuleInit {
     return { total, deleted, sentA, sentB, unreadA, unreadB };
   }
 
-  private countedChange(messageId: string, condition: Condition<LeanMessage>, patch: MessagePatch): Promise<Change | undefined> {
+  /**
+   * A conditional change of one message that keeps its conversation's counts. A change that cannot
+   * move any count (delivered: the counts know only seen and deleted) skips the conversation.
+   */
+  private countedChange(
+    messageId: string,
+    condition: Condition<LeanMessage>,
+    patch: MessagePatch,
+    { countsMayChange }: { countsMayChange: boolean },
+  ): Promise<Change | undefined> {
     return documentLocks.run(`messages:${messageId}`, async () => {
       const id = toObjectId(messageId);
+      if (!countsMayChange) {
+        const beforeDoc = await compareAndSet(this.flavor, this.model, id, condition, { $set: patch });
+        return beforeDoc ? this.changed(toMessage(beforeDoc), patch) : undefined;
+      }
       const target = await this.model.findById(id, { conversationId: 1 }).lean<LeanMessage>();
       if (!target) return undefined;
       const conversationId = target.conversationId.toHexString();
@@ -308,12 +323,16 @@ export class MessageRepository implements OnModuleInit {
         await this.conversations.endWrite(conversationId, { ...ZERO_COUNTS });
         return undefined;
       }
-      // The state right after our write: the one before it plus our patch.
-      const before = toMessage(beforeDoc);
-      const after: Message = { ...before, ...patch };
-      await this.conversations.endWrite(conversationId, difference(contribution(after), contribution(before)));
-      await this.keepVisibleToSync(after);
-      return { before, after };
+      const change = await this.changed(toMessage(beforeDoc), patch);
+      await this.conversations.endWrite(conversationId, difference(contribution(change.after), contribution(change.before)));
+      return change;
     });
+  }
+
+  /** The state right after our write: the one before it plus our patch. The caller holds the lock. */
+  private async changed(before: Message, patch: MessagePatch): Promise<Change> {
+    const after: Message = { ...before, ...patch };
+    await this.keepVisibleToSync(after);
+    return { before, after };
   }
 }

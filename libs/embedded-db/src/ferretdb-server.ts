@@ -112,6 +112,8 @@ export class FerretDbServer {
       `--listen-addr=127.0.0.1:${port}`,
       '--debug-addr=-',
       '--telemetry=disable',
+      // Its state file (an instance uuid) goes with the data, not into whatever folder we run in.
+      `--state-dir=${this.dataDir}`,
       '--log-level=warn',
     ];
     const child = spawn('/bin/sh', ['-c', WATCHDOG, 'ferretdb-watchdog', this.options.binary, ...args], {

@@ -17,4 +17,10 @@ export default tseslint.config(
     files: ['apps/api/src/cli/**', 'scripts/**', 'bench/**'],
     rules: { 'no-console': 'off' },
   },
+  {
+    // Preloads for benchmark servers (node --require) are plain CommonJS.
+    files: ['bench/**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { URL: 'readonly', globalThis: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

@@ -4,13 +4,11 @@
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { seedHistory } from './seed.mts';
 import { machine, median, ROOT, startDatabase, startServer, token } from './support.mts';
 
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
-const { MongoClient, ObjectId } = require('mongodb');
-// The same derived ids the server uses (a pair's conversation and link _id).
-const { pairId } = require(join(ROOT, 'dist/libs/dal/src/shared/ids.js'));
 
 const CONVERSATIONS = 200;
 const SIZES = (process.env.SIZES ?? '1000,100000').split(',').map(Number);
@@ -23,67 +21,6 @@ interface Figures {
   p50: number;
   p99: number;
   mode?: string;
-}
-
-/** One user with 200 linked conversations holding `total` messages, written straight to the database. */
-async function seed(uri: string, total: number) {
-  const client = await MongoClient.connect(uri);
-  const db = client.db();
-  const now = Date.now();
-  const me = new ObjectId();
-  const others = Array.from({ length: CONVERSATIONS }, () => new ObjectId());
-  await db.collection('users').insertMany(
-    [me, ...others].map((id, i) => ({
-      _id: id, accountId: crypto.randomUUID(), name: `Bench ${i}`, phone: `+1999${String(i).padStart(7, '0')}`, avatar: null,
-      createdAt: new Date(now), updatedAt: new Date(now),
-    })),
-  );
-  const conversations = others.map((other) => {
-    const pair = [me, other].sort((a, b) => a.toHexString().localeCompare(b.toHexString()));
-    return { _id: new ObjectId(pairId(me.toHexString(), other.toHexString()).toHexString()), pair, pairKey: pair.map(String).join(':') };
-  });
-  await db.collection('network_links').insertMany(
-    conversations.map((c) => ({ _id: c._id, pairKey: c.pairKey, userIds: c.pair, createdAt: new Date(now) })),
-  );
-
-  const perConversation = total / CONVERSATIONS;
-  const counted = new Map<string, { total: number; deleted: number; sentA: number; sentB: number; unreadA: number; unreadB: number }>();
-  let batch: object[] = [];
-  for (const [ci, c] of conversations.entries()) {
-    const counts = { total: 0, deleted: 0, sentA: 0, sentB: 0, unreadA: 0, unreadB: 0 };
-    for (let i = 0; i < perConversation; i++) {
-      const fromMe = i % 2 === 0;
-      const sender = fromMe ? me : others[ci];
-      const receiver = fromMe ? others[ci] : me;
-      const seen = i < perConversation - 3;
-      const deleted = i % 50 === 7;
-      const created = new Date(now - (perConversation - i) * 1000);
-      batch.push({
-        conversationId: c._id, senderId: sender, receiverId: receiver, uniqueId: `b-${ci}-${i}`, type: 'text',
-        text: `message ${i} of conversation ${ci}`, fileType: null, deliveryStatus: seen ? 'seen' : 'sent',
-        deliveredAt: null, seenAt: seen ? created : null, deletedAt: deleted ? created : null, createdAt: created, changedAt: created,
-      });
-      const senderIsA = sender.equals(c.pair[0]);
-      counts.total++;
-      if (deleted) counts.deleted++;
-      counts[senderIsA ? 'sentA' : 'sentB']++;
-      if (!deleted && !seen) counts[senderIsA ? 'unreadA' : 'unreadB']++;
-      if (batch.length === 1000) {
-        await db.collection('messages').insertMany(batch, { ordered: false });
-        batch = [];
-      }
-    }
-    counted.set(c.pairKey, counts);
-  }
-  if (batch.length) await db.collection('messages').insertMany(batch, { ordered: false });
-  await db.collection('conversations').insertMany(
-    conversations.map((c) => ({
-      _id: c._id, pairKey: c.pairKey, userIds: c.pair, counts: counted.get(c.pairKey), pendingWrites: 0, writeEpoch: 0,
-      lastWriteAt: null, lastMessageAt: new Date(now), createdAt: new Date(now), updatedAt: new Date(now),
-    })),
-  );
-  await client.close();
-  return { me: me.toHexString(), historyWith: others[0].toHexString() };
 }
 
 async function load(url: string, auth: string): Promise<Figures> {
@@ -117,7 +54,7 @@ async function main() {
       const uri = `${database.baseUri}/bench_rest_${size}`;
       const server = await startServer(uri);
       try {
-        const { me, historyWith } = await seed(uri, size);
+        const { me, historyWith } = await seedHistory(uri, CONVERSATIONS, size);
         const auth = `Bearer ${token(me)}`;
         const endpoints = {
           'GET /Chat/Conversations/List': `${server.url}/Chat/Conversations/List`,

@@ -54,8 +54,9 @@ export class ChatStanzaService {
   }
 
   async statusUpdate(callerId: string, payload: StatusUpdatePayload): Promise<StatusUpdatedAck> {
-    const sender = await this.resolve(payload.sender);
-    const message = sender ? await this.chat.findSentMessage(sender.id, payload.uniqueid) : undefined;
+    // A sender named by id needs no user read: the message's _id derives from it (none if unknown).
+    const senderId = payload.sender.startsWith('+') ? (await this.users.findByPhone(payload.sender))?.id : payload.sender.toLowerCase();
+    const message = senderId ? await this.chat.findSentMessage(senderId, payload.uniqueid) : undefined;
     if (!message) throw new AppError('MESSAGE_NOT_FOUND');
     const result = await this.chat.reportStatusOf(callerId, message, payload.status);
     return { status: 'statusUpdated', uniqueid: payload.uniqueid, messageid: message.id, deliveryStatus: result.message.deliveryStatus };

@@ -1,0 +1,18 @@
+// Load generator: autocannon against one URL.
+//   {cmd:'run', url, authorization, connections, seconds? , amount?}  -> req/s, p50, p99
+import { createRequire } from 'node:module';
+import { serveCommands } from '../support.mts';
+
+const require = createRequire(import.meta.url);
+const autocannon = require('autocannon');
+
+serveCommands({
+  async run({ url, authorization, connections, seconds, amount }: { url: string; authorization: string; connections: number; seconds?: number; amount?: number }) {
+    const result = await autocannon({ url, timeout: 300, headers: { authorization }, connections, ...(amount ? { amount } : { duration: seconds }) });
+    if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
+      throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+    }
+    const rps = amount ? result.requests.total / result.duration : result.requests.average;
+    return { rps: Math.round(rps * 10) / 10, p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total };
+  },
+});

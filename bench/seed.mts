@@ -1,0 +1,125 @@
+// Writes the benchmarks' users, network links, messages and device tokens straight into the
+// database, in the shapes (and with the derived _ids) the server's repositories use.
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { ROOT } from './support.mts';
+
+const require = createRequire(import.meta.url);
+const { MongoClient, ObjectId } = require('mongodb');
+const { derivedId, pairId } = require(join(ROOT, 'dist/libs/dal/src/shared/ids.js'));
+
+type Id = InstanceType<typeof ObjectId>;
+interface Db {
+  collection(name: string): { insertMany(docs: object[], options?: object): Promise<unknown> };
+}
+
+let phones = 0;
+
+export async function withDatabase<T>(uri: string, work: (db: Db) => Promise<T>): Promise<T> {
+  const client = await MongoClient.connect(uri);
+  try {
+    return await work(client.db());
+  } finally {
+    await client.close();
+  }
+}
+
+/** `count` new users; returns their ids. */
+export async function seedUsers(db: Db, count: number, label: string): Promise<Id[]> {
+  const now = new Date();
+  const ids: Id[] = Array.from({ length: count }, () => new ObjectId());
+  for (let i = 0; i < count; i += 1000) {
+    await db.collection('users').insertMany(
+      ids.slice(i, i + 1000).map((_id, j) => ({
+        _id, accountId: crypto.randomUUID(), name: `${label} ${i + j}`, phone: `+1777${String(phones++).padStart(7, '0')}`, avatar: null,
+        createdAt: now, updatedAt: now,
+      })),
+    );
+  }
+  return ids;
+}
+
+const sortedPair = (a: Id, b: Id): [Id, Id] => (a.toHexString() < b.toHexString() ? [a, b] : [b, a]);
+
+/** Network links (and so conversations on first message) between each pair. */
+export async function linkPairs(db: Db, pairs: [Id, Id][]): Promise<void> {
+  const now = new Date();
+  const docs = pairs.map(([a, b]) => {
+    const userIds = sortedPair(a, b);
+    return { _id: new ObjectId(pairId(a.toHexString(), b.toHexString()).toHexString()), pairKey: userIds.map(String).join(':'), userIds, createdAt: now };
+  });
+  for (let i = 0; i < docs.length; i += 1000) await db.collection('network_links').insertMany(docs.slice(i, i + 1000));
+}
+
+/** `count` linked sender/recipient pairs, as hex ids. */
+export async function seedPairs(uri: string, count: number): Promise<{ from: string; to: string }[]> {
+  return withDatabase(uri, async (db) => {
+    const senders = await seedUsers(db, count, 'Sender');
+    const recipients = await seedUsers(db, count, 'Recipient');
+    const pairs = senders.map((s, i): [Id, Id] => [s, recipients[i]]);
+    await linkPairs(db, pairs);
+    return pairs.map(([from, to]) => ({ from: from.toHexString(), to: to.toHexString() }));
+  });
+}
+
+/** One active Android token for each user. */
+export async function seedDeviceTokens(db: Db, users: Id[]): Promise<void> {
+  const now = new Date();
+  const docs = users.map((userId, i) => {
+    const token = `bench-token-${userId.toHexString()}-${i}`;
+    return {
+      _id: new ObjectId(derivedId(`device-token:${token}`).toHexString()), token, userId, platform: 'android', deviceId: null, active: true,
+      deactivatedReason: null, createdAt: now, updatedAt: now,
+    };
+  });
+  for (let i = 0; i < docs.length; i += 1000) await db.collection('device_tokens').insertMany(docs.slice(i, i + 1000));
+}
+
+/**
+ * One user with `conversations` linked conversations holding `total` messages between them, with
+ * the counts the server keeps. Returns the user and one conversation partner (for a history page).
+ */
+export async function seedHistory(uri: string, conversations: number, total: number): Promise<{ me: string; historyWith: string; others: string[] }> {
+  return withDatabase(uri, async (db) => {
+    const now = Date.now();
+    const [me, ...others] = await seedUsers(db, conversations + 1, 'Bench');
+    await linkPairs(db, others.map((other): [Id, Id] => [me, other]));
+    const perConversation = total / conversations;
+    let batch: object[] = [];
+    const summaries = [];
+    for (const [ci, other] of others.entries()) {
+      const pair = sortedPair(me, other);
+      const conversationId = new ObjectId(pairId(me.toHexString(), other.toHexString()).toHexString());
+      const counts = { total: 0, deleted: 0, sentA: 0, sentB: 0, unreadA: 0, unreadB: 0 };
+      for (let i = 0; i < perConversation; i++) {
+        const [sender, receiver] = i % 2 === 0 ? [me, other] : [other, me];
+        const seen = i < perConversation - 3;
+        const deleted = i % 50 === 7;
+        const created = new Date(now - (perConversation - i) * 1000);
+        const uniqueId = `b-${ci}-${i}`;
+        batch.push({
+          _id: new ObjectId(derivedId(`message:${sender.toHexString()}:${uniqueId}`).toHexString()),
+          conversationId, senderId: sender, receiverId: receiver, uniqueId, type: 'text', text: `message ${i} of conversation ${ci}`, fileType: null,
+          deliveryStatus: seen ? 'seen' : 'sent', deliveredAt: null, seenAt: seen ? created : null, deletedAt: deleted ? created : null,
+          createdAt: created, changedAt: created,
+        });
+        const senderIsA = sender.equals(pair[0]);
+        counts.total++;
+        if (deleted) counts.deleted++;
+        counts[senderIsA ? 'sentA' : 'sentB']++;
+        if (!deleted && !seen) counts[senderIsA ? 'unreadA' : 'unreadB']++;
+        if (batch.length === 1000) {
+          await db.collection('messages').insertMany(batch, { ordered: false });
+          batch = [];
+        }
+      }
+      summaries.push({
+        _id: conversationId, pairKey: pair.map(String).join(':'), userIds: pair, counts, pendingWrites: 0, writeEpoch: 0,
+        lastWriteAt: null, lastMessageAt: new Date(now), createdAt: new Date(now), updatedAt: new Date(now),
+      });
+    }
+    if (batch.length) await db.collection('messages').insertMany(batch, { ordered: false });
+    await db.collection('conversations').insertMany(summaries);
+    return { me: me.toHexString(), historyWith: others[0].toHexString(), others: others.map((o) => o.toHexString()) };
+  });
+}

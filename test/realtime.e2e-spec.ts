@@ -5,7 +5,7 @@ import { createUser, eventually } from '@app/testing';
 import { chatAs } from './support/chat-client';
 import { conversationFixture, Session } from './support/session';
 import { collect, connect, disconnected, emitAck } from './support/socket-client';
-import { startTestApp, TestApp } from './support/test-app';
+import { startTestApp, TestApp, testConfig } from './support/test-app';
 
 type Stanza = Record<string, unknown>;
 
@@ -319,7 +319,7 @@ describe('socket event rate limit', () => {
   afterAll(() => app?.close());
 
   it('answers events over the per-user rate with an error ack, and keeps the connection', async () => {
-    app = await startTestApp({ socket: { maxPayloadBytes: 16 * 1024, eventsPerSecond: 3, restRequestsPerMinute: 100_000 } });
+    app = await startTestApp({ socket: { ...testConfig().socket, eventsPerSecond: 3 } });
     const { alice } = await conversationFixture(app);
     const socket = await connect(app, alice.token);
     try {

@@ -4,14 +4,23 @@ import type { TestApp } from './test-app';
 const TIMEOUT_MS = 5000;
 
 /** A real socket.io client connected to the test app (resolves once connected). */
-export function connect(app: TestApp, token: string | undefined, options: { via?: 'auth' | 'header' | 'query' } = {}): Promise<Socket> {
+export function connect(
+  app: TestApp,
+  token: string | undefined,
+  options: { via?: 'auth' | 'header' | 'query'; origin?: string } = {},
+): Promise<Socket> {
   const via = options.via ?? 'auth';
+  const headers = {
+    ...(token && via === 'header' ? { Authorization: `Bearer ${token}` } : {}),
+    // What a browser page on that origin would send.
+    ...(options.origin ? { Origin: options.origin } : {}),
+  };
   const socket = io(app.url, {
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,
     ...(token && via === 'auth' ? { auth: { token } } : {}),
-    ...(token && via === 'header' ? { extraHeaders: { Authorization: `Bearer ${token}` } } : {}),
+    ...(Object.keys(headers).length ? { extraHeaders: headers } : {}),
     ...(token && via === 'query' ? { query: { token } } : {}),
   });
   return new Promise((resolve, reject) => {

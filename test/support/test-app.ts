@@ -10,6 +10,8 @@ import { freshDatabaseUri, testTempDir } from '@app/testing';
 import { createApp } from '../../apps/api/src/bootstrap/create-app';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
+/** The one browser origin the test apps allow (CORS_ORIGINS). */
+export const TEST_WEB_ORIGIN = 'https://web.chat.test';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -37,7 +39,7 @@ export function testConfig(overrides: Partial<ConstructorParameters<typeof AppCo
     bodyLimitBytes: 64 * 1024,
     mongodbServerSelectionTimeoutMs: 2000,
     chat: { maxTextLength: 1000, countsRepairAfterMs: 120_000, syncCursorLagMs: 2000, syncPageSize: 50 },
-    socket: { maxPayloadBytes: 16 * 1024, eventsPerSecond: 1000, restRequestsPerMinute: 100_000 },
+    socket: { maxPayloadBytes: 16 * 1024, eventsPerSecond: 1000, restRequestsPerMinute: 100_000, restPublicRequestsPerMinute: 100_000, corsOrigins: [TEST_WEB_ORIGIN] },
     push: { useApplicationDefault: false, http1: true, sendTimeoutMs: 2000, maxAttempts: 5, workerIntervalMs: 100, lockMs: 1000 },
     ...overrides,
   });

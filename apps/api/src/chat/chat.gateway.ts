@@ -8,12 +8,13 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
-import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Server, Socket } from 'socket.io';
 import { TokenService } from '@app/auth';
 import { AppConfig, AppError, createValidationPipe, ErrorAck, errorAck } from '@app/common';
 import { PresenceService } from '../presence/presence.service';
 import { RealtimeNotifier } from '../realtime/realtime-notifier.service';
+import { sharedRateLimiter } from '../realtime/rate-limiter';
 import { SharedRedis } from '../realtime/redis';
 import { AuthenticatedSocket, socketAuthMiddleware } from '../realtime/socket-auth';
 import { ChatStanzaService, SentAck, StatusUpdatedAck } from './chat-stanza.service';
@@ -43,10 +44,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     redis: SharedRedis,
   ) {
     // With Redis, the per-user budget is shared by all processes (a user may have sockets on several).
-    const limits = { points: config.socket.eventsPerSecond, duration: 1 };
-    this.rate = redis.client
-      ? new RateLimiterRedis({ ...limits, storeClient: redis.client, keyPrefix: redis.key('socket-rate') })
-      : new RateLimiterMemory(limits);
+    this.rate = sharedRateLimiter(redis, 'socket-rate', config.socket.eventsPerSecond, 1);
   }
 
   afterInit(server: Server): void {
@@ -83,8 +81,9 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   private async handle<P, R>(socket: Socket, body: unknown, dto: Dto, work: (payload: P) => Promise<R>): Promise<R | ErrorAck> {
     const uniqueid = (body as { uniqueid?: unknown } | null)?.uniqueid;
     try {
-      await this.rate.consume((socket as AuthenticatedSocket).data.user.userId).catch(() => {
-        throw new AppError('RATE_LIMITED', 'Too many events: slow down');
+      await this.rate.consume((socket as AuthenticatedSocket).data.user.userId).catch((rejection: unknown) => {
+        if (rejection instanceof RateLimiterRes) throw new AppError('RATE_LIMITED', 'Too many events: slow down');
+        throw rejection;
       });
       if (typeof body !== 'object' || body === null || Array.isArray(body)) {
         throw new AppError('VALIDATION_FAILED', 'Validation failed: the payload must be an object');

@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { AppConfig } from '@app/common';
 
@@ -10,10 +10,15 @@ import { AppConfig } from '@app/common';
 export class SharedRedis implements OnApplicationShutdown {
   readonly client?: Redis;
   readonly prefix: string;
+  private readonly logger = new Logger(SharedRedis.name);
 
   constructor(config: AppConfig) {
     this.prefix = config.redis?.keyPrefix ?? 'chat';
-    if (config.redis) this.client = new Redis(config.redis.url, { maxRetriesPerRequest: 2, lazyConnect: false });
+    if (config.redis) {
+      this.client = new Redis(config.redis.url, { maxRetriesPerRequest: 2, lazyConnect: false });
+      // While Redis is away ioredis reconnects by itself; each failure is worth a line, not a crash.
+      this.client.on('error', (err: Error) => this.logger.warn(`Redis: ${err.message}`));
+    }
   }
 
   key(...parts: string[]): string {

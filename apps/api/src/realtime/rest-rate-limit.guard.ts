@@ -1,33 +1,33 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AuthUser } from '@app/auth';
 import { AppConfig, AppError } from '@app/common';
+import { sharedRateLimiter } from './rate-limiter';
 import { SharedRedis } from './redis';
 
 /**
- * Global, after authentication: each user gets REST_REQUESTS_PER_MINUTE requests a minute, counted
- * in Redis when REDIS_URL is set (so all processes share the budget). Excess: 429 with Retry-After.
- * Public routes (health) are not counted.
+ * Global, after authentication: each user gets REST_REQUESTS_PER_MINUTE requests a minute, and each
+ * client IP REST_PUBLIC_REQUESTS_PER_MINUTE on public routes (no token: health), counted in Redis
+ * when REDIS_URL is set (so all processes share the budget). Excess: 429 with Retry-After.
  */
 @Injectable()
 export class RestRateLimitGuard implements CanActivate {
-  private readonly limiter: RateLimiterAbstract;
+  private readonly perUser: RateLimiterAbstract;
+  private readonly perIp: RateLimiterAbstract;
 
   constructor(config: AppConfig, redis: SharedRedis) {
-    const limits = { points: config.socket.restRequestsPerMinute, duration: 60 };
-    this.limiter = redis.client
-      ? new RateLimiterRedis({ ...limits, storeClient: redis.client, keyPrefix: redis.key('rest-rate') })
-      : new RateLimiterMemory(limits);
+    this.perUser = sharedRateLimiter(redis, 'rest-rate', config.socket.restRequestsPerMinute, 60);
+    this.perIp = sharedRateLimiter(redis, 'rest-public-rate', config.socket.restPublicRequestsPerMinute, 60);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
     const http = context.switchToHttp();
-    const user = http.getRequest<FastifyRequest & { user?: AuthUser }>().user;
-    if (!user) return true;
+    const request = http.getRequest<FastifyRequest & { user?: AuthUser }>();
     try {
-      await this.limiter.consume(user.userId);
+      if (request.user) await this.perUser.consume(request.user.userId);
+      else await this.perIp.consume(request.ip);
       return true;
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;

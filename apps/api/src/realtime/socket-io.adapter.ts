@@ -1,17 +1,21 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import { INestApplicationContext, Logger } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
+import type { MessageMappingProperties } from '@nestjs/websockets';
+import type { Observable } from 'rxjs';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
-import type { Server, ServerOptions } from 'socket.io';
+import type { Server, ServerOptions, Socket } from 'socket.io';
 import { AppConfig } from '@app/common';
 
 /**
- * socket.io on the HTTP server, with our frame size bound (a larger frame closes the connection).
+ * socket.io on the HTTP server, with our frame size bound (a larger frame closes the connection) and
+ * the CORS_ORIGINS rule on the handshake.
  * With REDIS_URL, rooms are shared by every process through the socket.io Redis adapter, so an
  * event for a user reaches their sockets on any process.
  */
 export class ConfiguredIoAdapter extends IoAdapter {
   private clients: Redis[] = [];
+  private readonly log = new Logger('SocketEvents');
 
   constructor(
     app: INestApplicationContext,
@@ -21,14 +25,73 @@ export class ConfiguredIoAdapter extends IoAdapter {
   }
 
   override createIOServer(port: number, options?: Partial<ServerOptions>) {
-    const server: Server = super.createIOServer(port, { ...options, maxHttpBufferSize: this.config.socket.maxPayloadBytes } as ServerOptions);
+    const allowed = new Set(this.config.socket.corsOrigins);
+    const server: Server = super.createIOServer(port, {
+      ...options,
+      maxHttpBufferSize: this.config.socket.maxPayloadBytes,
+      cors: { origin: [...allowed] },
+      // A browser page always names its origin; one not in CORS_ORIGINS may not open a socket with
+      // the user's token (apps and servers send no Origin).
+      allowRequest: (request, callback) => callback(null, request.headers.origin === undefined || allowed.has(request.headers.origin)),
+    } as ServerOptions);
     if (this.config.redis) {
-      const pub = new Redis(this.config.redis.url);
-      const sub = pub.duplicate();
+      // A broadcast to other processes is not retried for long while Redis is away: the clients it
+      // missed catch up with sync, and a backlog of stale broadcasts helps no one.
+      const pub = new Redis(this.config.redis.url, { maxRetriesPerRequest: 1 });
+      const sub = new Redis(this.config.redis.url);
+      for (const client of [pub, sub]) client.on('error', (err: Error) => this.log.warn(`Redis (socket.io adapter): ${err.message}`));
       this.clients = [pub, sub];
-      server.adapter(createAdapter(pub, sub, { key: `${this.config.redis.keyPrefix}:socket.io` }));
+      server.adapter(createAdapter(this.publishingSafely(pub), sub, { key: `${this.config.redis.keyPrefix}:socket.io` }));
     }
     return server;
+  }
+
+  /**
+   * The adapter publishes without awaiting (@socket.io/redis-adapter 8.3), so a publish that fails
+   * while Redis is away would be an unhandled rejection, which ends the process. Here it is logged:
+   * the event still reached this process's sockets, and the others' clients catch up with sync.
+   */
+  private publishingSafely(pub: Redis): Redis {
+    const publish = pub.publish.bind(pub) as (...args: unknown[]) => Promise<number>;
+    return Object.assign(pub, {
+      publish: (...args: unknown[]) =>
+        publish(...args).catch((err: Error) => {
+          this.log.warn(`broadcast to other processes failed: ${err.message}`);
+          return 0;
+        }),
+    });
+  }
+
+  /**
+   * One plain listener per event and socket. Nest's own binding builds an RxJS pipeline per event
+   * and socket (fromEvent, mergeMap, takeUntil a shared disconnect stream), which an idle socket
+   * pays for in memory (docs/benchmarks/README.md). Same behaviour: events run concurrently, the
+   * handler's result (through Nest's pipes, guards and filters, which `callback` already wraps)
+   * becomes the ack, or an emit when it names an event.
+   */
+  override bindMessageHandlers(socket: Socket, handlers: MessageMappingProperties[], transform: (data: unknown) => Observable<unknown>): void {
+    for (const { message, callback, isAckHandledManually } of handlers) {
+      socket.on(String(message), (...args: unknown[]) => {
+        const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (response: unknown) => void) : undefined;
+        const data = args.length <= 1 ? args[0] : args;
+        let result: Observable<unknown>;
+        try {
+          result = transform(callback(data, ack));
+        } catch (err) {
+          this.log.error(err);
+          return;
+        }
+        result.subscribe({
+          next: (response) => {
+            if (response === undefined || response === null) return;
+            const named = response as { event?: string; data?: unknown };
+            if (named.event) socket.emit(named.event, named.data);
+            else if (!isAckHandledManually && ack) ack(response);
+          },
+          error: (err: unknown) => this.log.error(err),
+        });
+      });
+    }
   }
 
   override async close(server: Server): Promise<void> {

@@ -23,6 +23,10 @@ export interface SocketConfig {
   eventsPerSecond: number;
   /** Authenticated REST requests per user per minute. */
   restRequestsPerMinute: number;
+  /** Requests to public routes (no token) per client IP per minute. */
+  restPublicRequestsPerMinute: number;
+  /** Browser origins allowed for REST (CORS) and for the socket handshake. */
+  corsOrigins: string[];
 }
 
 export interface PushConfig {
@@ -92,6 +96,8 @@ export class AppConfig {
         maxPayloadBytes: env.SOCKET_MAX_PAYLOAD_BYTES,
         eventsPerSecond: env.SOCKET_EVENTS_PER_SECOND,
         restRequestsPerMinute: env.REST_REQUESTS_PER_MINUTE,
+        restPublicRequestsPerMinute: env.REST_PUBLIC_REQUESTS_PER_MINUTE,
+        corsOrigins: env.CORS_ORIGINS,
       },
       redis: env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } : undefined,
       push: {

@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -106,6 +106,17 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1)
   REST_REQUESTS_PER_MINUTE = 600;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  REST_PUBLIC_REQUESTS_PER_MINUTE = 600;
+
+  /** Comma-separated browser origins allowed to call the API and open sockets (none: same-origin and non-browser clients only). */
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((o) => o.trim()).filter(Boolean) : value))
+  @IsArray()
+  @Matches(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, { each: true, message: 'CORS_ORIGINS must list origins like https://app.example.com, comma-separated' })
+  CORS_ORIGINS: string[] = [];
 
   @Transform(emptyToUndefined)
   @IsOptional()

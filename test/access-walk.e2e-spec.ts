@@ -1,0 +1,221 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Response } from 'supertest';
+import { createUser, linkUsers } from '@app/testing';
+import { session, Session } from './support/session';
+import { connect, emitAck } from './support/socket-client';
+import { startTestApp, TestApp } from './support/test-app';
+
+/**
+ * Every REST operation in docs/openapi.json and every client event in docs/protocol.md, called by
+ * the owner of the object it acts on, the other member of the owner's conversation, an outsider,
+ * and an admin, each on a fresh set of objects. A new operation or event without a rule here fails
+ * the first test. Besides the status, no one but the owner (or an admin) may see the owner's vault
+ * value or device token, and the outsider never sees the conversation's text.
+ */
+
+type Role = 'owner' | 'member' | 'outsider' | 'admin';
+const ROLES: Role[] = ['owner', 'member', 'outsider', 'admin'];
+/** 'ok': any 2xx. 'self': the operation acts on the caller's own data only, so everyone gets 2xx. */
+type Outcome = 'ok' | 400 | 403 | 404;
+
+interface World {
+  who: Record<Role, Session>;
+  conversationId: string;
+  messageId: string;
+  messageText: string;
+  drfiRequestId: string;
+  vaultValue: string;
+  deviceToken: string;
+  /** A user no one is linked to, for the operations that add or link someone. */
+  stranger: { id: string; accountId: string };
+}
+
+type Call = (app: TestApp, w: World, role: Role) => Promise<Response>;
+
+const admin403: Record<Role, Outcome> = { owner: 403, member: 403, outsider: 403, admin: 'ok' };
+const everyone: Record<Role, Outcome> = { owner: 'ok', member: 'ok', outsider: 'ok', admin: 'ok' };
+const otherOf = (w: World, role: Role) => (role === 'owner' ? w.who.member : w.who.owner);
+
+const REST: Record<string, { call: Call; expect: Record<Role, Outcome> }> = {
+  'GET /health': { call: (app) => app.http().get('/health'), expect: everyone },
+  'POST /Admin/Users': {
+    call: (app, w, role) => app.http().post('/Admin/Users').set(w.who[role].auth).send({ name: 'New', phone: `+659${String(Date.now()).slice(-7)}` }),
+    expect: admin403,
+  },
+  'GET /Admin/Users': { call: (app, w, role) => app.http().get('/Admin/Users').set(w.who[role].auth), expect: admin403 },
+  'GET /Network/Members': { call: (app, w, role) => app.http().get('/Network/Members').set(w.who[role].auth), expect: everyone },
+  'POST /Network/Members': {
+    call: (app, w, role) => app.http().post('/Network/Members').set(w.who[role].auth).send({ accountId: w.stranger.accountId }),
+    expect: everyone,
+  },
+  'DELETE /Network/Members/{userId}': {
+    call: (app, w, role) => app.http().delete(`/Network/Members/${otherOf(w, role).user.id}`).set(w.who[role].auth),
+    expect: { owner: 'ok', member: 'ok', outsider: 404, admin: 404 },
+  },
+  'POST /Admin/Network': {
+    call: (app, w, role) => app.http().post('/Admin/Network').set(w.who[role].auth).send({ userId: w.who.owner.user.id, memberId: w.stranger.id }),
+    expect: admin403,
+  },
+  'DELETE /Admin/Network': {
+    call: (app, w, role) => app.http().delete(`/Admin/Network?userId=${w.who.owner.user.id}&memberId=${w.who.member.user.id}`).set(w.who[role].auth),
+    expect: admin403,
+  },
+  'GET /Chat/Conversations': { call: (app, w, role) => app.http().get('/Chat/Conversations').set(w.who[role].auth), expect: everyone },
+  'GET /Chat/Conversations/List': { call: (app, w, role) => app.http().get('/Chat/Conversations/List').set(w.who[role].auth), expect: everyone },
+  'GET /Chat/Conversation': {
+    call: (app, w, role) => app.http().get(`/Chat/Conversation?withUserId=${otherOf(w, role).user.id}`).set(w.who[role].auth),
+    expect: { owner: 'ok', member: 'ok', outsider: 404, admin: 404 },
+  },
+  'POST /Chat/Message/Add': {
+    call: (app, w, role) =>
+      app.http().post('/Chat/Message/Add').set(w.who[role].auth).send({ conversationId: w.conversationId, ToReceiverId: otherOf(w, role).user.id, text: 'hello' }),
+    expect: { owner: 'ok', member: 'ok', outsider: 404, admin: 404 },
+  },
+  'POST /Chat/Message/MarkRead/{messageId}': {
+    call: (app, w, role) => app.http().post(`/Chat/Message/MarkRead/${w.messageId}`).set(w.who[role].auth),
+    expect: { owner: 403, member: 'ok', outsider: 404, admin: 404 },
+  },
+  'POST /Chat/Conversation/MarkRead/{conversationId}': {
+    call: (app, w, role) => app.http().post(`/Chat/Conversation/MarkRead/${w.conversationId}`).set(w.who[role].auth),
+    expect: { owner: 'ok', member: 'ok', outsider: 404, admin: 404 },
+  },
+  'POST /Chat/Message/Delete': {
+    call: (app, w, role) =>
+      app.http().post('/Chat/Message/Delete').set(w.who[role].auth).send({ conversationId: w.conversationId, ToReceiverId: otherOf(w, role).user.id, messageid: w.messageId }),
+    expect: { owner: 'ok', member: 403, outsider: 404, admin: 404 },
+  },
+  'POST /Chat/Sync': { call: (app, w, role) => app.http().post('/Chat/Sync').set(w.who[role].auth).send({}), expect: everyone },
+  'GET /Vault/Fields': { call: (app, w, role) => app.http().get('/Vault/Fields').set(w.who[role].auth), expect: everyone },
+  'GET /Vault': { call: (app, w, role) => app.http().get('/Vault').set(w.who[role].auth), expect: everyone },
+  'PUT /Vault': {
+    call: (app, w, role) => app.http().put('/Vault').set(w.who[role].auth).send({ fields: [{ path: '.contact.email', value: `${role}@example.com` }] }),
+    expect: everyone,
+  },
+  'POST /Chat/Drfi/Accept': {
+    call: (app, w, role) =>
+      app
+        .http()
+        .post('/Chat/Drfi/Accept')
+        .set(w.who[role].auth)
+        .send({ messageId: w.drfiRequestId, fields: [{ source: 'vaultCurrentValue', path: '.contact.mobile', value: w.vaultValue }] }),
+    expect: { owner: 'ok', member: 403, outsider: 404, admin: 404 },
+  },
+  'POST /Chat/Drfi/Deny': {
+    call: (app, w, role) => app.http().post(`/Chat/Drfi/Deny?messageId=${w.drfiRequestId}`).set(w.who[role].auth),
+    expect: { owner: 'ok', member: 403, outsider: 404, admin: 404 },
+  },
+  'GET /Admin/Drfi/Audit': { call: (app, w, role) => app.http().get(`/Admin/Drfi/Audit?userId=${w.who.owner.user.id}`).set(w.who[role].auth), expect: admin403 },
+  'POST /Push/Tokens': {
+    call: (app, w, role) => app.http().post('/Push/Tokens').set(w.who[role].auth).send({ token: `own-${role}-${randomUUID()}`, platform: 'android' }),
+    expect: everyone,
+  },
+  'GET /Push/Tokens': { call: (app, w, role) => app.http().get('/Push/Tokens').set(w.who[role].auth), expect: everyone },
+  'DELETE /Push/Tokens/{token}': {
+    call: (app, w, role) => app.http().delete(`/Push/Tokens/${w.deviceToken}`).set(w.who[role].auth),
+    expect: { owner: 'ok', member: 404, outsider: 404, admin: 404 },
+  },
+  'GET /Admin/Push/Tokens': { call: (app, w, role) => app.http().get(`/Admin/Push/Tokens?userId=${w.who.owner.user.id}`).set(w.who[role].auth), expect: admin403 },
+  'DELETE /Admin/Push/Tokens/{token}': {
+    call: (app, w, role) => app.http().delete(`/Admin/Push/Tokens/${w.deviceToken}`).set(w.who[role].auth),
+    expect: admin403,
+  },
+  'GET /Admin/Push/Recent': { call: (app, w, role) => app.http().get(`/Admin/Push/Recent?userId=${w.who.owner.user.id}`).set(w.who[role].auth), expect: admin403 },
+};
+
+/** Socket events: the ack's status, or the error code. */
+const SOCKET: Record<string, { payload: (w: World, role: Role) => object; expect: Record<Role, string> }> = {
+  im: {
+    payload: (w, role) => ({ to: otherOf(w, role).user.id, from: w.who[role].user.id, msg: 'over the socket', uniqueid: randomUUID() }),
+    expect: { owner: 'sent', member: 'sent', outsider: 'NOT_A_NETWORK_MEMBER', admin: 'NOT_A_NETWORK_MEMBER' },
+  },
+  messageStatusUpdate: {
+    payload: (w) => ({ status: 'delivered', uniqueid: 'access-walk-message', sender: w.who.owner.user.id }),
+    expect: { owner: 'NOT_MESSAGE_RECEIVER', member: 'statusUpdated', outsider: 'MESSAGE_NOT_FOUND', admin: 'MESSAGE_NOT_FOUND' },
+  },
+  sync: { payload: () => ({}), expect: { owner: 'synced', member: 'synced', outsider: 'synced', admin: 'synced' } },
+};
+
+function documentedOperations(): string[] {
+  const doc = JSON.parse(readFileSync(join(__dirname, '../docs/openapi.json'), 'utf8'));
+  return Object.entries(doc.paths as Record<string, object>).flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`));
+}
+
+function documentedClientEvents(): string[] {
+  const protocol = readFileSync(join(__dirname, '../docs/protocol.md'), 'utf8');
+  const rows = protocol.split('\n').filter((line) => /^\| `\w+` \| client/.test(line));
+  return [...new Set(rows.map((line) => /^\| `(\w+)`/.exec(line)![1]))];
+}
+
+describe('Access control on every operation and event', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(() => app.close());
+
+  /** Fresh objects for each case: the owner's conversation with the member, a message, a DRFI request to the owner, a vault value, a device token. */
+  async function world(): Promise<World> {
+    const who = { owner: await session(app), member: await session(app), outsider: await session(app), admin: await session(app, { admin: true }) };
+    const conversationId = await linkUsers(app, who.owner.user, who.member.user);
+    const messageText = `private text ${randomUUID()}`;
+    const sent = await app
+      .http()
+      .post('/Chat/Message/Add')
+      .set(who.owner.auth)
+      .send({ conversationId, ToReceiverId: who.member.user.id, text: messageText, uniqueid: 'access-walk-message' })
+      .expect(200);
+    const vaultValue = `+6598${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
+    await app.http().put('/Vault').set(who.owner.auth).send({ fields: [{ path: '.contact.mobile', value: vaultValue }] }).expect(200);
+    const drfi = await app
+      .http()
+      .post('/Chat/Message/Add')
+      .set(who.member.auth)
+      .send({ conversationId, ToReceiverId: who.owner.user.id, type: 'drfi', drfiPaths: ['.contact.mobile'] })
+      .expect(200);
+    const deviceToken = `owner-device-${randomUUID()}`;
+    await app.http().post('/Push/Tokens').set(who.owner.auth).send({ token: deviceToken, platform: 'ios' }).expect((res) => expect(res.status).toBeLessThan(300));
+    const stranger = await createUser(app);
+    return {
+      who, conversationId, messageId: sent.body.data.messageId, messageText, drfiRequestId: drfi.body.data.messageId, vaultValue, deviceToken,
+      stranger: { id: stranger.id, accountId: stranger.accountId },
+    };
+  }
+
+  /** What the role may not see of the owner's: the vault value and device token (owner and admin only), the text (members only). */
+  function expectNoLeak(body: string, w: World, role: Role, what: string) {
+    if (role !== 'owner' && role !== 'admin') {
+      expect({ what, vault: body.includes(w.vaultValue), token: body.includes(w.deviceToken) }).toEqual({ what, vault: false, token: false });
+    }
+    if (role === 'outsider') expect({ what, text: body.includes(w.messageText) }).toEqual({ what, text: false });
+  }
+
+  it('has a rule for every documented REST operation and client event, and none for anything undocumented', () => {
+    expect(Object.keys(REST).sort()).toEqual(documentedOperations().sort());
+    expect(Object.keys(SOCKET).sort()).toEqual(documentedClientEvents().sort());
+  });
+
+  const restCases = Object.entries(REST).flatMap(([operation, rule]) => ROLES.map((role) => [operation, role, rule.expect[role]] as const));
+  it.each(restCases)('%s by the %s: %s', async (operation, role, outcome) => {
+    const w = await world();
+    const res = await REST[operation].call(app, w, role);
+    const got = res.status < 300 ? 'ok' : res.status;
+    expect({ operation, role, got, ...(got !== outcome ? { body: res.body } : {}) }).toEqual({ operation, role, got: outcome });
+    expectNoLeak(JSON.stringify(res.body), w, role, operation);
+  });
+
+  const socketCases = Object.entries(SOCKET).flatMap(([event, rule]) => ROLES.map((role) => [event, role, rule.expect[role]] as const));
+  it.each(socketCases)('socket %s by the %s: %s', async (event, role, outcome) => {
+    const w = await world();
+    const socket = await connect(app, w.who[role].token);
+    try {
+      const ack = await emitAck<{ status?: string; error?: { code: string } }>(socket, event, SOCKET[event].payload(w, role));
+      expect(ack.error?.code ?? ack.status).toBe(outcome);
+      expectNoLeak(JSON.stringify(ack), w, role, event);
+    } finally {
+      socket.close();
+    }
+  });
+});

@@ -7,10 +7,11 @@ import { ROOT } from './support.mts';
 const require = createRequire(import.meta.url);
 const { MongoClient, ObjectId } = require('mongodb');
 const { derivedId, pairId } = require(join(ROOT, 'dist/libs/dal/src/shared/ids.js'));
+const { MessageSchema } = require(join(ROOT, 'dist/libs/dal/src/messages/message.schema.js'));
 
 type Id = InstanceType<typeof ObjectId>;
 interface Db {
-  collection(name: string): { insertMany(docs: object[], options?: object): Promise<unknown> };
+  collection(name: string): { insertMany(docs: object[], options?: object): Promise<unknown>; createIndex(keys: object, options: object): Promise<unknown> };
 }
 
 let phones = 0;
@@ -84,6 +85,9 @@ export async function seedHistory(uri: string, conversations: number, total: num
     const now = Date.now();
     const [me, ...others] = await seedUsers(db, conversations + 1, 'Bench');
     await linkPairs(db, others.map((other): [Id, Id] => [me, other]));
+    // The server's indexes first, as a server that has run all along would have them (building
+    // them over a million documents at its start-up takes FerretDB minutes).
+    for (const [keys, options] of MessageSchema.indexes()) await db.collection('messages').createIndex(keys, options);
     const perConversation = total / conversations;
     let batch: object[] = [];
     const summaries = [];

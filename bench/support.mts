@@ -93,7 +93,8 @@ export async function startServer(
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  // Generous: on a large database the server's start-up includes making sure its indexes exist.
+  const deadline = Date.now() + 5 * 60_000;
   for (;;) {
     try {
       if ((await fetch(`${url}/health`)).ok) break;

@@ -11,7 +11,7 @@ const STEP_S = Number(process.env.LOOP_STEP_S ?? 5);
 const DRAIN_S = 10;
 /** Round-trip p99 above this means the server no longer keeps up with the offered rate. */
 export const KEEPS_UP_P99_MS = 1000;
-const RATES = (process.env.LOOP_RATES ?? '10,25,50,75,100,150,200,300,400,800,1600,2500,4000,6000,8000,10000,12500,15000').split(',').map(Number);
+const RATES = (process.env.LOOP_RATES ?? '10,25,50,75,100,150,200,300,400,800,1600,2500,4000,6000,8000,10000,12500,15000,17500,20000,25000').split(',').map(Number);
 
 export interface StepFigures {
   rate: number;

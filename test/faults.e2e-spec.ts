@@ -18,6 +18,8 @@ import { AppClient, check, newRecord, ServerProcess, sign, startDatabase, Store,
 
 const OPERATIONS = Number(process.env.FAULT_OPERATIONS ?? 300);
 const PAIRS = Number(process.env.FAULT_PAIRS ?? 20);
+/** Sends per second, open loop (the embedded database sustains about 75 message loops a second). */
+const RATE = Number(process.env.FAULT_RATE ?? 40);
 const REPORT = process.env.FAULT_REPORT === '1';
 const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379';
 
@@ -57,13 +59,20 @@ describe('Fault injection: nothing acknowledged is lost or doubled', () => {
     await Promise.all(clients.map((c) => c.connected()));
 
     const faults: Fault[] = [];
-    const acknowledgedSince = (t: number) => eventually(async () => expect(clients.some((c) => c.lastAckAt > t)).toBe(true), { timeoutMs: 60_000 });
+    // Recovered: a send made now is acknowledged (a round of fresh sends, so there is one to wait for).
+    let burst = () => undefined as void;
+    const acknowledgedSince = (t: number) => {
+      burst();
+      return eventually(async () => expect(clients.some((c) => c.lastAckAt > t)).toBe(true), { timeoutMs: 240_000 });
+    };
 
     const injections: [number, () => Promise<void>][] = [
       [
         0.2,
         async () => {
-          // Sends in flight: some are stored and not yet emitted or acknowledged when the process dies.
+          // A burst of sends, and the kill at once: some are stored and not yet emitted or
+          // acknowledged when the process dies.
+          burst();
           await a.kill();
           const t = Date.now();
           await a.start();
@@ -133,12 +142,28 @@ describe('Fault injection: nothing acknowledged is lost or doubled', () => {
       ],
     ];
 
-    for (let i = 0; i < OPERATIONS; i++) {
-      const pair = i % PAIRS;
-      senders[pair].send(pairs[pair].recipient, `message ${i}`);
-      const due = injections.find(([at]) => Math.floor(at * OPERATIONS) === i);
-      if (due) await due[1]();
-      else if (i % PAIRS === PAIRS - 1) await new Promise((resolve) => setImmediate(resolve));
+    let sent = 0;
+    const sendNext = () => {
+      const pair = sent % PAIRS;
+      senders[pair].send(pairs[pair].recipient, `message ${sent++}`);
+    };
+    burst = () => {
+      for (let k = 0; k < PAIRS && sent < OPERATIONS; k++) sendNext();
+    };
+    let startedAt = Date.now();
+    let sentBefore = 0;
+    while (sent < OPERATIONS) {
+      const due = injections.find(([at]) => sent >= Math.floor(at * OPERATIONS));
+      if (due) {
+        injections.splice(injections.indexOf(due), 1);
+        await due[1]();
+        [startedAt, sentBefore] = [Date.now(), sent];
+        continue;
+      }
+      // Open loop at RATE: the sends due by now, then wait for the next one's time.
+      const dueBy = sentBefore + Math.floor(((Date.now() - startedAt) * RATE) / 1000);
+      while (sent < Math.min(dueBy, OPERATIONS)) sendNext();
+      await new Promise((resolve) => setTimeout(resolve, 1000 / RATE));
     }
 
     // Drain: apps keep resending and syncing until all they sent is acknowledged and all sent to them is in.
@@ -155,6 +180,7 @@ describe('Fault injection: nothing acknowledged is lost or doubled', () => {
     verdict = await check(record, store);
     expect(verdict).toMatchObject({ lost: 0, duplicated: 0, backwardStatusMoves: 0 });
     expect(verdict.acknowledged).toBe(OPERATIONS + 5);
+    expect(injections).toEqual([]);
     expect(faults).toHaveLength(4);
     expect(verdict.statusReports).toBeGreaterThan(0);
 
@@ -168,7 +194,8 @@ function writeReport(verdict: Verdict, faults: Fault[], errorAcks: Record<string
     `# Fault-injection results\n\n` +
     `- Command: \`scripts/run faults\` (the test command runs the same test with 300 sends)\n- Date: ${new Date().toISOString()}\n` +
     `- Setup: the built server as two processes (A for the clients, B for the two-process fault) on one FerretDB and the local Redis; ` +
-    `${PAIRS} sender/recipient pairs of socket clients that resend unacknowledged messages and sync after every reconnect.\n\n` +
+    `${PAIRS} sender/recipient pairs of socket clients that resend unacknowledged messages and sync after every reconnect; ` +
+    `${RATE} sends a second, open loop, with a burst of ${PAIRS} sends right before the kill.\n\n` +
     `| | |\n| --- | ---: |\n| sends acknowledged (recorded) | ${verdict.acknowledged.toLocaleString('en')} |\n| status reports acknowledged | ${verdict.statusReports.toLocaleString('en')} |\n` +
     `| faults injected | ${faults.length} |\n| **lost** (acknowledged, then not stored or never received) | **${verdict.lost}** |\n` +
     `| **duplicated** (one uniqueid stored or received as two messages) | **${verdict.duplicated}** |\n| **backward status moves** | **${verdict.backwardStatusMoves}** |\n` +

@@ -67,7 +67,7 @@ describe('A Redis outage under a running server', () => {
       const uniqueid = alice.send(recipient, 'while Redis is away');
       // Not refused as "rate limited" either: the rate limit counts in memory meanwhile.
       await eventually(async () => expect({ received: record.received.get(uniqueid)?.size, errorAcks: [...record.errorAcks] }).toEqual({ received: 1, errorAcks: [] }), {
-        timeoutMs: 15_000,
+        timeoutMs: 30_000,
       });
       expect(record.acked.has(uniqueid)).toBe(true);
       await logged(/broadcast to other processes failed/);

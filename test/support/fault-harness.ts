@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { openSync } from 'node:fs';
 import { join } from 'node:path';
 import { JwtService } from '@nestjs/jwt';
 import { MongoClient, ObjectId } from 'mongodb';
@@ -18,6 +19,8 @@ import { TEST_JWT_SECRET } from './test-app';
 
 const MAIN = join(__dirname, '..', '..', 'dist', 'apps', 'api', 'src', 'main.js');
 const RANK: Record<string, number> = { sent: 0, delivered: 1, seen: 2 };
+/** How long an app waits for an ack before it counts the send as unanswered (and resends later). */
+const ACK_TIMEOUT_MS = 30_000;
 
 export const sign = (sub: string, roles: string[] = []) =>
   new JwtService().sign({ sub, roles }, { secret: TEST_JWT_SECRET, expiresIn: '1h' });
@@ -46,13 +49,14 @@ export class ServerProcess {
         PORT: String(this.port),
         HOST: '127.0.0.1',
         AUTH_JWT_SECRET: TEST_JWT_SECRET,
-        LOG_LEVEL: 'silent',
+        // FAULT_SERVER_LOG=FILE: the servers' logs (warn and up) appended there, for a failing run.
+        LOG_LEVEL: process.env.FAULT_SERVER_LOG ? 'warn' : 'silent',
         SOCKET_EVENTS_PER_SECOND: '100000',
         REST_REQUESTS_PER_MINUTE: '10000000',
         MONGODB_SERVER_SELECTION_TIMEOUT_MS: '1000',
         ...this.env,
       },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', process.env.FAULT_SERVER_LOG ? openSync(process.env.FAULT_SERVER_LOG, 'a') : 'ignore', 'inherit'],
     });
     await eventually(
       async () => {
@@ -152,7 +156,7 @@ export class AppClient {
       try {
         for (const stanza of this.pending.values()) void this.emit(stanza);
         for (;;) {
-          const ack = (await this.socket.timeout(5000).emitWithAck('sync', this.cursor ? { cursor: this.cursor } : {})) as Stanza;
+          const ack = (await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('sync', this.cursor ? { cursor: this.cursor } : {})) as Stanza;
           if (ack.status !== 'synced') return this.countError(ack);
           this.cursor = ack.cursor;
           for (const message of ack.messages) this.onIncoming(message);
@@ -175,7 +179,7 @@ export class AppClient {
   private async emit(stanza: Stanza): Promise<void> {
     if (!this.socket.connected) return; // resent on connect
     try {
-      const ack = (await this.socket.timeout(5000).emitWithAck('im', stanza)) as Stanza;
+      const ack = (await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('im', stanza)) as Stanza;
       if (ack.status !== 'sent') return this.countError(ack);
       const earlier = this.record.acked.get(stanza.uniqueid);
       if (earlier && earlier !== ack.messageid) this.record.conflictingAcks++;
@@ -183,7 +187,9 @@ export class AppClient {
       this.pending.delete(stanza.uniqueid);
       this.lastAckAt = Date.now();
     } catch {
-      // no ack (disconnected, timed out): still pending, resent on the next connect
+      // No ack: disconnected (resent on the next connect), or timed out while connected: resent now,
+      // as an app does (the same uniqueid, so the server answers with the original).
+      if (this.socket.connected && this.pending.has(stanza.uniqueid)) void this.emit(stanza);
     }
   }
 
@@ -196,7 +202,7 @@ export class AppClient {
     if (!next || !this.socket.connected) return;
     const sentAt = performance.now();
     this.socket
-      .timeout(5000)
+      .timeout(ACK_TIMEOUT_MS)
       .emitWithAck('messageStatusUpdate', { status: next, uniqueid: stanza.uniqueid, sender: stanza.from })
       .then((ack: Stanza) => {
         if (ack.status === 'statusUpdated') {

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { io } from 'socket.io-client';
+import { freshDatabaseUri } from '@app/testing';
+import { ServerProcess, sign, Store } from './support/fault-harness';
 import { chatAs } from './support/chat-client';
 import { conversationFixture } from './support/session';
 import { connect, disconnected, emitAck } from './support/socket-client';
@@ -102,5 +105,46 @@ describe('Payload bounds', () => {
     });
     socket.close();
     expect(outcome).toBe('refused');
+  });
+});
+
+describe('A flood of oversized frames, against the server as its own process', () => {
+  let server: ServerProcess;
+  let store: Store;
+  const uri = freshDatabaseUri();
+
+  beforeAll(async () => {
+    store = await Store.connect(uri);
+    server = await ServerProcess.create({ MONGODB_URI: uri });
+    await server.start();
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await store?.close();
+  });
+
+  const rssMiB = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]) / 1024;
+
+  it('does not keep them: 512 MiB of frames over the 64 KiB bound grow its memory by far less', async () => {
+    const [{ sender, recipient }] = await store.pairs(1);
+    const frame = 'f'.repeat(4 * 1024 * 1024);
+    const before = rssMiB();
+    // 128 connections, 8 at a time, each sending one 4 MiB frame: all closed by the server.
+    for (let round = 0; round < 16; round++) {
+      const reasons = await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          const socket = io(server.url, { transports: ['websocket'], auth: { token: sign(sender) }, forceNew: true, reconnection: false });
+          await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+          const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+          socket.emit('im', { to: recipient, from: sender, msg: frame, uniqueid: randomUUID() });
+          return closed;
+        }),
+      );
+      expect(reasons).toEqual(Array(8).fill('transport close'));
+    }
+    // Had the server kept the frames, it would have grown by about 512 MiB; what it does hold is
+    // the reads in flight of one round (8 x 4 MiB) and allocator slack, whatever the total sent.
+    expect(rssMiB() - before).toBeLessThan(128);
+    expect((await fetch(`${server.url}/health`)).status).toBe(200);
   });
 });

@@ -13,6 +13,6 @@ serveCommands({
       throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
     }
     const rps = amount ? result.requests.total / result.duration : result.requests.average;
-    return { rps: Math.round(rps * 10) / 10, p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total };
+    return { rps: Number(rps.toPrecision(3)), p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total };
   },
 });

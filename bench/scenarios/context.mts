@@ -17,7 +17,7 @@ export interface Section {
   figures: Record<string, unknown>;
 }
 
-export const fmt = (n: number) => n.toLocaleString('en', { maximumFractionDigits: 1 });
+export const fmt = (n: number) => (n > 0 && n < 1 ? n.toPrecision(2) : n.toLocaleString('en', { maximumFractionDigits: 1 }));
 
 /** A fresh database name on the suite's server. */
 export const databaseUri = (context: ScenarioContext, name: string) => `${context.database.baseUri}/bench_${name}_${Date.now()}`;

@@ -66,6 +66,10 @@ export class ServerProcess {
     );
   }
 
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** kill -9: no shutdown hook runs. */
   async kill(): Promise<void> {
     await this.stopWith('SIGKILL');

@@ -15,7 +15,10 @@ export class SharedRedis implements OnApplicationShutdown {
   constructor(config: AppConfig) {
     this.prefix = config.redis?.keyPrefix ?? 'chat';
     if (config.redis) {
-      this.client = new Redis(config.redis.url, { maxRetriesPerRequest: 2, lazyConnect: false });
+      // No offline queue: while Redis is away a command fails at once (rate limits fall back to
+      // memory, presence updates are renewed later) instead of waiting for a reconnection that a
+      // flapping link may never complete (rate-limiter-flexible's advice for ioredis).
+      this.client = new Redis(config.redis.url, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: false });
       // While Redis is away ioredis reconnects by itself; each failure is worth a line, not a crash.
       this.client.on('error', (err: Error) => this.logger.warn(`Redis: ${err.message}`));
     }

@@ -12,7 +12,7 @@ import { io } from 'socket.io-client';
 const MAIN = join(__dirname, '..', 'dist', 'apps', 'api', 'src', 'main.js');
 
 /**
- * Redis goes away under a running server (REDIS_URL through a proxy we cut): the server keeps
+ * Redis goes away under a running server (REDIS_URL through a proxy that stops listening): the server keeps
  * serving its own sockets (rate limits count in memory meanwhile), logs the broadcasts to other
  * processes that failed, and does not die (before: an unhandled rejection in the socket.io Redis
  * adapter's publish ended the process, and every socket event was refused as RATE_LIMITED).
@@ -63,7 +63,7 @@ describe('A Redis outage under a running server', () => {
     const [alice, bob] = [new AppClient(url, sender, record), new AppClient(url, recipient, record)];
     await Promise.all([alice.connected(), bob.connected()]);
     try {
-      proxy.cut();
+      await proxy.cut();
       const uniqueid = alice.send(recipient, 'while Redis is away');
       // Not refused as "rate limited" either: the rate limit counts in memory meanwhile.
       // (The recipient may get the message before the sender gets its ack: wait for both.)
@@ -86,7 +86,7 @@ describe('A Redis outage under a running server', () => {
       probe.close();
       expect(ack).toMatchObject({ status: 'sent' });
     } finally {
-      proxy.restore();
+      await proxy.restore();
       alice.close();
       bob.close();
     }

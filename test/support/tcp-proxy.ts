@@ -1,7 +1,7 @@
 import { connect, createServer, Server, Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
-/** A loopback TCP proxy to a real server, whose link can be cut (every connection dropped, new ones refused). */
+/** A loopback TCP proxy to a real server, whose link can be cut (every connection dropped, new ones refused: the port stops listening). */
 export class TcpProxy {
   private readonly sockets = new Set<Socket>();
   private up = true;
@@ -23,21 +23,27 @@ export class TcpProxy {
     return proxy;
   }
 
+  private listeningPort?: number;
+
   get port(): number {
-    return (this.server.address() as AddressInfo).port;
+    this.listeningPort ??= (this.server.address() as AddressInfo).port;
+    return this.listeningPort;
   }
 
-  cut(): void {
+  async cut(): Promise<void> {
     this.up = false;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const s of this.sockets) s.destroy();
+    await closed;
   }
 
-  restore(): void {
+  async restore(): Promise<void> {
+    const port = this.port;
     this.up = true;
+    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', () => resolve()));
   }
 
-  close(): Promise<void> {
-    this.cut();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+  async close(): Promise<void> {
+    if (this.up) await this.cut();
   }
 }

@@ -1,10 +1,16 @@
 import { connect, createServer, Server, Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
-/** A loopback TCP proxy to a real server, whose link can be cut (every connection dropped, new ones refused: the port stops listening). */
+/**
+ * A loopback TCP proxy to a real server, whose link can be cut: every connection dropped, and new
+ * ones either refused (the port stops listening: the server is down) or accepted and dropped at
+ * once (a flapping link or a restarting server).
+ */
 export class TcpProxy {
   private readonly sockets = new Set<Socket>();
   private up = true;
+  private listening = true;
+  private listeningPort?: number;
   private constructor(private readonly server: Server) {}
 
   static async to(host: string, port: number): Promise<TcpProxy> {
@@ -23,27 +29,33 @@ export class TcpProxy {
     return proxy;
   }
 
-  private listeningPort?: number;
-
   get port(): number {
     this.listeningPort ??= (this.server.address() as AddressInfo).port;
     return this.listeningPort;
   }
 
-  async cut(): Promise<void> {
+  async cut(how: 'refuse' | 'drop'): Promise<void> {
+    const port = this.port;
     this.up = false;
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    if (how === 'refuse' && this.listening) {
+      this.listening = false;
+      const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+      for (const s of this.sockets) s.destroy();
+      await closed;
+    }
     for (const s of this.sockets) s.destroy();
-    await closed;
+    this.listeningPort = port;
   }
 
   async restore(): Promise<void> {
-    const port = this.port;
     this.up = true;
-    await new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', () => resolve()));
+    if (!this.listening) {
+      this.listening = true;
+      await new Promise<void>((resolve) => this.server.listen(this.port, '127.0.0.1', () => resolve()));
+    }
   }
 
   async close(): Promise<void> {
-    if (this.up) await this.cut();
+    await this.cut('refuse');
   }
 }

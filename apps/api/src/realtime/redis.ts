@@ -18,7 +18,9 @@ export class SharedRedis implements OnApplicationShutdown {
       // No offline queue: while Redis is away a command fails at once (rate limits fall back to
       // memory, presence updates are renewed later) instead of waiting for a reconnection that a
       // flapping link may never complete (rate-limiter-flexible's advice for ioredis).
-      this.client = new Redis(config.redis.url, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: false });
+      // And a command answered by no one within a second fails: a link that accepts and drops
+      // connections would otherwise hold it for a resend that never comes.
+      this.client = new Redis(config.redis.url, { maxRetriesPerRequest: 2, enableOfflineQueue: false, commandTimeout: 1000, lazyConnect: false });
       // While Redis is away ioredis reconnects by itself; each failure is worth a line, not a crash.
       this.client.on('error', (err: Error) => this.logger.warn(`Redis: ${err.message}`));
     }

@@ -37,7 +37,7 @@ export class ConfiguredIoAdapter extends IoAdapter {
     if (this.config.redis) {
       // A broadcast to other processes is not retried for long while Redis is away: the clients it
       // missed catch up with sync, and a backlog of stale broadcasts helps no one.
-      const pub = new Redis(this.config.redis.url, { maxRetriesPerRequest: 1 });
+      const pub = new Redis(this.config.redis.url, { maxRetriesPerRequest: 1, commandTimeout: 1000 });
       const sub = new Redis(this.config.redis.url);
       for (const client of [pub, sub]) client.on('error', (err: Error) => this.log.warn(`Redis (socket.io adapter): ${err.message}`));
       this.clients = [pub, sub];

@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { io } from 'socket.io-client';
+import { setInterval } from 'node:timers/promises';
 import { FerretDbServer } from '@app/embedded-db';
 import { eventually } from '@app/testing';
-import { AppClient, check, newRecord, ServerProcess, sign, startDatabase, Store, Verdict } from './support/fault-harness';
+import { AppClient, check, connectTo, newRecord, ServerProcess, startDatabase, Store, Verdict } from './support/fault-harness';
 
 /**
  * Fault injection (issue 8): socket clients send and acknowledge messages through the built server
@@ -86,8 +86,7 @@ describe('Fault injection: nothing acknowledged is lost or doubled', () => {
           await database.server.stop();
           const down = Date.now();
           const health = await fetch(`${a.url}/health`);
-          const probe = io(a.url, { transports: ['websocket'], auth: { token: sign(pairs[0].sender) }, forceNew: true, reconnection: false });
-          await new Promise<void>((resolve) => probe.once('connect', () => resolve()));
+          const probe = await connectTo(a.url, pairs[0].sender);
           const ack = await probe.timeout(10_000).emitWithAck('im', { to: pairs[0].recipient, from: pairs[0].sender, msg: 'while down', uniqueid: randomUUID() });
           probe.close();
           expect(health.status).toBe(503);
@@ -121,8 +120,7 @@ describe('Fault injection: nothing acknowledged is lost or doubled', () => {
           const sent = await Promise.all(
             pairs.slice(0, 5).map(async (p) => {
               const stanza = { to: p.recipient, from: p.sender, msg: 'to two processes', uniqueid: randomUUID() };
-              const sockets = [a, b].map((s) => io(s.url, { transports: ['websocket'], auth: { token: sign(p.sender) }, forceNew: true, reconnection: false }));
-              await Promise.all(sockets.map((s) => new Promise<void>((resolve) => s.once('connect', () => resolve()))));
+              const sockets = await Promise.all([a, b].map((s) => connectTo(s.url, p.sender)));
               const acks = await Promise.all(sockets.map((s) => s.timeout(10_000).emitWithAck('im', stanza)));
               sockets.forEach((s) => s.close());
               return { stanza, acks };
@@ -152,6 +150,8 @@ describe('Fault injection: nothing acknowledged is lost or doubled', () => {
     };
     let startedAt = Date.now();
     let sentBefore = 0;
+    // The traffic's clock: a tick per send at RATE (open loop; faults pause it).
+    const clock = setInterval(1000 / RATE);
     while (sent < OPERATIONS) {
       const due = injections.find(([at]) => sent >= Math.floor(at * OPERATIONS));
       if (due) {
@@ -163,8 +163,9 @@ describe('Fault injection: nothing acknowledged is lost or doubled', () => {
       // Open loop at RATE: the sends due by now, then wait for the next one's time.
       const dueBy = sentBefore + Math.floor(((Date.now() - startedAt) * RATE) / 1000);
       while (sent < Math.min(dueBy, OPERATIONS)) sendNext();
-      await new Promise((resolve) => setTimeout(resolve, 1000 / RATE));
+      await clock.next();
     }
+    await clock.return?.();
 
     // Drain: apps keep resending and syncing until all they sent is acknowledged and all sent to them is in.
     let verdict: Verdict | undefined;

@@ -16,11 +16,11 @@ import { startTestApp, TestApp } from './support/test-app';
 const OPERATORS: Record<string, unknown> = {
   '$ne null': { $ne: null },
   '$gt ""': { $gt: '' },
-  $where: { $where: 'sleep(1000) || true' },
+  $where: { $where: 'this.owner == this.owner' },
   '$regex': { $regex: '.*' },
 };
 /** What must never show up in a database query, whatever the route did with the input. */
-const MARKERS = ['"$ne":null', '"$gt":""', '$where', 'sleep(1000)', '"$regex":".*"', '__proto__', 'polluted'];
+const MARKERS = ['"$ne":null', '"$gt":""', '$where', 'this.owner == this.owner', '"$regex":".*"', '__proto__', 'polluted'];
 
 interface Operation {
   method: string;
@@ -88,7 +88,7 @@ describe('Injection attempts on every REST input and socket field', () => {
     const cases = operations().flatMap((op) => op.params.map((param) => ({ op, param })));
     expect(cases.length).toBeGreaterThan(15);
     for (const { op, param } of cases) {
-      for (const text of ['{"$ne":null}', '{"$gt":""}', '{"$where":"sleep(1000) || true"}']) {
+      for (const text of ['{"$ne":null}', '{"$gt":""}', '{"$where":"this.owner == this.owner"}']) {
         const url =
           param.in === 'path' ? fill(op.path, param.name, text) : `${fill(op.path)}?${param.name}=${encodeURIComponent(text)}`;
         const res = await app.http()[op.method as 'get'](url).set(admin.auth);

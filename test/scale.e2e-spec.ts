@@ -1,77 +1,33 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import request from 'supertest';
-import { JwtService } from '@nestjs/jwt';
-import { io, Socket } from 'socket.io-client';
-import { freeLoopbackPort } from '@app/embedded-db';
+import type { Socket } from 'socket.io-client';
 import { eventually, freshDatabaseUri } from '@app/testing';
+import { connectTo, ServerProcess, sign } from './support/fault-harness';
 import { collect, emitAck } from './support/socket-client';
-import { TEST_JWT_SECRET } from './support/test-app';
 
 const REDIS_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379';
-const MAIN = join(__dirname, '..', 'dist', 'apps', 'api', 'src', 'main.js');
-
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-interface ApiProcess {
-  url: string;
-  child: ChildProcess;
-}
-
-/** A real API server process (the built one), sharing the database and Redis with the others. */
-async function startProcess(mongodbUri: string, keyPrefix: string): Promise<ApiProcess> {
-  const port = await freeLoopbackPort();
-  const child = spawn(process.execPath, [MAIN], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'test',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      MONGODB_URI: mongodbUri,
-      AUTH_JWT_SECRET: TEST_JWT_SECRET,
-      REDIS_URL,
-      REDIS_KEY_PREFIX: keyPrefix,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  await eventually(() => request(url).get('/health').expect(200), { timeoutMs: 30_000 });
-  return { url, child };
-}
-
-function stop(api: ApiProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (api.child.exitCode !== null) return resolve();
-    api.child.once('exit', () => resolve());
-    api.child.kill('SIGTERM');
-  });
-}
-
-function connectTo(api: ApiProcess, token: string): Promise<Socket> {
-  const socket = io(api.url, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { token } });
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
-}
-
 describe('Two API processes on one database and Redis', () => {
-  const sign = (sub: string, roles: string[] = []) => new JwtService().sign({ sub, roles }, { secret: TEST_JWT_SECRET, expiresIn: '1h' });
-  let a: ApiProcess;
-  let b: ApiProcess;
+  let a: ServerProcess;
+  let b: ServerProcess;
   const sockets: Socket[] = [];
   const mongodbUri = freshDatabaseUri();
   const keyPrefix = `test-${randomBytes(4).toString('hex')}`;
 
+  /** A real API server process (the built one), sharing the database and Redis with the others. */
+  const startProcess = async () => {
+    const server = await ServerProcess.create({ MONGODB_URI: mongodbUri, REDIS_URL, REDIS_KEY_PREFIX: keyPrefix });
+    await server.start();
+    return server;
+  };
+
   beforeAll(async () => {
-    a = await startProcess(mongodbUri, keyPrefix);
-    b = await startProcess(mongodbUri, keyPrefix);
+    [a, b] = await Promise.all([startProcess(), startProcess()]);
   });
   afterEach(() => sockets.splice(0).forEach((s) => s.close()));
   afterAll(async () => {
-    await Promise.all([a, b].filter(Boolean).map(stop));
+    await Promise.all([a, b].filter(Boolean).map((server) => server.stop()));
   });
 
   /** Alice and Bob, linked, made through process A's admin API. */
@@ -85,9 +41,9 @@ describe('Two API processes on one database and Redis', () => {
   }
 
   it('carries messages and receipts between clients on different processes', async () => {
-    const { alice, bob, aliceToken, bobToken } = await pair();
-    const onA = await connectTo(a, aliceToken);
-    const onB = await connectTo(b, bobToken);
+    const { alice, bob } = await pair();
+    const onA = await connectTo(a.url, alice.id);
+    const onB = await connectTo(b.url, bob.id);
     sockets.push(onA, onB);
     const incoming = collect<Json>(onB, 'im');
     const receipts = collect<Json>(onA, 'messageStatusUpdate');
@@ -100,8 +56,8 @@ describe('Two API processes on one database and Redis', () => {
   });
 
   it('delivers a REST Add made on one process to the recipient\'s socket on the other', async () => {
-    const { alice, bob, conversationId, aliceToken, bobToken } = await pair();
-    const onA = await connectTo(a, aliceToken);
+    const { alice, bob, conversationId, bobToken } = await pair();
+    const onA = await connectTo(a.url, alice.id);
     sockets.push(onA);
     const incoming = collect<Json>(onA, 'im');
     await request(b.url).post('/Chat/Message/Add').set('Authorization', `Bearer ${bobToken}`).send({ conversationId, ToReceiverId: alice.id, text: 'via REST on B', uniqueid: 'r-1' }).expect(200);
@@ -109,10 +65,10 @@ describe('Two API processes on one database and Redis', () => {
   });
 
   it('shares presence: a socket on one process shows online on the other', async () => {
-    const { aliceToken, bobToken } = await pair();
+    const { bob, aliceToken } = await pair();
     const online = async () => (await request(a.url).get('/Chat/Conversations').set('Authorization', `Bearer ${aliceToken}`).expect(200)).body.conversations[0].from.online;
     expect(await online()).toBe(false);
-    const onB = await connectTo(b, bobToken);
+    const onB = await connectTo(b.url, bob.id);
     sockets.push(onB);
     await eventually(async () => expect(await online()).toBe(true));
     onB.close();
@@ -120,9 +76,9 @@ describe('Two API processes on one database and Redis', () => {
   });
 
   it('loses nothing it acknowledged when a process is killed mid-traffic: clients move to the other and sync', async () => {
-    const { alice, bob, aliceToken, bobToken } = await pair();
-    const doomed = await startProcess(mongodbUri, keyPrefix);
-    const onDoomed = await connectTo(doomed, aliceToken);
+    const { alice, bob } = await pair();
+    const doomed = await startProcess();
+    const onDoomed = await connectTo(doomed.url, alice.id);
     sockets.push(onDoomed);
     const stanza = (i: number) => ({ to: bob.id, from: alice.id, msg: `message ${i}`, uniqueid: `kill-${i}` });
     const all = Array.from({ length: 40 }, (_, i) => i);
@@ -134,20 +90,19 @@ describe('Two API processes on one database and Redis', () => {
       ),
     );
     await eventually(async () => expect(acked.size).toBeGreaterThanOrEqual(5));
-    doomed.child.kill('SIGKILL');
+    await doomed.kill();
     await Promise.all(sends);
-    await stop(doomed);
     const ackedBeforeKill = new Set(acked);
 
     // Alice's app reconnects (to the surviving process) and resends what was never acknowledged.
-    const onB = await connectTo(b, aliceToken);
+    const onB = await connectTo(b.url, alice.id);
     sockets.push(onB);
     const unacked = all.filter((i) => !ackedBeforeKill.has(`kill-${i}`)).map(stanza);
     const resync = await emitAck<Json>(onB, 'sync', { messages: unacked });
     expect(resync.acks.messages.every((ack: Json) => ack.status === 'sent')).toBe(true);
 
     // Bob catches up: every message exactly once, every acknowledged one among them.
-    const bobSocket = await connectTo(b, bobToken);
+    const bobSocket = await connectTo(b.url, bob.id);
     sockets.push(bobSocket);
     const caughtUp = await emitAck<Json>(bobSocket, 'sync', {});
     const received = caughtUp.messages.map((m: Json) => m.uniqueid).filter((id: string) => id.startsWith('kill-'));

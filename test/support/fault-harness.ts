@@ -25,6 +25,15 @@ const ACK_TIMEOUT_MS = 30_000;
 export const sign = (sub: string, roles: string[] = []) =>
   new JwtService().sign({ sub, roles }, { secret: TEST_JWT_SECRET, expiresIn: '1h' });
 
+/** A socket of `userId` on a server, connected (no reconnection: the caller decides). */
+export function connectTo(url: string, userId: string): Promise<Socket> {
+  const socket = io(url, { transports: ['websocket'], auth: { token: sign(userId) }, forceNew: true, reconnection: false });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
 /** A server process on a fixed port, so that it can be killed and started again where clients look. */
 export class ServerProcess {
   private child?: ChildProcess;

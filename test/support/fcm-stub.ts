@@ -39,6 +39,7 @@ export class FcmStub {
   private readonly behaviours = new Map<string, Behaviour>();
   private readonly failedOnce = new Set<string>();
   private sequence = 0;
+  private readonly hanging: (() => void)[] = [];
 
   install(): void {
     nock.disableNetConnect();
@@ -58,6 +59,7 @@ export class FcmStub {
   }
 
   uninstall(): void {
+    this.hanging.splice(0).forEach((answer) => answer());
     nock.cleanAll();
     nock.enableNetConnect();
   }
@@ -87,8 +89,8 @@ export class FcmStub {
       case 'internal-once':
         return once(500, 'INTERNAL', 'INTERNAL');
       case 'hang':
-        // Answers long after the server stopped waiting (and after the test moved on).
-        return new Promise((resolve) => setTimeout(() => resolve(this.ok()), 8000).unref());
+        // No answer until the test is over (uninstall): the server stops waiting long before.
+        return new Promise((resolve) => this.hanging.push(() => resolve(this.ok())));
       default:
         return this.ok();
     }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '@app/common';
-import { Message, MessageRepository } from '@app/dal';
+import { Message } from '@app/dal';
+import { MessageRepository } from '@app/dal/messages';
+import { MessageStatusRepository } from '@app/dal/message-status';
 import { deliveryStatusesBefore, DrfiResolution, drfiTransition, ReceiptStatus } from './status-rules';
 
 export interface StatusChange {
@@ -16,7 +18,10 @@ export interface StatusChange {
  */
 @Injectable()
 export class MessageStatusService {
-  constructor(private readonly messages: MessageRepository) {}
+  constructor(
+    private readonly messages: MessageRepository,
+    private readonly writes: MessageStatusRepository,
+  ) {}
 
   /** The receiver reports `delivered` or `seen` for one message. Only the receiver may. */
   async reportByReceiver(messageId: string, receiverId: string, status: ReceiptStatus): Promise<StatusChange> {
@@ -36,7 +41,7 @@ export class MessageStatusService {
     const ids = await this.messages.idsForReceiver(conversationId, receiverId, deliveryStatusesBefore('seen'));
     const changed: Message[] = [];
     for (const id of ids) {
-      const change = await this.messages.changeStatus(id, receiverId, deliveryStatusesBefore('seen'), 'seen');
+      const change = await this.writes.changeStatus(id, receiverId, deliveryStatusesBefore('seen'), 'seen');
       if (change) changed.push(change.after);
     }
     return changed;
@@ -48,11 +53,11 @@ export class MessageStatusService {
    */
   async resolveDrfi(request: Message, receiverId: string, resolution: DrfiResolution, responseMessageId: string): Promise<Message | undefined> {
     if (drfiTransition(request.drfi?.status ?? 'sent', resolution) === 'conflict') return undefined;
-    return (await this.messages.resolveDrfi(request.id, receiverId, resolution, responseMessageId))?.after;
+    return (await this.writes.resolveDrfi(request.id, receiverId, resolution, responseMessageId))?.after;
   }
 
   private async apply(message: Message, status: ReceiptStatus): Promise<StatusChange> {
-    const change = await this.messages.changeStatus(message.id, message.receiverId, deliveryStatusesBefore(status), status);
+    const change = await this.writes.changeStatus(message.id, message.receiverId, deliveryStatusesBefore(status), status);
     if (change) return { message: change.after, changed: true };
     // Already there or beyond (maybe a racing receipt got there first): report what is stored.
     return { message: (await this.messages.findById(message.id))!, changed: false };

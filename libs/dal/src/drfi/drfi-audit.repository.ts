@@ -2,18 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { derivedId, isDuplicateKeyError, toObjectId } from '../shared/ids';
-import { DrfiAuditEvent, DrfiAuditRecord } from './drfi-audit.schema';
+import { DrfiAuditEntry } from './drfi-audit.entity';
+import { DrfiAuditRecord } from './drfi-audit.schema';
 
-export interface DrfiAuditEntry {
-  id: string;
-  requestMessageId: string;
-  event: DrfiAuditEvent;
-  actorId: string;
-  counterpartId: string;
-  paths: string[];
-  vaultUpdatedPaths: string[];
-  at: Date;
-}
+export type { DrfiAuditEntry };
+
 
 type LeanAudit = DrfiAuditRecord & { _id: Types.ObjectId };
 

@@ -1,58 +1,12 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
-import { AppConfig } from '@app/common';
 import { ConversationRepository } from '../conversations/conversation.repository';
 import { ConversationCounts, ZERO_COUNTS } from '../conversations/conversation.schema';
-import { compareAndSet, Condition, DatabaseFlavor } from '../shared/database-flavor';
 import { isDuplicateKeyError, messageIdFor, toObjectId } from '../shared/ids';
-import { documentLocks } from '../shared/keyed-mutex';
+import { Change, contribution, CountedMessageWrites, LeanMessage, toMessage } from './counted-writes';
 import { DeliveryStatus, Message, NewMessage } from './message.entity';
 import { MessageRecord } from './message.schema';
-
-type LeanMessage = MessageRecord & { _id: Types.ObjectId };
-
-function toMessage(doc: LeanMessage): Message {
-  return {
-    id: doc._id.toHexString(),
-    conversationId: doc.conversationId.toHexString(),
-    senderId: doc.senderId.toHexString(),
-    receiverId: doc.receiverId.toHexString(),
-    uniqueId: doc.uniqueId,
-    type: doc.type,
-    text: doc.text,
-    fileType: doc.fileType ?? null,
-    deliveryStatus: doc.deliveryStatus,
-    deliveredAt: doc.deliveredAt ?? null,
-    seenAt: doc.seenAt ?? null,
-    deletedAt: doc.deletedAt ?? null,
-    createdAt: doc.createdAt,
-    changedAt: doc.changedAt,
-    drfi: doc.drfi ?? null,
-  };
-}
-
-/** What one message adds to its conversation's counts; "a" is the member with the smaller id. */
-export function contribution(message: Pick<Message, 'senderId' | 'receiverId' | 'deliveryStatus' | 'deletedAt'>): ConversationCounts {
-  const senderIsA = message.senderId < message.receiverId;
-  const unread = !message.deletedAt && message.deliveryStatus !== 'seen' ? 1 : 0;
-  return {
-    total: 1,
-    deleted: message.deletedAt ? 1 : 0,
-    sentA: senderIsA ? 1 : 0,
-    sentB: senderIsA ? 0 : 1,
-    unreadA: senderIsA ? unread : 0,
-    unreadB: senderIsA ? 0 : unread,
-  };
-}
-
-function difference(after: ConversationCounts, before: ConversationCounts): ConversationCounts {
-  const delta = { ...ZERO_COUNTS };
-  for (const key of Object.keys(delta) as (keyof ConversationCounts)[]) delta[key] = after[key] - before[key];
-  return delta;
-}
-
-type MessagePatch = Partial<Pick<Message, 'deliveryStatus' | 'deliveredAt' | 'seenAt' | 'deletedAt' | 'changedAt'>>;
 
 export interface InsertResult {
   message: Message;
@@ -60,26 +14,19 @@ export interface InsertResult {
   created: boolean;
 }
 
-export interface Change {
-  before: Message;
-  after: Message;
-}
+export type { Change };
+export { contribution };
 
 /**
- * Messages, and the counts of their conversation kept in step with them.
- *
- * Every write that can change a count is a single conditional write on the message, bracketed by
- * beginWrite/endWrite on the conversation: the count delta is applied only by the writer whose
- * conditional write won, so concurrent requests and retries never count twice. A writer that dies
- * between the two leaves `pendingWrites` above zero, and the counts are recounted (repairCounts).
+ * Messages, and the counts of their conversation kept in step with them (CountedMessageWrites).
+ * Status changes are MessageStatusRepository's, which only libs/status may use.
  */
 @Injectable()
 export class MessageRepository implements OnModuleInit {
   constructor(
     @InjectModel(MessageRecord.name) private readonly model: Model<MessageRecord>,
     private readonly conversations: ConversationRepository,
-    private readonly flavor: DatabaseFlavor,
-    private readonly config: AppConfig,
+    private readonly writes: CountedMessageWrites,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -90,9 +37,10 @@ export class MessageRepository implements OnModuleInit {
    * Stores a message once per (sender, uniqueid): its `_id` is derived from the two, so a resend,
    * even racing the original, finds or collides with it and gets the original back.
    */
-  async insert(message: NewMessage): Promise<InsertResult> {
+  async insert(message: NewMessage, options: { knownNew?: boolean } = {}): Promise<InsertResult> {
     const _id = messageIdFor(message.senderId, message.uniqueId);
-    const existing = await this.findById(_id.toHexString());
+    // A caller that has just looked (knownNew) skips this read; a racing resend still hits the _id index.
+    const existing = options.knownNew ? undefined : await this.findById(_id.toHexString());
     if (existing) return { message: existing, created: false };
 
     await this.conversations.beginWrite(message.conversationId);
@@ -121,7 +69,7 @@ export class MessageRepository implements OnModuleInit {
       return { message: (await this.findById(_id.toHexString()))!, created: false };
     }
     await this.conversations.endWrite(message.conversationId, contribution(created), created.createdAt);
-    await documentLocks.run(`messages:${created.id}`, () => this.keepVisibleToSync(created));
+    await this.writes.inserted(created);
     return { message: created, created: true };
   }
 
@@ -178,33 +126,11 @@ export class MessageRepository implements OnModuleInit {
     return docs.map((d) => d._id.toHexString());
   }
 
-  /**
-   * Moves the delivery status of a message the receiver owns, only from one of `from` (the state
-   * machine decides which). Returns the change, or undefined when the condition did not hold
-   * (already there or beyond, or not this receiver's message).
-   */
-  async changeStatus(messageId: string, receiverId: string, from: DeliveryStatus[], to: DeliveryStatus): Promise<Change | undefined> {
-    const now = new Date();
-    const patch: MessagePatch = { deliveryStatus: to, changedAt: now };
-    if (to === 'delivered') patch.deliveredAt = now;
-    if (to === 'seen') patch.seenAt = now;
-    const receiver = toObjectId(receiverId);
-    return this.countedChange(
-      messageId,
-      {
-        filter: { receiverId: receiver, deliveryStatus: { $in: from } },
-        holds: (doc) => doc.receiverId.equals(receiver) && from.includes(doc.deliveryStatus),
-      },
-      patch,
-      { countsMayChange: to === 'seen' || from.includes('seen') },
-    );
-  }
-
   /** Soft-deletes the sender's message once; undefined when it was already deleted (or not theirs). */
   async markDeleted(messageId: string, senderId: string): Promise<Change | undefined> {
     const now = new Date();
     const sender = toObjectId(senderId);
-    return this.countedChange(
+    return this.writes.countedChange(
       messageId,
       { filter: { senderId: sender, deletedAt: null }, holds: (doc) => doc.senderId.equals(sender) && !doc.deletedAt },
       { deletedAt: now, changedAt: now },
@@ -212,44 +138,14 @@ export class MessageRepository implements OnModuleInit {
     );
   }
 
-  /**
-   * Resolves a DRFI request once: only from `sent`, only by its receiver (the DRFI machine's
-   * condition). Counts do not change. Returns the change, or undefined if the condition did not hold.
-   */
-  async resolveDrfi(requestId: string, receiverId: string, status: 'accepted' | 'denied', responseMessageId: string): Promise<Change | undefined> {
-    const receiver = toObjectId(receiverId);
-    return documentLocks.run(`messages:${requestId}`, async () => {
-      const now = new Date();
-      const beforeDoc = await compareAndSet(
-        this.flavor,
-        this.model,
-        toObjectId(requestId),
-        {
-          filter: { receiverId: receiver, type: 'drfi', 'drfi.status': 'sent' },
-          holds: (doc: LeanMessage) => doc.receiverId.equals(receiver) && doc.type === 'drfi' && doc.drfi?.status === 'sent',
-        },
-        { $set: { 'drfi.status': status, 'drfi.responseMessageId': responseMessageId, changedAt: now } },
-      );
-      if (!beforeDoc) return undefined;
-      const before = toMessage(beforeDoc);
-      const after: Message = { ...before, drfi: { ...before.drfi, status, responseMessageId }, changedAt: now };
-      await this.keepVisibleToSync(after);
-      return { before, after };
-    });
-  }
-
   /** Records that an accepted response's new values are in the vault; false if it already was. */
   async markVaultApplied(responseId: string): Promise<boolean> {
-    return documentLocks.run(`messages:${responseId}`, async () => {
-      const before = await compareAndSet(
-        this.flavor,
-        this.model,
-        toObjectId(responseId),
-        { filter: { 'drfi.vaultApplied': false }, holds: (doc: LeanMessage) => doc.drfi?.vaultApplied === false },
-        { $set: { 'drfi.vaultApplied': true } },
-      );
-      return before !== null;
-    });
+    const change = await this.writes.uncountedChange(
+      responseId,
+      { filter: { 'drfi.vaultApplied': false }, holds: (doc: LeanMessage) => doc.drfi?.vaultApplied === false },
+      { $set: { 'drfi.vaultApplied': true } },
+    );
+    return change !== undefined;
   }
 
   /**
@@ -269,17 +165,6 @@ export class MessageRepository implements OnModuleInit {
     return { messages: docs.slice(0, limit).map(toMessage), hasMore: docs.length > limit };
   }
 
-  /**
-   * A sync cursor trails the newest change by SYNC_CURSOR_LAG_MS, so a change whose write landed
-   * within that time of its `changedAt` is always seen. A write that took longer (a stalled
-   * database) is stamped again now, after it landed, so the next sync sees it (docs/protocol.md).
-   * The caller holds the message's lock.
-   */
-  private async keepVisibleToSync(message: Message): Promise<void> {
-    if (Date.now() - message.changedAt.getTime() <= this.config.chat.syncCursorLagMs / 2) return;
-    await this.model.updateOne({ _id: toObjectId(message.id) }, { $max: { changedAt: new Date() } });
-  }
-
   /** Counts recomputed from the stored messages (the truth the kept counts must equal). */
   async recount(conversationId: string, memberA: string, memberB: string): Promise<ConversationCounts> {
     const conversation = toObjectId(conversationId);
@@ -295,44 +180,5 @@ export class MessageRepository implements OnModuleInit {
       count({ senderId: b, ...unread }),
     ]);
     return { total, deleted, sentA, sentB, unreadA, unreadB };
-  }
-
-  /**
-   * A conditional change of one message that keeps its conversation's counts. A change that cannot
-   * move any count (delivered: the counts know only seen and deleted) skips the conversation.
-   */
-  private countedChange(
-    messageId: string,
-    condition: Condition<LeanMessage>,
-    patch: MessagePatch,
-    { countsMayChange }: { countsMayChange: boolean },
-  ): Promise<Change | undefined> {
-    return documentLocks.run(`messages:${messageId}`, async () => {
-      const id = toObjectId(messageId);
-      if (!countsMayChange) {
-        const beforeDoc = await compareAndSet(this.flavor, this.model, id, condition, { $set: patch });
-        return beforeDoc ? this.changed(toMessage(beforeDoc), patch) : undefined;
-      }
-      const target = await this.model.findById(id, { conversationId: 1 }).lean<LeanMessage>();
-      if (!target) return undefined;
-      const conversationId = target.conversationId.toHexString();
-
-      await this.conversations.beginWrite(conversationId);
-      const beforeDoc = await compareAndSet(this.flavor, this.model, id, condition, { $set: patch });
-      if (!beforeDoc) {
-        await this.conversations.endWrite(conversationId, { ...ZERO_COUNTS });
-        return undefined;
-      }
-      const change = await this.changed(toMessage(beforeDoc), patch);
-      await this.conversations.endWrite(conversationId, difference(contribution(change.after), contribution(change.before)));
-      return change;
-    });
-  }
-
-  /** The state right after our write: the one before it plus our patch. The caller holds the lock. */
-  private async changed(before: Message, patch: MessagePatch): Promise<Change> {
-    const after: Message = { ...before, ...patch };
-    await this.keepVisibleToSync(after);
-    return { before, after };
   }
 }

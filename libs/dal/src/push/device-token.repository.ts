@@ -3,18 +3,11 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { derivedId, toObjectId } from '../shared/ids';
 import { documentLocks } from '../shared/keyed-mutex';
+import { DeviceToken } from './device-token.entity';
 import { DeviceTokenRecord, PushPlatform } from './device-token.schema';
 
-export interface DeviceToken {
-  token: string;
-  userId: string;
-  platform: PushPlatform;
-  deviceId: string | null;
-  active: boolean;
-  deactivatedReason: string | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
+export type { DeviceToken };
+
 
 type LeanToken = DeviceTokenRecord & { _id: Types.ObjectId };
 

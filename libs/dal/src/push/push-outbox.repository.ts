@@ -4,26 +4,11 @@ import { Model, Types } from 'mongoose';
 import { compareAndSet, DatabaseFlavor } from '../shared/database-flavor';
 import { toObjectId } from '../shared/ids';
 import { documentLocks } from '../shared/keyed-mutex';
-import { OutboxStatus, PushContent, PushOutboxRecord } from './push-outbox.schema';
+import { OutboxEntry, PushContent } from './push-outbox.entity';
+import { PushOutboxRecord } from './push-outbox.schema';
 
-export type { PushContent };
+export type { OutboxEntry, PushContent };
 
-export interface OutboxEntry {
-  id: string;
-  recipientId: string;
-  kind: string;
-  tokens: string[];
-  content: PushContent;
-  status: OutboxStatus;
-  attempts: number;
-  nextAttemptAt: Date;
-  lockedUntil: Date;
-  provider: string | null;
-  lastError: string | null;
-  results: { token: string; messageId?: string; error?: string }[];
-  createdAt: Date;
-  updatedAt: Date;
-}
 
 type LeanEntry = PushOutboxRecord & { _id: Types.ObjectId };
 

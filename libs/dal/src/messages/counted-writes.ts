@@ -1,0 +1,150 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, Types, UpdateQuery } from 'mongoose';
+import { AppConfig } from '@app/common';
+import { ConversationRepository } from '../conversations/conversation.repository';
+import { ConversationCounts, ZERO_COUNTS } from '../conversations/conversation.schema';
+import { compareAndSet, Condition, DatabaseFlavor } from '../shared/database-flavor';
+import { toObjectId } from '../shared/ids';
+import { documentLocks } from '../shared/keyed-mutex';
+import { Message } from './message.entity';
+import { MessageRecord } from './message.schema';
+
+export type LeanMessage = MessageRecord & { _id: Types.ObjectId };
+
+export function toMessage(doc: LeanMessage): Message {
+  return {
+    id: doc._id.toHexString(),
+    conversationId: doc.conversationId.toHexString(),
+    senderId: doc.senderId.toHexString(),
+    receiverId: doc.receiverId.toHexString(),
+    uniqueId: doc.uniqueId,
+    type: doc.type,
+    text: doc.text,
+    fileType: doc.fileType ?? null,
+    deliveryStatus: doc.deliveryStatus,
+    deliveredAt: doc.deliveredAt ?? null,
+    seenAt: doc.seenAt ?? null,
+    deletedAt: doc.deletedAt ?? null,
+    createdAt: doc.createdAt,
+    changedAt: doc.changedAt,
+    drfi: doc.drfi ?? null,
+  };
+}
+
+/** What one message adds to its conversation's counts; "a" is the member with the smaller id. */
+export function contribution(message: Pick<Message, 'senderId' | 'receiverId' | 'deliveryStatus' | 'deletedAt'>): ConversationCounts {
+  const senderIsA = message.senderId < message.receiverId;
+  const unread = !message.deletedAt && message.deliveryStatus !== 'seen' ? 1 : 0;
+  return {
+    total: 1,
+    deleted: message.deletedAt ? 1 : 0,
+    sentA: senderIsA ? 1 : 0,
+    sentB: senderIsA ? 0 : 1,
+    unreadA: senderIsA ? unread : 0,
+    unreadB: senderIsA ? 0 : unread,
+  };
+}
+
+function difference(after: ConversationCounts, before: ConversationCounts): ConversationCounts {
+  const delta = { ...ZERO_COUNTS };
+  for (const key of Object.keys(delta) as (keyof ConversationCounts)[]) delta[key] = after[key] - before[key];
+  return delta;
+}
+
+export type MessagePatch = Partial<Pick<Message, 'deliveryStatus' | 'deliveredAt' | 'seenAt' | 'deletedAt' | 'changedAt'>>;
+
+export interface Change {
+  before: Message;
+  after: Message;
+}
+
+/**
+ * The conditional writes on one message that MessageRepository (delete, DRFI bookkeeping) and
+ * MessageStatusRepository (delivery and DRFI status) share: each under the message's lock, each
+ * keeping the conversation's counts and the message visible to sync.
+ *
+ * Every write that can change a count is a single conditional write on the message, bracketed by
+ * beginWrite/endWrite on the conversation: the count delta is applied only by the writer whose
+ * conditional write won, so concurrent requests and retries never count twice. A writer that dies
+ * between the two leaves `pendingWrites` above zero, and the counts are recounted.
+ */
+@Injectable()
+export class CountedMessageWrites {
+  constructor(
+    @InjectModel(MessageRecord.name) private readonly model: Model<MessageRecord>,
+    private readonly conversations: ConversationRepository,
+    private readonly flavor: DatabaseFlavor,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * A conditional change of one message that keeps its conversation's counts. A change that cannot
+   * move any count (delivered: the counts know only seen and deleted) skips the conversation.
+   */
+  countedChange(
+    messageId: string,
+    condition: Condition<LeanMessage>,
+    patch: MessagePatch,
+    { countsMayChange }: { countsMayChange: boolean },
+  ): Promise<Change | undefined> {
+    return documentLocks.run(`messages:${messageId}`, async () => {
+      const id = toObjectId(messageId);
+      if (!countsMayChange) {
+        const beforeDoc = await compareAndSet(this.flavor, this.model, id, condition, { $set: patch });
+        return beforeDoc ? this.changed(toMessage(beforeDoc), patch) : undefined;
+      }
+      const target = await this.model.findById(id, { conversationId: 1 }).lean<LeanMessage>();
+      if (!target) return undefined;
+      const conversationId = target.conversationId.toHexString();
+
+      await this.conversations.beginWrite(conversationId);
+      const beforeDoc = await compareAndSet(this.flavor, this.model, id, condition, { $set: patch });
+      if (!beforeDoc) {
+        await this.conversations.endWrite(conversationId, { ...ZERO_COUNTS });
+        return undefined;
+      }
+      const change = await this.changed(toMessage(beforeDoc), patch);
+      await this.conversations.endWrite(conversationId, difference(contribution(change.after), contribution(change.before)));
+      return change;
+    });
+  }
+
+  /**
+   * A conditional change that no count depends on (DRFI bookkeeping), under the message's lock.
+   * Returns the message as it was before, or undefined when the condition did not hold.
+   */
+  uncountedChange(messageId: string, condition: Condition<LeanMessage>, update: UpdateQuery<MessageRecord>, after?: (before: Message) => Message): Promise<Change | undefined> {
+    return documentLocks.run(`messages:${messageId}`, async () => {
+      const beforeDoc = await compareAndSet(this.flavor, this.model, toObjectId(messageId), condition, update);
+      if (!beforeDoc) return undefined;
+      const before = toMessage(beforeDoc);
+      const changed = after?.(before) ?? before;
+      if (after) await this.keepVisibleToSync(changed);
+      return { before, after: changed };
+    });
+  }
+
+  /** After an insert: the new message is visible to sync even if the write was slow. */
+  inserted(message: Message): Promise<void> {
+    return documentLocks.run(`messages:${message.id}`, () => this.keepVisibleToSync(message));
+  }
+
+  /** The state right after our write: the one before it plus our patch. The caller holds the lock. */
+  private async changed(before: Message, patch: MessagePatch): Promise<Change> {
+    const after: Message = { ...before, ...patch };
+    await this.keepVisibleToSync(after);
+    return { before, after };
+  }
+
+  /**
+   * A sync cursor trails the newest change by SYNC_CURSOR_LAG_MS, so a change whose write landed
+   * within that time of its `changedAt` is always seen. A write that took longer (a stalled
+   * database) is stamped again now, after it landed, so the next sync sees it (docs/protocol.md).
+   * The caller holds the message's lock.
+   */
+  private async keepVisibleToSync(message: Message): Promise<void> {
+    if (Date.now() - message.changedAt.getTime() <= this.config.chat.syncCursorLagMs / 2) return;
+    await this.model.updateOne({ _id: toObjectId(message.id) }, { $max: { changedAt: new Date() } });
+  }
+}

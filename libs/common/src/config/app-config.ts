@@ -21,12 +21,15 @@ export interface ChatConfig {
 export interface SocketConfig {
   maxPayloadBytes: number;
   eventsPerSecond: number;
-  /** Authenticated REST requests per user per minute. */
-  restRequestsPerMinute: number;
-  /** Requests to public routes (no token) per client IP per minute. */
-  restPublicRequestsPerMinute: number;
   /** Browser origins allowed for REST (CORS) and for the socket handshake. */
   corsOrigins: string[];
+}
+
+export interface RestConfig {
+  /** Authenticated REST requests per user per minute. */
+  requestsPerMinute: number;
+  /** Requests to public routes (no token) per client IP per minute. */
+  publicRequestsPerMinute: number;
 }
 
 export interface PushConfig {
@@ -60,6 +63,7 @@ export class AppConfig {
   readonly mongodbMaxPoolSize?: number;
   readonly chat: ChatConfig;
   readonly socket: SocketConfig;
+  readonly rest: RestConfig;
   readonly push: PushConfig;
   /** With a URL: several processes share socket rooms, presence and rate limits through Redis. */
   readonly redis?: { url: string; keyPrefix: string };
@@ -95,10 +99,9 @@ export class AppConfig {
       socket: {
         maxPayloadBytes: env.SOCKET_MAX_PAYLOAD_BYTES,
         eventsPerSecond: env.SOCKET_EVENTS_PER_SECOND,
-        restRequestsPerMinute: env.REST_REQUESTS_PER_MINUTE,
-        restPublicRequestsPerMinute: env.REST_PUBLIC_REQUESTS_PER_MINUTE,
         corsOrigins: env.CORS_ORIGINS,
       },
+      rest: { requestsPerMinute: env.REST_REQUESTS_PER_MINUTE, publicRequestsPerMinute: env.REST_PUBLIC_REQUESTS_PER_MINUTE },
       redis: env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } : undefined,
       push: {
         serviceAccountJson: env.FIREBASE_SERVICE_ACCOUNT_JSON,

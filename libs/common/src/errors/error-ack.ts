@@ -1,11 +1,11 @@
-import { ErrorCode } from './error-codes';
+import { AnyErrorDetails, ErrorCode } from './error-codes';
 import { toAppError } from './to-app-error';
 
 /** The socket form of an error (CONTRACT section 5): every refusal is acknowledged, never dropped. */
 export interface ErrorAck {
   status: 'error';
   uniqueid?: string;
-  error: { code: ErrorCode; message: string; details?: unknown };
+  error: { code: ErrorCode; message: string; details?: AnyErrorDetails };
 }
 
 export function errorAck(err: unknown, uniqueid?: unknown): ErrorAck {

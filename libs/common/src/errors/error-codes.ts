@@ -36,6 +36,20 @@ export const ERROR_DEFINITIONS = {
 
 export type ErrorCode = keyof typeof ERROR_DEFINITIONS;
 
+/** One invalid input field and what is wrong with it (VALIDATION_FAILED details). */
+export interface FieldError {
+  field: string;
+  errors: string[];
+}
+
+/** The codes whose errors carry details, and their type; every other code carries none. */
+export interface ErrorDetailsByCode {
+  VALIDATION_FAILED: FieldError[];
+}
+
+export type ErrorDetails<C extends ErrorCode> = C extends keyof ErrorDetailsByCode ? ErrorDetailsByCode[C] : never;
+export type AnyErrorDetails = ErrorDetailsByCode[keyof ErrorDetailsByCode];
+
 export function statusOf(code: ErrorCode): number {
   return ERROR_DEFINITIONS[code].status;
 }

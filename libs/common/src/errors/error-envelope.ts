@@ -1,15 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ERROR_DEFINITIONS, ErrorCode } from './error-codes';
+import { AnyErrorDetails, ERROR_DEFINITIONS, ErrorCode } from './error-codes';
 
 export class ErrorBodyDto {
   @ApiProperty({ enum: Object.keys(ERROR_DEFINITIONS), example: 'VALIDATION_FAILED' })
   code: ErrorCode;
 
   @ApiPropertyOptional({
-    description: 'Machine-readable detail, e.g. the failed fields of a validation error',
+    description: 'Machine-readable detail: for VALIDATION_FAILED, the failed fields ({field, errors})',
+    type: 'array',
+    items: { type: 'object', properties: { field: { type: 'string' }, errors: { type: 'array', items: { type: 'string' } } } },
     example: [{ field: 'phone', errors: ['phone must be an E.164 number, e.g. +6591234567'] }],
   })
-  details?: unknown;
+  details?: AnyErrorDetails;
 
   @ApiPropertyOptional({ description: 'Request id, also sent as the x-request-id header', example: 'b4c5e0d2-...' })
   requestId?: string;
@@ -29,7 +31,7 @@ export class ErrorEnvelopeDto {
 export function errorEnvelope(
   code: ErrorCode,
   message: string,
-  details?: unknown,
+  details?: AnyErrorDetails,
   requestId?: string,
 ): ErrorEnvelopeDto {
   const error: ErrorBodyDto = { code };

@@ -2,6 +2,7 @@ import { applyDecorators, HttpStatus, Type } from '@nestjs/common';
 import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { ERROR_DEFINITIONS, ErrorCode } from '../errors/error-codes';
 import { ErrorEnvelopeDto } from '../errors/error-envelope';
+import { declaredErrors } from '../errors/throws';
 
 interface EnvelopeOptions {
   status?: HttpStatus;
@@ -65,4 +66,13 @@ export function ApiErrors(...codes: ErrorCode[]): MethodDecorator & ClassDecorat
       }),
     ),
   );
+}
+
+/**
+ * The error responses of an endpoint that calls `type.method`: what that use case declared with
+ * @Throws, plus what the edge adds (`edge`: the token guard's UNAUTHENTICATED, the validation
+ * pipe's VALIDATION_FAILED, the admin guard's FORBIDDEN).
+ */
+export function ApiErrorsOf<T extends object>(type: { prototype: T }, method: keyof T & string, ...edge: ErrorCode[]): MethodDecorator & ClassDecorator {
+  return ApiErrors(...new Set([...edge, ...declaredErrors(type, method)]));
 }

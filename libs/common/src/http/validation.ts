@@ -1,10 +1,8 @@
+import type { FieldError } from '../errors/error-codes';
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { AppError } from '../errors/app-error';
 
-export interface FieldError {
-  field: string;
-  errors: string[];
-}
+export type { FieldError };
 
 export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldError[] {
   return errors.flatMap((e) => {

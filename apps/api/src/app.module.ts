@@ -5,6 +5,7 @@ import { DatabaseModule } from '@app/dal';
 import { ChatModule } from './chat/chat.module';
 import { DrfiModule } from './drfi/drfi.module';
 import { HealthModule } from './health/health.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { PushModule } from './push/push.module';
 import { NetworkModule } from './network/network.module';
 import { UsersModule } from './users/users.module';
@@ -20,6 +21,7 @@ export class AppModule {
         AppLoggingModule,
         DatabaseModule,
         AuthModule.withGlobalGuards(),
+        RateLimitModule,
         HealthModule,
         UsersModule,
         NetworkModule,

@@ -1,10 +1,12 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '@app/auth';
-import { ApiEnvelope, ApiErrors, Envelope, ok } from '@app/common';
-import { ChatService } from './chat.service';
+import { ApiEnvelope, ApiErrorsOf, Envelope, ok } from '@app/common';
+import { ConversationQueriesService } from './conversation-queries.service';
 import { SyncPayload } from './dto/ws/payloads';
 import { SyncResponseDto } from './dto/ws/sync.response.dto';
+import { MessageCommandsService } from './message-commands.service';
+import { ReceiptsService } from './receipts.service';
 import { SyncService } from './sync.service';
 import {
   AddMessageRequestDto,
@@ -23,54 +25,46 @@ import { mapConversationDetails, mapConversationSummary, mapConversationWithMess
 @Controller('Chat')
 export class ChatController {
   constructor(
-    private readonly chat: ChatService,
+    private readonly queries: ConversationQueriesService,
+    private readonly commands: MessageCommandsService,
+    private readonly receipts: ReceiptsService,
     private readonly syncs: SyncService,
   ) {}
 
   @Get('Conversations')
   @ApiOperation({ summary: 'All conversations (one per network member) with their full messages; a bare object, as documented' })
   @ApiOkResponse({ type: AllConversationsResponseDto, description: 'Not wrapped in the envelope (chat-api.md)' })
-  @ApiErrors('UNAUTHENTICATED', 'USER_NOT_FOUND')
+  @ApiErrorsOf(ConversationQueriesService, 'everything', 'UNAUTHENTICATED')
   async conversations(@CurrentUser() me: AuthUser): Promise<AllConversationsResponseDto> {
-    const user = await this.chat.me(me.userId);
-    const views = await this.chat.networkConversations(me.userId);
-    const conversations = [];
-    for (const view of views) {
-      conversations.push(mapConversationWithMessages(view, await this.chat.history(view.conversation), this.chat.describeField));
-    }
-    return { userId: user.id, userName: user.name, conversations };
+    const all = await this.queries.everything(me.userId);
+    return { userId: all.me.id, userName: all.me.name, conversations: all.conversations.map(mapConversationWithMessages) };
   }
 
   @Get('Conversations/List')
   @ApiOperation({ summary: 'Conversations with the other member and message counts, without messages' })
   @ApiEnvelope(ConversationSummaryDto, { isArray: true, description: 'One per network member', message: 'List 25 conversations' })
-  @ApiErrors('UNAUTHENTICATED', 'USER_NOT_FOUND')
+  @ApiErrorsOf(ConversationQueriesService, 'list', 'UNAUTHENTICATED')
   async list(@CurrentUser() me: AuthUser): Promise<Envelope<ConversationSummaryDto[]>> {
-    const list = await this.chat.conversationList(me.userId);
+    const list = await this.queries.list(me.userId);
     return ok(`List ${list.length} conversations`, list.map(mapConversationSummary));
   }
 
   @Get('Conversation')
   @ApiOperation({ summary: 'The messages with one network member (withUserId or withAccountId); all, or a page with limit/before' })
   @ApiEnvelope(ConversationDetailsDto, { description: 'The conversation', message: 'Conversation details' })
-  @ApiErrors('VALIDATION_FAILED', 'UNAUTHENTICATED', 'NOT_A_NETWORK_MEMBER', 'MESSAGE_NOT_FOUND', 'USER_NOT_FOUND')
+  @ApiErrorsOf(ConversationQueriesService, 'with', 'UNAUTHENTICATED', 'VALIDATION_FAILED')
   async conversation(@CurrentUser() me: AuthUser, @Query() query: ConversationQueryDto): Promise<Envelope<ConversationDetailsDto>> {
-    const view = await this.chat.conversationWith(
-      me.userId,
-      { userId: query.withUserId, accountId: query.withAccountId },
-      { limit: query.limit, before: query.before },
-    );
-    const hints = await this.chat.drfiHints(me.userId, view.messages);
-    return ok('Conversation details', mapConversationDetails(view, view.messages, view.hasMore, { describe: this.chat.describeField, hints }));
+    const view = await this.queries.with(me.userId, { userId: query.withUserId, accountId: query.withAccountId }, { limit: query.limit, before: query.before });
+    return ok('Conversation details', mapConversationDetails(view));
   }
 
   @Post('Message/Add')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Send a message to the other member of a conversation (retry-safe with uniqueid); with type "drfi" and drfiPaths, a DRFI request' })
   @ApiEnvelope(MessageCreatedDto, { description: 'The message created, or the original on a retry', message: 'Message created successfully' })
-  @ApiErrors('VALIDATION_FAILED', 'RECEIVER_MISMATCH', 'UNAUTHENTICATED', 'RECIPIENT_NOT_IN_NETWORK', 'CONVERSATION_NOT_FOUND', 'UNIQUEID_REUSED')
+  @ApiErrorsOf(MessageCommandsService, 'add', 'UNAUTHENTICATED', 'VALIDATION_FAILED')
   async add(@CurrentUser() me: AuthUser, @Body() body: AddMessageRequestDto): Promise<Envelope<MessageCreatedDto>> {
-    const { message, fcmResponse } = await this.chat.addMessage(me.userId, {
+    const { message, fcmResponse } = await this.commands.add(me.userId, {
       conversationId: body.conversationId,
       receiverId: body.ToReceiverId,
       text: body.text,
@@ -91,9 +85,9 @@ export class ChatController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Mark a message read (seen); only its receiver' })
   @ApiEnvelope(MessageMarkedReadDto, { description: 'Marked read (also when it already was)', message: 'Message marked read' })
-  @ApiErrors('VALIDATION_FAILED', 'UNAUTHENTICATED', 'NOT_MESSAGE_RECEIVER', 'MESSAGE_NOT_FOUND')
+  @ApiErrorsOf(ReceiptsService, 'markMessageRead', 'UNAUTHENTICATED', 'VALIDATION_FAILED')
   async markMessageRead(@CurrentUser() me: AuthUser, @Param() params: MessageIdParamDto): Promise<Envelope<MessageMarkedReadDto>> {
-    const message = await this.chat.markMessageRead(me.userId, params.messageId);
+    const message = await this.receipts.markMessageRead(me.userId, params.messageId);
     return ok('Message marked read', { messageId: message.id, conversationId: message.conversationId, isRead: true });
   }
 
@@ -101,9 +95,9 @@ export class ChatController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Mark every incoming message of a conversation read' })
   @ApiEnvelope(ConversationMarkedReadDto, { description: 'How many were marked by this call', message: 'Conversation messages marked read' })
-  @ApiErrors('VALIDATION_FAILED', 'UNAUTHENTICATED', 'CONVERSATION_NOT_FOUND')
+  @ApiErrorsOf(ReceiptsService, 'markConversationRead', 'UNAUTHENTICATED', 'VALIDATION_FAILED')
   async markConversationRead(@CurrentUser() me: AuthUser, @Param() params: ConversationIdParamDto): Promise<Envelope<ConversationMarkedReadDto>> {
-    const marked = await this.chat.markConversationRead(me.userId, params.conversationId);
+    const marked = await this.receipts.markConversationRead(me.userId, params.conversationId);
     return ok('Conversation messages marked read', { conversationId: params.conversationId, isRead: true, messagesMarkedRead: marked.length });
   }
 
@@ -111,9 +105,9 @@ export class ChatController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Delete a message (soft; kept in history as Isdeleted); only its sender; deleting twice is harmless' })
   @ApiEnvelope(MessageDeletedDto, { description: 'Deleted', message: 'Message deleted successfully' })
-  @ApiErrors('VALIDATION_FAILED', 'RECEIVER_MISMATCH', 'UNAUTHENTICATED', 'NOT_MESSAGE_SENDER', 'CONVERSATION_NOT_FOUND', 'MESSAGE_NOT_FOUND')
+  @ApiErrorsOf(MessageCommandsService, 'delete', 'UNAUTHENTICATED', 'VALIDATION_FAILED')
   async delete(@CurrentUser() me: AuthUser, @Body() body: DeleteMessageRequestDto): Promise<Envelope<MessageDeletedDto>> {
-    const { message } = await this.chat.deleteMessage(me.userId, {
+    const { message } = await this.commands.delete(me.userId, {
       conversationId: body.conversationId,
       receiverId: body.ToReceiverId,
       messageId: body.messageid,
@@ -125,7 +119,7 @@ export class ChatController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Catch up: send unacknowledged messages and receipts, get everything missed since the cursor (same as the socket sync)' })
   @ApiEnvelope(SyncResponseDto, { description: 'Acks, changes and the next cursor', message: 'Synced' })
-  @ApiErrors('VALIDATION_FAILED', 'INVALID_CURSOR', 'UNAUTHENTICATED')
+  @ApiErrorsOf(SyncService, 'sync', 'UNAUTHENTICATED', 'VALIDATION_FAILED')
   async sync(@CurrentUser() me: AuthUser, @Body() body: SyncPayload): Promise<Envelope<SyncResponseDto>> {
     return ok('Synced', await this.syncs.sync(me.userId, body));
   }

@@ -9,17 +9,19 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
-import type { Server, Socket } from 'socket.io';
+import type { Socket } from 'socket.io';
 import { TokenService } from '@app/auth';
 import { AppConfig, AppError, createValidationPipe, ErrorAck, errorAck } from '@app/common';
 import { PresenceService } from '../presence/presence.service';
-import { RealtimeNotifier } from '../realtime/realtime-notifier.service';
-import { sharedRateLimiter } from '../realtime/rate-limiter';
-import { SharedRedis } from '../realtime/redis';
+import { sharedRateLimiter } from '../rate-limit/shared-rate-limiter';
+import { SharedRedis } from '../redis/shared-redis';
+import { ChatServer, RealtimeNotifier } from '../realtime/realtime-notifier.service';
 import { AuthenticatedSocket, socketAuthMiddleware } from '../realtime/socket-auth';
-import { ChatStanzaService, SentAck, StatusUpdatedAck } from './chat-stanza.service';
+import type { ClientAck, ClientEvent } from '../realtime/socket-events';
 import { ImPayload, StatusUpdatePayload, SyncPayload } from './dto/ws/payloads';
-import { SyncResult, SyncService } from './sync.service';
+import { MessageCommandsService } from './message-commands.service';
+import { ReceiptsService } from './receipts.service';
+import { SyncService } from './sync.service';
 
 type Dto = typeof ImPayload | typeof StatusUpdatePayload | typeof SyncPayload;
 
@@ -39,7 +41,8 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly tokens: TokenService,
     private readonly notifier: RealtimeNotifier,
     private readonly presence: PresenceService,
-    private readonly stanzas: ChatStanzaService,
+    private readonly commands: MessageCommandsService,
+    private readonly receipts: ReceiptsService,
     private readonly syncs: SyncService,
     redis: SharedRedis,
   ) {
@@ -47,7 +50,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     this.rate = sharedRateLimiter(redis, 'socket-rate', config.socket.eventsPerSecond, 1);
   }
 
-  afterInit(server: Server): void {
+  afterInit(server: ChatServer): void {
     server.use(socketAuthMiddleware(this.tokens));
     this.notifier.attach(server);
   }
@@ -62,23 +65,23 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   @SubscribeMessage('im')
-  im(@ConnectedSocket() socket: AuthenticatedSocket, @MessageBody() body: unknown): Promise<SentAck | ErrorAck> {
-    return this.handle(socket, body, ImPayload, (payload: ImPayload) => this.stanzas.im(socket.data.user.userId, payload));
+  im(@ConnectedSocket() socket: AuthenticatedSocket, @MessageBody() body: unknown): Promise<ClientAck<'im'>> {
+    return this.handle<'im', ImPayload>(socket, body, ImPayload, (payload) => this.commands.im(socket.data.user.userId, payload));
   }
 
   @SubscribeMessage('messageStatusUpdate')
-  statusUpdate(@ConnectedSocket() socket: AuthenticatedSocket, @MessageBody() body: unknown): Promise<StatusUpdatedAck | ErrorAck> {
-    return this.handle(socket, body, StatusUpdatePayload, (payload: StatusUpdatePayload) =>
-      this.stanzas.statusUpdate(socket.data.user.userId, payload),
+  statusUpdate(@ConnectedSocket() socket: AuthenticatedSocket, @MessageBody() body: unknown): Promise<ClientAck<'messageStatusUpdate'>> {
+    return this.handle<'messageStatusUpdate', StatusUpdatePayload>(socket, body, StatusUpdatePayload, (payload) =>
+      this.receipts.statusUpdate(socket.data.user.userId, payload),
     );
   }
 
   @SubscribeMessage('sync')
-  sync(@ConnectedSocket() socket: AuthenticatedSocket, @MessageBody() body: unknown): Promise<SyncResult | ErrorAck> {
-    return this.handle(socket, body ?? {}, SyncPayload, (payload: SyncPayload) => this.syncs.sync(socket.data.user.userId, payload));
+  sync(@ConnectedSocket() socket: AuthenticatedSocket, @MessageBody() body: unknown): Promise<ClientAck<'sync'>> {
+    return this.handle<'sync', SyncPayload>(socket, body ?? {}, SyncPayload, (payload) => this.syncs.sync(socket.data.user.userId, payload));
   }
 
-  private async handle<P, R>(socket: Socket, body: unknown, dto: Dto, work: (payload: P) => Promise<R>): Promise<R | ErrorAck> {
+  private async handle<E extends ClientEvent, P>(socket: Socket, body: unknown, dto: Dto, work: (payload: P) => Promise<Exclude<ClientAck<E>, ErrorAck>>): Promise<ClientAck<E>> {
     const uniqueid = (body as { uniqueid?: unknown } | null)?.uniqueid;
     try {
       await this.rate.consume((socket as AuthenticatedSocket).data.user.userId).catch((rejection: unknown) => {
@@ -93,7 +96,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     } catch (err) {
       const ack = errorAck(err, uniqueid);
       if (ack.error.code === 'INTERNAL') this.logger.error({ err }, 'socket event failed');
-      return ack;
+      return ack as ClientAck<E>;
     }
   }
 }

@@ -1,18 +1,24 @@
 import { Module } from '@nestjs/common';
 import { StatusModule } from '@app/status';
-import { PushModule } from '../push/push.module';
+import { DrfiModule } from '../drfi/drfi.module';
+import { MessagesModule } from '../messages/messages.module';
+import { NetworkModule } from '../network/network.module';
+import { PresenceModule } from '../presence/presence.module';
 import { RealtimeModule } from '../realtime/realtime.module';
-import { VaultModule } from '../vault/vault.module';
-import { ChatStanzaService } from './chat-stanza.service';
+import { RedisModule } from '../redis/redis.module';
+import { UsersModule } from '../users/users.module';
+import { ChatAccessService } from './chat-access.service';
 import { ChatController } from './chat.controller';
 import { ChatGateway } from './chat.gateway';
-import { ChatService } from './chat.service';
+import { ConversationQueriesService } from './conversation-queries.service';
+import { MessageCommandsService } from './message-commands.service';
+import { ReceiptsService } from './receipts.service';
 import { SyncService } from './sync.service';
 
+/** The customer's Chat REST API and socket flow, by use case: queries, message commands, receipts, sync. */
 @Module({
-  imports: [StatusModule, RealtimeModule, VaultModule, PushModule],
+  imports: [MessagesModule, StatusModule, RealtimeModule, PresenceModule, RedisModule, UsersModule, NetworkModule, DrfiModule],
   controllers: [ChatController],
-  providers: [ChatService, ChatStanzaService, SyncService, ChatGateway],
-  exports: [ChatService],
+  providers: [ChatAccessService, ConversationQueriesService, MessageCommandsService, ReceiptsService, SyncService, ChatGateway],
 })
 export class ChatModule {}

@@ -3,7 +3,7 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ADMIN_ROLE, AuthModule, TokenService } from '@app/auth';
 import { AppConfig, AppConfigModule } from '@app/common';
-import { DatabaseModule, UserRepository } from '@app/dal';
+import { DatabaseModule } from '@app/dal';
 import { NetworkModule } from '../network/network.module';
 import { NetworkService } from '../network/network.service';
 import { UsersModule } from '../users/users.module';
@@ -28,14 +28,13 @@ async function main(): Promise<void> {
 
   const app = await NestFactory.createApplicationContext(SeedModule, { logger: ['error', 'warn'] });
   try {
-    const repository = app.get(UserRepository);
     const users = app.get(UsersService);
     const network = app.get(NetworkService);
     const tokens = app.get(TokenService);
 
     const seeded = [];
     for (const demo of DEMO_USERS) {
-      const user = (await repository.findByPhone(demo.phone)) ?? (await users.create({ name: demo.name, phone: demo.phone }));
+      const user = (await users.findByPhone(demo.phone)) ?? (await users.create({ name: demo.name, phone: demo.phone }));
       seeded.push({ ...user, admin: demo.admin });
     }
     const members = seeded.filter((u) => !u.admin);

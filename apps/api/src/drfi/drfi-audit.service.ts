@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DrfiAuditEntry, DrfiAuditRepository } from '@app/dal';
+import type { DrfiAuditEntry } from '@app/dal';
+import { DrfiAuditRepository } from '@app/dal/drfi';
 
 @Injectable()
 export class DrfiAuditService {

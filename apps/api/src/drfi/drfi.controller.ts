@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestj
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsMongoId, IsOptional } from 'class-validator';
 import { AdminOnly, AuthUser, CurrentUser } from '@app/auth';
-import { ApiEnvelope, ApiErrors, Envelope, IsPageLimit, ok } from '@app/common';
+import { ApiEnvelope, ApiErrors, ApiErrorsOf, Envelope, IsPageLimit, ok } from '@app/common';
 import { AcceptDrfiRequestDto, DenyDrfiQueryDto, DrfiAuditEntryDto, DrfiOutcomeDto } from './dto/drfi.dto';
 import { DrfiAuditService } from './drfi-audit.service';
 import { DrfiService } from './drfi.service';
@@ -17,7 +17,7 @@ export class DrfiController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Accept a DRFI request with data (only its receiver; once); newValue fields also go to my vault' })
   @ApiEnvelope(DrfiOutcomeDto, { description: 'Accepted', message: 'DRFI request accepted' })
-  @ApiErrors('VALIDATION_FAILED', 'NOT_A_DRFI_REQUEST', 'UNAUTHENTICATED', 'NOT_DRFI_RECEIVER', 'MESSAGE_NOT_FOUND', 'DRFI_ALREADY_RESOLVED')
+  @ApiErrorsOf(DrfiService, 'accept', 'UNAUTHENTICATED', 'VALIDATION_FAILED')
   async accept(@CurrentUser() me: AuthUser, @Body() body: AcceptDrfiRequestDto): Promise<Envelope<DrfiOutcomeDto>> {
     return ok('DRFI request accepted', await this.drfi.accept(me.userId, body.messageId, body.fields));
   }
@@ -26,7 +26,7 @@ export class DrfiController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Deny a DRFI request (only its receiver; once)' })
   @ApiEnvelope(DrfiOutcomeDto, { description: 'Denied', message: 'DRFI request denied' })
-  @ApiErrors('VALIDATION_FAILED', 'NOT_A_DRFI_REQUEST', 'UNAUTHENTICATED', 'NOT_DRFI_RECEIVER', 'MESSAGE_NOT_FOUND', 'DRFI_ALREADY_RESOLVED')
+  @ApiErrorsOf(DrfiService, 'deny', 'UNAUTHENTICATED', 'VALIDATION_FAILED')
   async deny(@CurrentUser() me: AuthUser, @Query() query: DenyDrfiQueryDto): Promise<Envelope<DrfiOutcomeDto>> {
     return ok('DRFI request denied', await this.drfi.deny(me.userId, query.messageId));
   }

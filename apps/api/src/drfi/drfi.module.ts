@@ -1,16 +1,20 @@
 import { Module } from '@nestjs/common';
+import { DrfiDalModule } from '@app/dal/drfi';
 import { StatusModule } from '@app/status';
-import { ChatModule } from '../chat/chat.module';
-import { PushModule } from '../push/push.module';
+import { MessagesModule } from '../messages/messages.module';
 import { RealtimeModule } from '../realtime/realtime.module';
+import { UsersModule } from '../users/users.module';
 import { VaultModule } from '../vault/vault.module';
 import { DrfiAuditService } from './drfi-audit.service';
 import { AdminDrfiController, DrfiController } from './drfi.controller';
+import { DrfiRequestsService } from './drfi-requests.service';
 import { DrfiService } from './drfi.service';
 
+/** DRFI: requests (sent as chat messages), accept and deny exactly once, the audit trail. */
 @Module({
-  imports: [ChatModule, StatusModule, RealtimeModule, VaultModule, PushModule],
+  imports: [DrfiDalModule, MessagesModule, UsersModule, StatusModule, RealtimeModule, VaultModule],
   controllers: [DrfiController, AdminDrfiController],
-  providers: [DrfiService, DrfiAuditService],
+  providers: [DrfiRequestsService, DrfiService, DrfiAuditService],
+  exports: [DrfiRequestsService],
 })
 export class DrfiModule {}

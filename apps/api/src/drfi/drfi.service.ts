@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '@app/common';
-import { DrfiAuditRepository, DrfiFieldValue, Message, MessageRepository, UserRepository } from '@app/dal';
+import { AppError, Throws } from '@app/common';
+import type { DrfiFieldValue, Message } from '@app/dal';
+import { DrfiAuditRepository } from '@app/dal/drfi';
 import { DrfiResolution, MessageStatusService } from '@app/status';
-import { ChatService } from '../chat/chat.service';
-import { imStanza } from '../chat/dto/ws/stanzas';
-import { PushService } from '../push/push.service';
+import { MessageDispatcher } from '../messages/message-dispatcher.service';
+import { MessagesService } from '../messages/messages.service';
 import { RealtimeNotifier } from '../realtime/realtime-notifier.service';
+import { UsersService } from '../users/users.service';
 import { VaultService } from '../vault/vault.service';
+import { describeField, DRFI_RESPONSE_TEXT, drfiPushContent, drfiStatusStanza } from './drfi-content';
 
 export interface SubmittedField {
   source: 'vaultCurrentValue' | 'newValue';
@@ -20,7 +22,6 @@ export interface DrfiOutcome {
   status: DrfiResolution;
 }
 
-const RESPONSE_TEXT: Record<DrfiResolution, string> = { accepted: '[DRFI Response]', denied: '[DRFI Response]' };
 const RESPONSE_TYPE = { accepted: 'drfiresponseaccepted', denied: 'drfiresponsedenied' } as const;
 
 /**
@@ -37,23 +38,24 @@ const RESPONSE_TYPE = { accepted: 'drfiresponseaccepted', denied: 'drfiresponsed
 @Injectable()
 export class DrfiService {
   constructor(
-    private readonly messages: MessageRepository,
-    private readonly users: UserRepository,
+    private readonly messages: MessagesService,
+    private readonly dispatcher: MessageDispatcher,
+    private readonly users: UsersService,
     private readonly status: MessageStatusService,
     private readonly vault: VaultService,
-    private readonly chat: ChatService,
     private readonly audit: DrfiAuditRepository,
     private readonly notifier: RealtimeNotifier,
-    private readonly push: PushService,
   ) {}
 
+  @Throws('VALIDATION_FAILED', 'MESSAGE_NOT_FOUND', 'NOT_A_DRFI_REQUEST', 'NOT_DRFI_RECEIVER', 'DRFI_ALREADY_RESOLVED')
   async accept(userId: string, messageId: string, fields: SubmittedField[]): Promise<DrfiOutcome> {
     const request = await this.requestFor(userId, messageId);
     this.vault.checkSubmitted(fields);
-    const described: DrfiFieldValue[] = fields.map((f) => ({ ...this.chat.describeField(f.path), value: f.value, source: f.source }));
+    const described: DrfiFieldValue[] = fields.map((f) => ({ ...describeField(f.path), value: f.value, source: f.source }));
     return this.resolve(request, 'accepted', described);
   }
 
+  @Throws('MESSAGE_NOT_FOUND', 'NOT_A_DRFI_REQUEST', 'NOT_DRFI_RECEIVER', 'DRFI_ALREADY_RESOLVED')
   async deny(userId: string, messageId: string): Promise<DrfiOutcome> {
     return this.resolve(await this.requestFor(userId, messageId), 'denied', []);
   }
@@ -68,13 +70,13 @@ export class DrfiService {
   }
 
   private async resolve(request: Message, resolution: DrfiResolution, fields: DrfiFieldValue[]): Promise<DrfiOutcome> {
-    const inserted = await this.messages.insert({
+    const inserted = await this.dispatcher.store({
       conversationId: request.conversationId,
       senderId: request.receiverId,
       receiverId: request.senderId,
       uniqueId: `drfi-response:${request.id}`,
       type: RESPONSE_TYPE[resolution],
-      text: RESPONSE_TEXT[resolution],
+      text: DRFI_RESPONSE_TEXT,
       drfi: { requestMessageId: request.id, ...(resolution === 'accepted' ? { fields, vaultApplied: false } : {}) },
     });
     await this.finish(request, inserted.message);
@@ -100,19 +102,11 @@ export class DrfiService {
       paths: fields.map((f) => f.path),
       vaultUpdatedPaths: updated.map((f) => f.path),
     });
-    if (resolved) {
-      await this.announce(resolved, response);
-      await this.push.forNewMessage(response, 'ifOffline');
-    }
-  }
-
-  /** Both parties' sockets: the response as `im`, and the request's new status. */
-  private async announce(request: Message, response: Message): Promise<void> {
-    const responder = await this.users.findById(response.senderId);
-    const update = { messageid: request.id, uniqueid: request.uniqueId, status: request.drfi?.status, responseMessageId: response.id, conversationId: request.conversationId };
-    for (const party of [request.senderId, request.receiverId]) {
-      if (responder) this.notifier.toUser(party, 'im', imStanza(response, responder));
-      this.notifier.toUser(party, 'drfiStatusUpdate', update);
-    }
+    if (!resolved) return;
+    // Both parties' sockets: the response as `im` and the request's new status; then the push.
+    const statusUpdate = () => this.notifier.toUsers([request.senderId, request.receiverId], 'drfiStatusUpdate', drfiStatusStanza(resolved));
+    const responder = await this.users.find(response.senderId);
+    if (!responder) return statusUpdate();
+    await this.dispatcher.publish(response, responder, { audience: 'bothParties', push: 'ifOffline', pushContent: drfiPushContent, alongside: statusUpdate });
   }
 }

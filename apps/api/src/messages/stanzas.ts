@@ -1,39 +1,7 @@
-import { Message, User } from '@app/dal';
+import type { Message, User } from '@app/dal';
+import type { DeletedStanza, ImStanza, StatusUpdateStanza } from '../realtime/socket-events';
 
-/** `im` as the recipient's sockets (and sync) receive it: the seed's stanza plus our ids. */
-export interface ImStanza {
-  to: string;
-  from: string;
-  fromFullName: string;
-  fromPhone: string;
-  msg: string;
-  uniqueid: string;
-  /** The delivery status (in stanzas, `status` is the delivery status; CONTRACT section 4). */
-  status: Message['deliveryStatus'];
-  type: Message['type'];
-  file_type: string | null;
-  messageid: string;
-  conversationId: string;
-  created: string;
-  isDeleted: boolean;
-}
-
-export interface StatusUpdateStanza {
-  status: Message['deliveryStatus'];
-  uniqueid: string;
-  messageid: string;
-  conversationId: string;
-}
-
-export interface DeletedStanza {
-  uniqueid: string;
-  messageid: string;
-  conversationId: string;
-  from: string;
-  to: string;
-  deletedAt: string;
-}
-
+/** The stanzas of a message, as sockets and sync receive them (types: realtime/socket-events.ts). */
 export function imStanza(message: Message, sender: User): ImStanza {
   return {
     to: message.receiverId,

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, HttpCode, HttpStatus, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '@app/auth';
-import { ApiEnvelope, ApiErrors, Envelope, ok } from '@app/common';
+import { ApiEnvelope, ApiErrorsOf, Envelope, ok } from '@app/common';
 import { LinkUsersRequestDto, NetworkLinkResponseDto } from './dto/network.dto';
 import { NetworkService } from './network.service';
 
@@ -14,7 +14,7 @@ export class AdminNetworkController {
   @Post()
   @ApiOperation({ summary: 'Link two users in each other\'s network (idempotent); creates their conversation' })
   @ApiEnvelope(NetworkLinkResponseDto, { status: HttpStatus.CREATED, description: 'The link', message: 'Users linked' })
-  @ApiErrors('VALIDATION_FAILED', 'CANNOT_LINK_SELF', 'UNAUTHENTICATED', 'FORBIDDEN', 'USER_NOT_FOUND')
+  @ApiErrorsOf(NetworkService, 'link', 'VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN')
   async link(@Body() body: LinkUsersRequestDto): Promise<Envelope<NetworkLinkResponseDto>> {
     return ok('Users linked', await this.network.link(body.userId, body.memberId));
   }
@@ -23,7 +23,7 @@ export class AdminNetworkController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Unlink two users (their conversation history is kept)' })
   @ApiEnvelope(LinkUsersRequestDto, { description: 'The pair unlinked', message: 'Users unlinked' })
-  @ApiErrors('VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_A_NETWORK_MEMBER')
+  @ApiErrorsOf(NetworkService, 'unlink', 'VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN')
   async unlink(@Query() query: LinkUsersRequestDto): Promise<Envelope<LinkUsersRequestDto>> {
     await this.network.unlink(query.userId, query.memberId);
     return ok('Users unlinked', { userId: query.userId, memberId: query.memberId });

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '@app/auth';
-import { ApiEnvelope, ApiErrors, Envelope, ok } from '@app/common';
+import { ApiEnvelope, ApiErrors, ApiErrorsOf, Envelope, ok } from '@app/common';
 import {
   AddNetworkMemberRequestDto,
   mapMember,
@@ -28,7 +28,7 @@ export class NetworkController {
   @Post()
   @ApiOperation({ summary: 'Add a user to my network by account id or phone (linking is mutual and idempotent)' })
   @ApiEnvelope(NetworkMemberResponseDto, { status: HttpStatus.CREATED, description: 'The member added', message: 'Member added' })
-  @ApiErrors('VALIDATION_FAILED', 'CANNOT_LINK_SELF', 'UNAUTHENTICATED', 'USER_NOT_FOUND')
+  @ApiErrorsOf(NetworkService, 'addMember', 'UNAUTHENTICATED', 'VALIDATION_FAILED')
   async add(@CurrentUser() me: AuthUser, @Body() body: AddNetworkMemberRequestDto): Promise<Envelope<NetworkMemberResponseDto>> {
     const member = await this.network.addMember(me.userId, body);
     return ok('Member added', mapMember(member.user, member.conversationId));
@@ -38,7 +38,7 @@ export class NetworkController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Remove a member from my network (our conversation history is kept)' })
   @ApiEnvelope(MemberIdParamDto, { description: 'The member removed', message: 'Member removed' })
-  @ApiErrors('INVALID_ID', 'VALIDATION_FAILED', 'UNAUTHENTICATED', 'NOT_A_NETWORK_MEMBER')
+  @ApiErrorsOf(NetworkService, 'unlink', 'INVALID_ID', 'VALIDATION_FAILED', 'UNAUTHENTICATED')
   async remove(@CurrentUser() me: AuthUser, @Param() params: MemberIdParamDto): Promise<Envelope<MemberIdParamDto>> {
     await this.network.unlink(me.userId, params.userId);
     return ok('Member removed', { userId: params.userId });

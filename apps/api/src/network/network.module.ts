@@ -1,7 +1,15 @@
 import { Module } from '@nestjs/common';
+import { NetworkDalModule } from '@app/dal/network';
+import { MessagesModule } from '../messages/messages.module';
+import { UsersModule } from '../users/users.module';
 import { AdminNetworkController } from './admin-network.controller';
 import { NetworkController } from './network.controller';
 import { NetworkService } from './network.service';
 
-@Module({ controllers: [NetworkController, AdminNetworkController], providers: [NetworkService], exports: [NetworkService] })
+@Module({
+  imports: [NetworkDalModule, UsersModule, MessagesModule],
+  controllers: [NetworkController, AdminNetworkController],
+  providers: [NetworkService],
+  exports: [NetworkService],
+})
 export class NetworkModule {}

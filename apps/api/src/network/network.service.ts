@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '@app/common';
-import { ConversationRepository, NetworkLinkRepository, pairKey, User, UserRepository } from '@app/dal';
+import { AppError, Throws } from '@app/common';
+import { pairKey, User } from '@app/dal';
+import { NetworkLinkRepository } from '@app/dal/network';
+import { MessagesService } from '../messages/messages.service';
+import { UsersService } from '../users/users.service';
 
 export interface NetworkMember {
   user: User;
@@ -21,25 +24,27 @@ export interface NetworkLink {
 @Injectable()
 export class NetworkService {
   constructor(
-    private readonly users: UserRepository,
+    private readonly users: UsersService,
     private readonly links: NetworkLinkRepository,
-    private readonly conversations: ConversationRepository,
+    private readonly messages: MessagesService,
   ) {}
 
   /**
    * Links two users. The conversation is made first, so a crash between the two writes leaves at
    * worst a conversation without a link, which the retry completes; linking twice changes nothing.
    */
+  @Throws('CANNOT_LINK_SELF', 'USER_NOT_FOUND')
   async link(userId: string, memberId: string): Promise<NetworkLink> {
     if (userId === memberId) throw new AppError('CANNOT_LINK_SELF');
-    const found = await this.users.findByIds([userId, memberId]);
+    const found = await this.users.findMany([userId, memberId]);
     if (found.length !== 2) throw new AppError('USER_NOT_FOUND');
-    const conversation = await this.conversations.ensureForPair(userId, memberId);
+    const conversation = await this.messages.ensureConversation(userId, memberId);
     const created = await this.links.link(userId, memberId);
     return { userId, memberId, conversationId: conversation.id, created };
   }
 
   /** Adds the user with this account id or phone to the caller's network. */
+  @Throws('VALIDATION_FAILED', 'CANNOT_LINK_SELF', 'USER_NOT_FOUND')
   async addMember(ownerId: string, by: { accountId?: string; phone?: string }): Promise<NetworkMember> {
     if (Boolean(by.accountId) === Boolean(by.phone)) {
       throw new AppError('VALIDATION_FAILED', 'Give exactly one of accountId or phone', [
@@ -48,12 +53,13 @@ export class NetworkService {
     }
     const member = by.accountId ? await this.users.findByAccountId(by.accountId) : await this.users.findByPhone(by.phone!);
     if (!member) throw new AppError('USER_NOT_FOUND');
-    if (!(await this.users.findById(ownerId))) throw new AppError('USER_NOT_FOUND', 'Your user no longer exists');
+    if (!(await this.users.find(ownerId))) throw new AppError('USER_NOT_FOUND', 'Your user no longer exists');
     const link = await this.link(ownerId, member.id);
     return { user: member, conversationId: link.conversationId };
   }
 
   /** Removes a link; the conversation and its history stay. */
+  @Throws('NOT_A_NETWORK_MEMBER')
   async unlink(userId: string, memberId: string): Promise<void> {
     if (!(await this.links.unlink(userId, memberId))) throw new AppError('NOT_A_NETWORK_MEMBER');
   }
@@ -62,8 +68,8 @@ export class NetworkService {
   async members(ownerId: string): Promise<NetworkMember[]> {
     const memberIds = await this.links.memberIdsOf(ownerId);
     const [users, conversations] = await Promise.all([
-      this.users.findByIds(memberIds),
-      this.conversations.listForMember(ownerId),
+      this.users.findMany(memberIds),
+      this.messages.conversationsOf(ownerId),
     ]);
     const byId = new Map(users.map((u) => [u.id, u]));
     const conversationByPair = new Map(conversations.map((c) => [pairKey(c.userIds[0], c.userIds[1]), c.id]));
@@ -72,5 +78,14 @@ export class NetworkService {
       const conversationId = conversationByPair.get(pairKey(ownerId, id));
       return user && conversationId ? [{ user, conversationId }] : [];
     });
+  }
+
+  /** Whether the two are linked (chat is only between network members). */
+  areLinked(userId: string, memberId: string): Promise<boolean> {
+    return this.links.areLinked(userId, memberId);
+  }
+
+  memberIdsOf(ownerId: string): Promise<string[]> {
+    return this.links.memberIdsOf(ownerId);
   }
 }

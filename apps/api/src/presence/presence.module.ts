@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { SharedRedis } from '../realtime/redis';
+import { RedisModule } from '../redis/redis.module';
 import { PresenceService } from './presence.service';
 
-@Module({ providers: [PresenceService, SharedRedis], exports: [PresenceService, SharedRedis] })
+@Module({ imports: [RedisModule], providers: [PresenceService], exports: [PresenceService] })
 export class PresenceModule {}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { SharedRedis } from '../realtime/redis';
+import { SharedRedis } from '../redis/shared-redis';
 
 const TTL_MS = 60_000;
 const HEARTBEAT_MS = 20_000;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '@app/common';
-import { DeviceToken, DeviceTokenRepository, OutboxEntry, PushOutboxRepository, PushPlatform } from '@app/dal';
+import { AppError, Throws } from '@app/common';
+import type { DeviceToken, OutboxEntry, PushPlatform } from '@app/dal';
+import { DeviceTokenRepository, PushOutboxRepository } from '@app/dal/push';
 
 export interface DeviceTokenView {
   token: string;
@@ -28,6 +29,7 @@ export class DeviceTokensService {
     return (await this.tokens.listFor(ownerId, { activeOnly: false })).map(view);
   }
 
+  @Throws('NOT_FOUND')
   async removeOwn(ownerId: string, token: string): Promise<void> {
     // Someone else's token answers like no token at all.
     if (!(await this.tokens.removeOwned(ownerId, token))) throw new AppError('NOT_FOUND', 'No such token of yours');
@@ -37,6 +39,7 @@ export class DeviceTokensService {
     return (await this.tokens.listFor(userId, { activeOnly: false })).map(view);
   }
 
+  @Throws('NOT_FOUND')
   async revoke(token: string): Promise<void> {
     const found = await this.tokens.find(token);
     if (!found || !(await this.tokens.removeOwned(found.userId, token))) throw new AppError('NOT_FOUND', 'No such token');

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly, AuthUser, CurrentUser } from '@app/auth';
-import { ApiEnvelope, ApiErrors, Envelope, ok } from '@app/common';
+import { ApiEnvelope, ApiErrors, ApiErrorsOf, Envelope, ok } from '@app/common';
 import { AdminTokensQueryDto, DeviceTokenResponseDto, OutboxEntryDto, RecentPushesQueryDto, RegisterTokenRequestDto, TokenParamDto } from './dto/push.dto';
 import { DeviceTokensService } from './device-tokens.service';
 
@@ -32,7 +32,7 @@ export class PushTokensController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Remove my device token' })
   @ApiEnvelope(TokenParamDto, { description: 'Removed', message: 'Token removed' })
-  @ApiErrors('VALIDATION_FAILED', 'UNAUTHENTICATED', 'NOT_FOUND')
+  @ApiErrorsOf(DeviceTokensService, 'removeOwn', 'VALIDATION_FAILED', 'UNAUTHENTICATED')
   async remove(@CurrentUser() me: AuthUser, @Param() params: TokenParamDto): Promise<Envelope<TokenParamDto>> {
     await this.tokens.removeOwn(me.userId, params.token);
     return ok('Token removed', { token: params.token });
@@ -58,7 +58,7 @@ export class AdminPushController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Revoke a device token' })
   @ApiEnvelope(TokenParamDto, { description: 'Revoked', message: 'Token revoked' })
-  @ApiErrors('VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND')
+  @ApiErrorsOf(DeviceTokensService, 'revoke', 'VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN')
   async revoke(@Param() params: TokenParamDto): Promise<Envelope<TokenParamDto>> {
     await this.tokens.revoke(params.token);
     return ok('Token revoked', { token: params.token });

@@ -1,5 +1,6 @@
 import { Logger, Module } from '@nestjs/common';
 import { AppConfig } from '@app/common';
+import { PushDalModule } from '@app/dal/push';
 import { PresenceModule } from '../presence/presence.module';
 import { DeviceTokensService } from './device-tokens.service';
 import { AdminPushController, PushTokensController } from './push.controller';
@@ -10,7 +11,7 @@ import { PUSH_PROVIDER } from './providers/push-provider';
 import { RecordingPushProvider } from './providers/recording-push.provider';
 
 @Module({
-  imports: [PresenceModule],
+  imports: [PresenceModule, PushDalModule],
   controllers: [PushTokensController, AdminPushController],
   providers: [
     {

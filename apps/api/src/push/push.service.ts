@@ -1,8 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@app/common';
-import { DeviceTokenRepository, Message, OutboxEntry, PushContent, PushOutboxRepository, UserRepository } from '@app/dal';
-import { mapMessage } from '../chat/dto/message.response.dto';
+import type { Message, OutboxEntry, PushContent } from '@app/dal';
+import { DeviceTokenRepository, PushOutboxRepository } from '@app/dal/push';
 import { PresenceService } from '../presence/presence.service';
 import { PUSH_PROVIDER, PushBatchResult, PushProvider } from './providers/push-provider';
 
@@ -56,7 +56,6 @@ export class PushService implements OnApplicationShutdown {
     @Inject(PUSH_PROVIDER) private readonly provider: PushProvider,
     private readonly tokens: DeviceTokenRepository,
     private readonly outbox: PushOutboxRepository,
-    private readonly users: UserRepository,
     private readonly presence: PresenceService,
   ) {}
 
@@ -65,11 +64,12 @@ export class PushService implements OnApplicationShutdown {
   }
 
   /**
-   * Pushes a new message to its receiver's active tokens. 'await' (REST Add) waits up to the bound
+   * Pushes a new message to its receiver's active tokens, saying `content` (built by the message's
+   * producer: chat or DRFI; push knows no domain). 'await' (REST Add) waits up to the bound
    * and returns the FCM result; 'ifOffline' (socket im) pushes only when the receiver has no live
    * socket, without waiting. Never throws: a push failure is the outbox's business.
    */
-  async forNewMessage(message: Message, mode: PushMode): Promise<FcmResponse | undefined> {
+  async forNewMessage(message: Message, content: PushContent, mode: PushMode): Promise<FcmResponse | undefined> {
     try {
       if (mode === 'ifOffline' && (await this.presence.isOnline(message.receiverId))) return undefined;
       const active = await this.tokens.listFor(message.receiverId, { activeOnly: true });
@@ -78,7 +78,7 @@ export class PushService implements OnApplicationShutdown {
         recipientId: message.receiverId,
         kind: message.type === 'text' ? 'message' : 'drfi',
         tokens: active.map((t) => t.token),
-        content: await this.contentFor(message),
+        content,
         lockMs: this.config.push.lockMs,
       });
       const attempt = this.track(this.attempt(entry));
@@ -130,27 +130,6 @@ export class PushService implements OnApplicationShutdown {
       provider: this.provider.name,
       results,
     });
-  }
-
-  /**
-   * What a push carries. A chat message: the seed's message object (JSON in data.payload) with the
-   * sender's name and the text as notification. A DRFI request or response: ids only, and a
-   * generic notification; the app fetches the content (no personal data in a push).
-   */
-  private async contentFor(message: Message): Promise<PushContent> {
-    if (message.type !== 'text') {
-      const payload = { messageid: message.id, conversationId: message.conversationId, type: message.type, uniqueid: message.uniqueId };
-      const title = message.type === 'drfi' ? 'Request for information' : 'Answer to your request for information';
-      return { data: { type: 'drfi', payload: JSON.stringify(payload) }, title, body: 'Open the app to see it.', collapseId: message.id };
-    }
-    const sender = await this.users.findById(message.senderId);
-    const body = message.text.length > 200 ? `${message.text.slice(0, 199)}…` : message.text;
-    return {
-      data: { type: 'message', payload: JSON.stringify(mapMessage(message, message.receiverId)) },
-      title: sender?.name ?? 'New message',
-      body,
-      collapseId: message.id,
-    };
   }
 
   private track<T>(promise: Promise<T>): Promise<T> {

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@app/common';
-import { PushOutboxRepository } from '@app/dal';
+import { PushOutboxRepository } from '@app/dal/push';
 import { PushService } from './push.service';
 
 /** Retries queued pushes: every PUSH_WORKER_INTERVAL_MS, the due ones, each claimed by a lock. */

@@ -3,8 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AuthUser } from '@app/auth';
 import { AppConfig, AppError } from '@app/common';
-import { sharedRateLimiter } from './rate-limiter';
-import { SharedRedis } from './redis';
+import { sharedRateLimiter } from './shared-rate-limiter';
+import { SharedRedis } from '../redis/shared-redis';
 
 /**
  * Global, after authentication: each user gets REST_REQUESTS_PER_MINUTE requests a minute, and each
@@ -17,8 +17,8 @@ export class RestRateLimitGuard implements CanActivate {
   private readonly perIp: RateLimiterAbstract;
 
   constructor(config: AppConfig, redis: SharedRedis) {
-    this.perUser = sharedRateLimiter(redis, 'rest-rate', config.socket.restRequestsPerMinute, 60);
-    this.perIp = sharedRateLimiter(redis, 'rest-public-rate', config.socket.restPublicRequestsPerMinute, 60);
+    this.perUser = sharedRateLimiter(redis, 'rest-rate', config.rest.requestsPerMinute, 60);
+    this.perIp = sharedRateLimiter(redis, 'rest-public-rate', config.rest.publicRequestsPerMinute, 60);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

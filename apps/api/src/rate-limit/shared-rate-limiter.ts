@@ -1,5 +1,5 @@
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
-import { SharedRedis } from './redis';
+import { SharedRedis } from '../redis/shared-redis';
 
 /**
  * A budget of `points` per key per `duration` seconds, counted in Redis when REDIS_URL is set (so

@@ -1,15 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Server } from 'socket.io';
-
-/** What the server sends to clients, event by event (docs/protocol.md). */
-export interface ServerToClientEvents {
-  im: (stanza: object) => void;
-  messageStatusUpdate: (update: object) => void;
-  messageDeleted: (deleted: object) => void;
-  drfiStatusUpdate: (update: object) => void;
-}
+import type { ClientToServerEvents, ServerEvent, ServerPayload, ServerToClientEvents } from './socket-events';
 
 export const userRoom = (userId: string) => `user:${userId}`;
+
+export type ChatServer = Server<ClientToServerEvents, ServerToClientEvents>;
 
 /**
  * The one way services reach sockets: events to every socket of a user (all their devices), on
@@ -19,16 +14,23 @@ export const userRoom = (userId: string) => `user:${userId}`;
 @Injectable()
 export class RealtimeNotifier {
   private readonly logger = new Logger(RealtimeNotifier.name);
-  private server?: Server;
+  private server?: ChatServer;
 
-  attach(server: Server): void {
+  attach(server: ChatServer): void {
     this.server = server;
   }
 
-  toUser<E extends keyof ServerToClientEvents>(userId: string, event: E, payload: Parameters<ServerToClientEvents[E]>[0]): void {
+  toUser<E extends ServerEvent>(userId: string, event: E, payload: ServerPayload<E>): void {
+    this.toUsers([userId], event, payload);
+  }
+
+  /** The same event to every socket of each of these users (both parties of a change). */
+  toUsers<E extends ServerEvent>(userIds: string[], event: E, payload: ServerPayload<E>): void {
     if (!this.server) return;
     try {
-      this.server.to(userRoom(userId)).emit(event, payload);
+      // socket.io's typed emit needs the event's exact parameters; E is one of them.
+      const rooms = this.server.to(userIds.map(userRoom));
+      (rooms.emit as (event: E, payload: ServerPayload<E>) => boolean).call(rooms, event, payload);
     } catch (err) {
       // A failed emit never fails the write that caused it: the client gets the change by sync.
       this.logger.warn({ err, event }, 'emit failed');

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpStatus, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '@app/auth';
-import { ApiEnvelope, ApiErrors, Envelope, ok } from '@app/common';
+import { ApiEnvelope, ApiErrors, ApiErrorsOf, Envelope, ok } from '@app/common';
 import { CreateUserRequestDto } from './dto/create-user.request.dto';
 import { ListUsersQueryDto } from './dto/list-users.query.dto';
 import { mapUser, UserPageResponseDto, UserResponseDto } from './dto/user.response.dto';
@@ -16,7 +16,7 @@ export class AdminUsersController {
   @Post()
   @ApiOperation({ summary: 'Create a user' })
   @ApiEnvelope(UserResponseDto, { status: HttpStatus.CREATED, description: 'The new user', message: 'User created' })
-  @ApiErrors('VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'PHONE_TAKEN')
+  @ApiErrorsOf(UsersService, 'create', 'VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN')
   async create(@Body() body: CreateUserRequestDto): Promise<Envelope<UserResponseDto>> {
     return ok('User created', mapUser(await this.users.create(body)));
   }

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { UsersDalModule } from '@app/dal/users';
 import { AdminUsersController } from './admin-users.controller';
 import { UsersService } from './users.service';
 
-@Module({ controllers: [AdminUsersController], providers: [UsersService], exports: [UsersService] })
+/** Users: the only writer of `users`; every other domain reads people through UsersService. */
+@Module({ imports: [UsersDalModule], controllers: [AdminUsersController], providers: [UsersService], exports: [UsersService] })
 export class UsersModule {}

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { AppError } from '@app/common';
-import { isDuplicateKeyError, User, UserRepository } from '@app/dal';
+import { AppError, Throws } from '@app/common';
+import { isDuplicateKeyError, User } from '@app/dal';
+import { UserRepository } from '@app/dal/users';
 
 export interface NewUserInput {
   name: string;
@@ -13,6 +14,7 @@ export interface NewUserInput {
 export class UsersService {
   constructor(private readonly users: UserRepository) {}
 
+  @Throws('PHONE_TAKEN')
   async create(input: NewUserInput): Promise<User> {
     try {
       return await this.users.create({ ...input, accountId: randomUUID() });
@@ -34,5 +36,38 @@ export class UsersService {
     const user = await this.users.findById(id);
     if (!user) throw new AppError('USER_NOT_FOUND');
     return user;
+  }
+
+  /** The caller's own user (their token may outlive it). */
+  async me(userId: string): Promise<User> {
+    const me = await this.users.findById(userId);
+    if (!me) throw new AppError('USER_NOT_FOUND', 'Your user no longer exists');
+    return me;
+  }
+
+  find(id: string): Promise<User | undefined> {
+    return this.users.findById(id);
+  }
+
+  findMany(ids: string[]): Promise<User[]> {
+    return this.users.findByIds(ids);
+  }
+
+  findByAccountId(accountId: string): Promise<User | undefined> {
+    return this.users.findByAccountId(accountId);
+  }
+
+  findByPhone(phone: string): Promise<User | undefined> {
+    return this.users.findByPhone(phone);
+  }
+
+  /** A person as socket stanzas name them (CONTRACT section 1): a user id, or a cell number in E.164. */
+  findPerson(person: string): Promise<User | undefined> {
+    return person.startsWith('+') ? this.users.findByPhone(person) : this.users.findById(person.toLowerCase());
+  }
+
+  /** Whether a stanza's person names this user. */
+  names(person: string, user: User): boolean {
+    return person.startsWith('+') ? person === user.phone : person.toLowerCase() === user.id;
   }
 }

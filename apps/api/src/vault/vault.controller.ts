@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '@app/auth';
-import { ApiEnvelope, ApiErrors, Envelope, ok } from '@app/common';
+import { ApiEnvelope, ApiErrors, ApiErrorsOf, Envelope, ok } from '@app/common';
 import { UpdateVaultRequestDto, UserDataFieldDto, VaultFieldDto } from './dto/vault.dto';
 import { VaultService } from './vault.service';
 
@@ -31,7 +31,7 @@ export class VaultController {
   @Put()
   @ApiOperation({ summary: 'Set or clear (value null) some of my vault values; all are checked before any is written' })
   @ApiEnvelope(UserDataFieldDto, { isArray: true, description: 'My vault after the update', message: 'Vault updated' })
-  @ApiErrors('VALIDATION_FAILED', 'UNAUTHENTICATED')
+  @ApiErrorsOf(VaultService, 'update', 'UNAUTHENTICATED', 'VALIDATION_FAILED')
   async update(@CurrentUser() me: AuthUser, @Body() body: UpdateVaultRequestDto): Promise<Envelope<UserDataFieldDto[]>> {
     return ok('Vault updated', await this.vault.update(me.userId, body.fields));
   }

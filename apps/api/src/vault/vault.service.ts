@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, FieldError } from '@app/common';
-import { VaultRepository } from '@app/dal';
+import { AppError, FieldError, Throws } from '@app/common';
+import { VaultRepository } from '@app/dal/vault';
 import { VAULT_FIELDS, VaultField, vaultField, vaultValueProblem } from './vault-fields';
 
 /** Interaction user data (CONTRACT section 6): a field with the user's value. */
@@ -31,6 +31,7 @@ export class VaultService {
   }
 
   /** Sets (or, with null, clears) some of the owner's values; every one is checked first. */
+  @Throws('VALIDATION_FAILED')
   async update(ownerId: string, changes: { path: string; value: string | null }[]): Promise<UserDataField[]> {
     this.check(changes.map((c, i) => ({ at: `fields.${i}`, path: c.path, value: c.value, clearing: c.value === null })));
     await this.vaults.apply(ownerId, changes);

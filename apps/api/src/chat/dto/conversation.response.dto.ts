@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { MessageResponseDto } from './message.response.dto';
+import { MessageResponseDto } from '../../messages/dto/message.response.dto';
 
 export class ChatUserDto {
   @ApiProperty({ example: '58c67eec6e1b455d503d3b55' })

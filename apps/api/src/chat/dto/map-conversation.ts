@@ -1,19 +1,22 @@
-import { MemberCounts, Message } from '@app/dal';
-import type { ChatParty, ConversationView } from '../chat.service';
+import { MemberCounts } from '@app/dal';
+import { mapMessage } from '../../messages/dto/message.response.dto';
+import type { ChatParty, ConversationView, ShownMessages } from '../conversation-queries.service';
 import {
   ChatUserDto,
   ConversationDetailsDto,
   ConversationSummaryDto,
   ConversationWithMessagesDto,
 } from './conversation.response.dto';
-import { FieldDescriber, mapMessage } from './message.response.dto';
 
 export function mapChatUser(party: ChatParty): ChatUserDto {
   return { id: party.user.id, name: party.user.name, avatar: party.user.avatar, online: party.online };
 }
 
-export function mapConversationWithMessages(view: ConversationView, messages: Message[], describe: FieldDescriber): ConversationWithMessagesDto {
-  const viewer = view.me.user.id;
+function mapShown(shown: ShownMessages, viewerId: string) {
+  return shown.messages.map((m) => mapMessage(m, viewerId, shown.display.get(m.id)));
+}
+
+export function mapConversationWithMessages(view: ConversationView & ShownMessages): ConversationWithMessagesDto {
   return {
     id: view.conversation.id,
     name: view.other.user.name,
@@ -21,7 +24,7 @@ export function mapConversationWithMessages(view: ConversationView, messages: Me
     from: mapChatUser(view.other),
     userIds: [...view.conversation.userIds],
     users: [mapChatUser(view.other), mapChatUser(view.me)],
-    messages: messages.map((m) => mapMessage(m, viewer, { describe })),
+    messages: mapShown(view, view.me.user.id),
   };
 }
 
@@ -34,17 +37,12 @@ export function mapConversationSummary(view: ConversationView & { counts: Member
   };
 }
 
-export function mapConversationDetails(
-  view: ConversationView,
-  messages: Message[],
-  hasMore: boolean,
-  drfi: { describe: FieldDescriber; hints: Map<string, object[]> },
-): ConversationDetailsDto {
+export function mapConversationDetails(view: ConversationView & ShownMessages & { hasMore: boolean }): ConversationDetailsDto {
   return {
     id: view.conversation.id,
     from: mapChatUser(view.other),
     userIds: [...view.conversation.userIds],
-    messages: messages.map((m) => mapMessage(m, view.me.user.id, { describe: drfi.describe, hint: drfi.hints.get(m.id) })),
-    hasMore,
+    messages: mapShown(view, view.me.user.id),
+    hasMore: view.hasMore,
   };
 }

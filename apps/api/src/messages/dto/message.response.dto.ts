@@ -61,10 +61,11 @@ export class MessageResponseDto {
   responseMessageId?: string;
 }
 
-/** The catalog entry of a path, for DRFI fields (label and type); injected to keep DTOs free of services. */
-export type FieldDescriber = (path: string) => { path: string; label: string; type: string };
-
-export function mapMessage(message: Message, viewerId: string, drfi?: { describe: FieldDescriber; hint?: object[] }): MessageResponseDto {
+/**
+ * The seed's message object for `viewerId`. `extra` adds what another domain shows of it (the
+ * DRFI fields, from drfi/drfi-display.ts); this mapper knows nothing of DRFI.
+ */
+export function mapMessage(message: Message, viewerId: string, extra?: Partial<MessageResponseDto>): MessageResponseDto {
   const dto: MessageResponseDto = {
     messageid: message.id,
     created: message.createdAt.toISOString(),
@@ -79,24 +80,5 @@ export function mapMessage(message: Message, viewerId: string, drfi?: { describe
   };
   if (message.deletedAt) dto.Datedeleted = message.deletedAt.toISOString();
   if (message.type !== 'text') dto.type = message.type;
-  if (message.drfi && drfi) Object.assign(dto, drfiView(message, drfi.describe, drfi.hint));
-  return dto;
-}
-
-function drfiView(message: Message, describe: FieldDescriber, hint?: object[]): Partial<MessageResponseDto> {
-  const data = message.drfi!;
-  if (message.type === 'drfi') {
-    const described = (data.paths ?? []).map(describe);
-    return {
-      status: data.status,
-      jsonFieldsdrfi: JSON.stringify(described),
-      ...(hint ? { drfiFields: hint } : {}),
-      ...(data.responseMessageId ? { responseMessageId: data.responseMessageId } : {}),
-    };
-  }
-  const fields = message.type === 'drfiresponseaccepted' ? (data.fields ?? []) : [];
-  return {
-    requestMessageId: data.requestMessageId,
-    ...(message.type === 'drfiresponseaccepted' ? { drfiFields: fields, jsonFieldsdrfi: JSON.stringify(fields) } : {}),
-  };
+  return extra ? Object.assign(dto, extra) : dto;
 }

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { RECEIPT_STATUSES, ReceiptStatus } from '@app/status';
+import type { ImRequest, StatusUpdateRequest, SyncRequest } from '../../../realtime/socket-events';
 import { UNIQUE_ID } from '../chat.request.dto';
 
 /** A person in a stanza: a user id, or a cell number in E.164 (the seed names people by cell number). */
@@ -9,7 +10,7 @@ export const PERSON = /^([0-9a-fA-F]{24}|\+[1-9]\d{6,14})$/;
 const PERSON_MESSAGE = { message: '$property must be a user id or an E.164 cell number' };
 
 /** `im`, client to server: the seed's chat message stanza. */
-export class ImPayload {
+export class ImPayload implements ImRequest {
   @ApiProperty({ example: '+6590000002', description: 'Recipient: user id or cell number' })
   @IsString()
   @Matches(PERSON, PERSON_MESSAGE)
@@ -55,7 +56,7 @@ export class ImPayload {
 }
 
 /** `messageStatusUpdate`, client (the receiver) to server. */
-export class StatusUpdatePayload {
+export class StatusUpdatePayload implements StatusUpdateRequest {
   @ApiProperty({ enum: RECEIPT_STATUSES })
   @IsIn(RECEIPT_STATUSES)
   status: ReceiptStatus;
@@ -72,7 +73,7 @@ export class StatusUpdatePayload {
 }
 
 /** `sync` (socket) and POST /Chat/Sync: what the client could not get acknowledged, and its cursor. */
-export class SyncPayload {
+export class SyncPayload implements SyncRequest {
   @ApiPropertyOptional({ description: 'The cursor of the previous sync; none for the first' })
   @IsOptional()
   @IsString()

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { AppConfig, AppError, Throws } from '@app/common';
+import { Conversation, Message, otherMember, User } from '@app/dal';
+import { MessageRepository } from '@app/dal/messages';
+import { DrfiRequestsService } from '../drfi/drfi-requests.service';
+import { DispatchedMessage, MessageDispatcher } from '../messages/message-dispatcher.service';
+import { deletedStanza } from '../messages/stanzas';
+import type { PushMode } from '../push/push.service';
+import { RealtimeNotifier } from '../realtime/realtime-notifier.service';
+import type { ImRequest, SentAck } from '../realtime/socket-events';
+import { UsersService } from '../users/users.service';
+import { ChatAccessService } from './chat-access.service';
+
+export interface AddMessageInput {
+  conversationId: string;
+  receiverId: string;
+  text?: string;
+  /** 'drfi' makes a DRFI request for `drfiPaths` (handed to the DRFI module). */
+  type?: 'text' | 'drfi';
+  drfiPaths?: string[];
+  uniqueId?: string;
+}
+
+/** What a new message says, checked before anything is read or written. */
+type Content = { kind: 'text'; text: string; fileType: string | null } | { kind: 'drfi'; paths: string[] };
+
+/** Sending and deleting messages: REST Add, socket `im` (and its resends in sync), REST Delete. */
+@Injectable()
+export class MessageCommandsService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly users: UsersService,
+    private readonly access: ChatAccessService,
+    private readonly messages: MessageRepository,
+    private readonly dispatcher: MessageDispatcher,
+    private readonly drfi: DrfiRequestsService,
+    private readonly notifier: RealtimeNotifier,
+  ) {}
+
+  /**
+   * REST Add to a conversation given by id. The receiver must be its other member, still in the
+   * caller's network. A retry with the same uniqueid returns the original (even once they are no
+   * longer linked) and creates nothing.
+   */
+  @Throws('VALIDATION_FAILED', 'CONVERSATION_NOT_FOUND', 'RECEIVER_MISMATCH', 'UNIQUEID_REUSED', 'RECIPIENT_NOT_IN_NETWORK', 'USER_NOT_FOUND')
+  async add(senderId: string, input: AddMessageInput): Promise<DispatchedMessage> {
+    const content = this.checkContent(input, null);
+    const conversation = await this.access.memberConversation(input.conversationId, senderId);
+    if (otherMember(conversation, senderId) !== input.receiverId) throw new AppError('RECEIVER_MISMATCH');
+    if (input.uniqueId) {
+      const original = await this.messages.findBySenderAndUniqueId(senderId, input.uniqueId);
+      if (original) return this.retried(original, conversation);
+    }
+    if (!(await this.access.isLinked(senderId, input.receiverId))) throw new AppError('RECIPIENT_NOT_IN_NETWORK');
+    const sender = await this.users.me(senderId);
+    return this.send(sender, conversation, input.receiverId, input.uniqueId ?? randomUUID(), content, 'await', true);
+  }
+
+  /**
+   * Socket `im` (also a resend inside sync): people named by id or cell number, `from` checked
+   * against the caller. A resend returns the original's ack, and re-delivers it if nobody has
+   * acknowledged it yet (the first `im` may never have left this server).
+   */
+  @Throws('VALIDATION_FAILED', 'USER_NOT_FOUND', 'FROM_NOT_CALLER', 'NOT_A_NETWORK_MEMBER', 'UNIQUEID_REUSED')
+  async im(callerId: string, stanza: ImRequest): Promise<SentAck> {
+    const me = await this.users.me(callerId);
+    if (!this.users.names(stanza.from, me)) throw new AppError('FROM_NOT_CALLER');
+    const recipient = await this.users.findPerson(stanza.to);
+    if (!recipient) throw new AppError('NOT_A_NETWORK_MEMBER');
+    const content = this.checkContent({ text: stanza.msg }, stanza.file_type ?? null);
+    const conversation = await this.access.withMember(me.id, recipient.id);
+    const { message, created } = await this.send(me, conversation, recipient.id, stanza.uniqueid, content, 'ifOffline', false);
+    if (!created && message.deliveryStatus === 'sent' && !message.deletedAt) this.dispatcher.redeliver(message, me);
+    return { status: 'sent', uniqueid: message.uniqueId, messageid: message.id, conversationId: message.conversationId, created: message.createdAt.toISOString() };
+  }
+
+  /** Soft-deletes a message; only its sender may, and deleting twice changes nothing. Both parties' sockets hear of it. */
+  @Throws('CONVERSATION_NOT_FOUND', 'RECEIVER_MISMATCH', 'MESSAGE_NOT_FOUND', 'NOT_MESSAGE_SENDER')
+  async delete(userId: string, input: { conversationId: string; receiverId: string; messageId: string }): Promise<{ message: Message; changed: boolean }> {
+    const conversation = await this.access.memberConversation(input.conversationId, userId);
+    if (otherMember(conversation, userId) !== input.receiverId) throw new AppError('RECEIVER_MISMATCH');
+    const message = await this.messages.findForParticipant(input.messageId, userId);
+    if (!message || message.conversationId !== conversation.id) throw new AppError('MESSAGE_NOT_FOUND');
+    if (message.senderId !== userId) throw new AppError('NOT_MESSAGE_SENDER');
+    const change = await this.messages.markDeleted(message.id, userId);
+    if (!change) return { message: (await this.messages.findById(message.id))!, changed: false };
+    this.notifier.toUsers([change.after.receiverId, change.after.senderId], 'messageDeleted', deletedStanza(change.after));
+    return { message: change.after, changed: true };
+  }
+
+  /** Stores (or finds the original of a resend) and publishes: a DRFI request through the DRFI module. */
+  private async send(sender: User, conversation: Conversation, receiverId: string, uniqueId: string, content: Content, push: PushMode, knownNew: boolean): Promise<DispatchedMessage> {
+    const result =
+      content.kind === 'drfi'
+        ? await this.drfi.send({ sender, conversation, receiverId, paths: content.paths, uniqueId }, push, knownNew)
+        : await this.dispatcher.dispatch(
+            { conversationId: conversation.id, senderId: sender.id, receiverId, uniqueId, type: 'text', text: content.text, fileType: content.fileType },
+            sender,
+            { push, knownNew },
+          );
+    return result.created ? result : this.retried(result.message, conversation);
+  }
+
+  private checkContent(input: Pick<AddMessageInput, 'type' | 'text' | 'drfiPaths'>, fileType: string | null): Content {
+    if (input.type === 'drfi') return { kind: 'drfi', paths: this.drfi.checkPaths(input.drfiPaths) };
+    if (input.drfiPaths !== undefined) {
+      throw new AppError('VALIDATION_FAILED', 'Validation failed: drfiPaths goes with type "drfi"', [{ field: 'drfiPaths', errors: ['drfiPaths requires type "drfi"'] }]);
+    }
+    const text = input.text ?? '';
+    const problem =
+      text.trim() === ''
+        ? 'text must not be empty'
+        : text.length > this.config.chat.maxTextLength
+          ? `text must be at most ${this.config.chat.maxTextLength} characters`
+          : undefined;
+    if (problem) throw new AppError('VALIDATION_FAILED', `Validation failed: ${problem}`, [{ field: 'text', errors: [problem] }]);
+    return { kind: 'text', text, fileType };
+  }
+
+  private retried(original: Message, conversation: Conversation): DispatchedMessage {
+    if (original.conversationId !== conversation.id) throw new AppError('UNIQUEID_REUSED');
+    return { message: original, created: false };
+  }
+}

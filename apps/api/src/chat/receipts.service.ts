@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { AppError, Throws } from '@app/common';
+import type { Message } from '@app/dal';
+import { MessageRepository } from '@app/dal/messages';
+import { MessageStatusService, ReceiptStatus, StatusChange } from '@app/status';
+import { statusUpdateStanza } from '../messages/stanzas';
+import { RealtimeNotifier } from '../realtime/realtime-notifier.service';
+import type { StatusUpdateRequest, StatusUpdatedAck } from '../realtime/socket-events';
+import { UsersService } from '../users/users.service';
+import { ChatAccessService } from './chat-access.service';
+
+/**
+ * Receipts: the receiver reports delivered or seen (socket `messageStatusUpdate`, REST mark-read),
+ * through the status machine in libs/status; the sender's sockets hear of every real change.
+ */
+@Injectable()
+export class ReceiptsService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly access: ChatAccessService,
+    private readonly messages: MessageRepository,
+    private readonly status: MessageStatusService,
+    private readonly notifier: RealtimeNotifier,
+  ) {}
+
+  /** Socket `messageStatusUpdate` (also a resend inside sync): the message named by its sender and uniqueid. */
+  @Throws('MESSAGE_NOT_FOUND', 'NOT_MESSAGE_RECEIVER')
+  async statusUpdate(callerId: string, stanza: StatusUpdateRequest): Promise<StatusUpdatedAck> {
+    // A sender named by id needs no user read: the message's _id derives from it (none if unknown).
+    const senderId = stanza.sender.startsWith('+') ? (await this.users.findByPhone(stanza.sender))?.id : stanza.sender.toLowerCase();
+    const message = senderId ? await this.messages.findBySenderAndUniqueId(senderId, stanza.uniqueid) : undefined;
+    if (!message) throw new AppError('MESSAGE_NOT_FOUND');
+    const result = this.announced(await this.status.reportOn(message, callerId, stanza.status));
+    return { status: 'statusUpdated', uniqueid: stanza.uniqueid, messageid: message.id, deliveryStatus: result.message.deliveryStatus };
+  }
+
+  /** Marks one message seen; only its receiver may. */
+  @Throws('MESSAGE_NOT_FOUND', 'NOT_MESSAGE_RECEIVER')
+  async markMessageRead(userId: string, messageId: string): Promise<Message> {
+    return this.announced(await this.status.reportByReceiver(messageId, userId, 'seen' satisfies ReceiptStatus)).message;
+  }
+
+  /** Marks every incoming message of the conversation seen; returns those that changed. */
+  @Throws('CONVERSATION_NOT_FOUND')
+  async markConversationRead(userId: string, conversationId: string): Promise<Message[]> {
+    const conversation = await this.access.memberConversation(conversationId, userId);
+    const changed = await this.status.markConversationSeen(conversation.id, userId);
+    for (const message of changed) this.notifier.toUser(message.senderId, 'messageStatusUpdate', statusUpdateStanza(message));
+    return changed;
+  }
+
+  private announced(result: StatusChange): StatusChange {
+    if (result.changed) this.notifier.toUser(result.message.senderId, 'messageStatusUpdate', statusUpdateStanza(result.message));
+    return result;
+  }
+}

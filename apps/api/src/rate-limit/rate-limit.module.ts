@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { RedisModule } from '../redis/redis.module';
+import { RestRateLimitGuard } from './rest-rate-limit.guard';
+
+/** Per-user and per-IP REST budgets (a global guard); the socket budget is the gateway's (sharedRateLimiter). */
+@Module({ imports: [RedisModule], providers: [{ provide: APP_GUARD, useClass: RestRateLimitGuard }] })
+export class RateLimitModule {}

@@ -1,0 +1,138 @@
+import type { ErrorAck } from '@app/common';
+import type { Message } from '@app/dal';
+
+/**
+ * The socket.io protocol (docs/protocol.md), event by event: what clients send with the ack they
+ * get, and what the server sends. The notifier, the gateway and the tests' socket client all use
+ * these maps, so a payload cannot drift from its documentation unnoticed.
+ */
+
+// ---- server to client ----
+
+/** `im` as every socket of the recipient (and sync) receives it: the seed's stanza plus our ids. */
+export interface ImStanza {
+  to: string;
+  from: string;
+  fromFullName: string;
+  fromPhone: string;
+  msg: string;
+  uniqueid: string;
+  /** The delivery status (in stanzas, `status` is the delivery status; CONTRACT section 4). */
+  status: Message['deliveryStatus'];
+  type: Message['type'];
+  file_type: string | null;
+  messageid: string;
+  conversationId: string;
+  created: string;
+  isDeleted: boolean;
+}
+
+/** `messageStatusUpdate` to the sender's sockets: the receiver reported delivered or seen. */
+export interface StatusUpdateStanza {
+  status: Message['deliveryStatus'];
+  uniqueid: string;
+  messageid: string;
+  conversationId: string;
+}
+
+/** `messageDeleted` to both parties' sockets. */
+export interface DeletedStanza {
+  uniqueid: string;
+  messageid: string;
+  conversationId: string;
+  from: string;
+  to: string;
+  deletedAt: string;
+}
+
+/** `drfiStatusUpdate` to both parties' sockets: a DRFI request was accepted or denied. */
+export interface DrfiStatusStanza {
+  messageid: string;
+  uniqueid: string;
+  status: 'sent' | 'accepted' | 'denied';
+  responseMessageId: string | null;
+  conversationId: string;
+}
+
+export interface ServerToClientEvents {
+  im: (stanza: ImStanza) => void;
+  messageStatusUpdate: (update: StatusUpdateStanza) => void;
+  messageDeleted: (deleted: DeletedStanza) => void;
+  drfiStatusUpdate: (update: DrfiStatusStanza) => void;
+}
+
+export type ServerEvent = keyof ServerToClientEvents;
+export type ServerPayload<E extends ServerEvent> = Parameters<ServerToClientEvents[E]>[0];
+
+// ---- client to server ----
+
+/** `im`, client to server: the seed's chat message stanza. */
+export interface ImRequest {
+  to: string;
+  from: string;
+  fromFullName?: string;
+  msg: string;
+  uniqueid: string;
+  status?: string;
+  type?: string;
+  file_type?: string;
+}
+
+/** `messageStatusUpdate`, client (the receiver) to server. */
+export interface StatusUpdateRequest {
+  status: 'delivered' | 'seen';
+  uniqueid: string;
+  sender: string;
+}
+
+/** `sync` (socket) and POST /Chat/Sync. */
+export interface SyncRequest {
+  cursor?: string;
+  messages?: ImRequest[];
+  statuses?: StatusUpdateRequest[];
+}
+
+export interface SentAck {
+  status: 'sent';
+  uniqueid: string;
+  messageid: string;
+  conversationId: string;
+  created: string;
+}
+
+export interface StatusUpdatedAck {
+  status: 'statusUpdated';
+  uniqueid: string;
+  messageid: string;
+  /** The message's delivery status now (a no-op leaves it where it was). */
+  deliveryStatus: string;
+}
+
+export interface SyncResult {
+  status: 'synced';
+  /** Pass back on the next sync. */
+  cursor: string;
+  /** More changes wait: sync again with the new cursor right away. */
+  hasMore: boolean;
+  /** The acks of the messages and receipts the client sent with this sync, in order. */
+  acks: { messages: (SentAck | ErrorAck)[]; statuses: (StatusUpdatedAck | ErrorAck)[] };
+  /** Incoming messages new or changed since the cursor, as `im` stanzas with their current state. */
+  messages: ImStanza[];
+  /** Status changes of the caller's sent messages since the cursor. */
+  statusUpdates: StatusUpdateStanza[];
+  /** Messages of either party deleted since the cursor. */
+  deletes: DeletedStanza[];
+  /** DRFI requests of either party answered since the cursor. */
+  drfiUpdates: DrfiStatusStanza[];
+}
+
+/** Each client event: its payload and the ack it gets (every refusal is an ErrorAck). */
+export interface ClientToServerEvents {
+  im: (payload: ImRequest, ack: (answer: SentAck | ErrorAck) => void) => void;
+  messageStatusUpdate: (payload: StatusUpdateRequest, ack: (answer: StatusUpdatedAck | ErrorAck) => void) => void;
+  sync: (payload: SyncRequest, ack: (answer: SyncResult | ErrorAck) => void) => void;
+}
+
+export type ClientEvent = keyof ClientToServerEvents;
+export type ClientPayload<E extends ClientEvent> = Parameters<ClientToServerEvents[E]>[0];
+export type ClientAck<E extends ClientEvent> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];

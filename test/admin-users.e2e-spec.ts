@@ -1,4 +1,4 @@
-import { UserRepository } from '@app/dal';
+import { UserRepository } from '@app/dal/users';
 import { session, Session } from './support/session';
 import { startTestApp, TestApp } from './support/test-app';
 

@@ -1,4 +1,4 @@
-import { ConversationRepository, MessageRepository } from '@app/dal';
+import { ConversationRepository, MessageRepository } from '@app/dal/messages';
 import { chatAs } from './support/chat-client';
 import { conversationFixture, Session } from './support/session';
 import { startTestApp, TestApp } from './support/test-app';

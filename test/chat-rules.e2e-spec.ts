@@ -1,4 +1,4 @@
-import { MessageRepository } from '@app/dal';
+import { MessageRepository } from '@app/dal/messages';
 import { chatAs } from './support/chat-client';
 import { conversationFixture } from './support/session';
 import { startTestApp, TestApp } from './support/test-app';

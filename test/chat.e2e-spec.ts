@@ -1,6 +1,7 @@
 import { getConnectionToken } from '@nestjs/mongoose';
 import { Connection, Types } from 'mongoose';
-import { MessageRepository, NetworkLinkRepository } from '@app/dal';
+import { MessageRepository } from '@app/dal/messages';
+import { NetworkLinkRepository } from '@app/dal/network';
 import { linkUsers } from '@app/testing';
 import { chatAs } from './support/chat-client';
 import { conversationFixture, session } from './support/session';

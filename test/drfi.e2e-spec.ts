@@ -1,4 +1,5 @@
-import { MessageRepository, VaultRepository } from '@app/dal';
+import { MessageRepository } from '@app/dal/messages';
+import { VaultRepository } from '@app/dal/vault';
 import { chatAs } from './support/chat-client';
 import { conversationFixture, session, Session } from './support/session';
 import { collect, connect, emitAck } from './support/socket-client';

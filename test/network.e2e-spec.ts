@@ -1,4 +1,5 @@
-import { ConversationRepository, NetworkLinkRepository } from '@app/dal';
+import { ConversationRepository } from '@app/dal/messages';
+import { NetworkLinkRepository } from '@app/dal/network';
 import { createUser } from '@app/testing';
 import { session, Session } from './support/session';
 import { startTestApp, TestApp } from './support/test-app';

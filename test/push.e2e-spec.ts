@@ -1,4 +1,4 @@
-import { PushOutboxRepository } from '@app/dal';
+import { PushOutboxRepository } from '@app/dal/push';
 import { eventually } from '@app/testing';
 import { chatAs } from './support/chat-client';
 import { FcmStub, testServiceAccountJson } from './support/fcm-stub';

@@ -5,7 +5,7 @@ describe('REST rate limit per user', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    app = await startTestApp({ socket: { ...testConfig().socket, restRequestsPerMinute: 5 } });
+    app = await startTestApp({ rest: { ...testConfig().rest, requestsPerMinute: 5 } });
   });
   afterAll(() => app.close());
 
@@ -24,7 +24,7 @@ describe('REST rate limit per IP on public routes', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    app = await startTestApp({ socket: { ...testConfig().socket, restPublicRequestsPerMinute: 3 } });
+    app = await startTestApp({ rest: { ...testConfig().rest, publicRequestsPerMinute: 3 } });
   });
   afterAll(() => app.close());
 

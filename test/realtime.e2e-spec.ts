@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
-import { MessageRepository } from '@app/dal';
+import { MessageRepository } from '@app/dal/messages';
 import { createUser, eventually } from '@app/testing';
 import { chatAs } from './support/chat-client';
 import { conversationFixture, Session } from './support/session';

@@ -38,7 +38,7 @@ describe('Rate limits shared by two processes through Redis', () => {
   });
 
   it('counts socket events of one user on both processes together', async () => {
-    const [{ sender, recipient }] = await store.pairs(1);
+    const [{ sender }] = await store.pairs(1);
     const [onA, onB] = [a, b].map((s) => io(s.url, { transports: ['websocket'], auth: { token: sign(sender) }, forceNew: true, reconnection: false }));
     await Promise.all([onA, onB].map((s) => new Promise<void>((resolve) => s.once('connect', () => resolve()))));
     try {
@@ -46,7 +46,6 @@ describe('Rate limits shared by two processes through Redis', () => {
       const acks = await Promise.all([onA, onB, onA, onB, onA].map((socket) => socket.timeout(5000).emitWithAck('sync', {})));
       const outcomes = acks.map((ack) => ack.error?.code ?? ack.status).sort();
       expect(outcomes).toEqual(['RATE_LIMITED', 'synced', 'synced', 'synced', 'synced']);
-      expect(recipient).toBeDefined();
     } finally {
       onA.close();
       onB.close();

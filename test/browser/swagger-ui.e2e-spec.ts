@@ -1,5 +1,5 @@
 import { Browser, chromium, Page } from 'playwright-core';
-import { UserRepository } from '@app/dal';
+import { UserRepository } from '@app/dal/users';
 import { session, Session } from '../support/session';
 import { startTestApp, TestApp } from '../support/test-app';
 

@@ -1,5 +1,7 @@
 import type { User } from '@app/dal';
 import { createUser, linkUsers } from '@app/testing';
+import type { Socket } from 'socket.io-client';
+import { connect } from './socket-client';
 import type { TestApp } from './test-app';
 
 export interface Session {
@@ -13,6 +15,12 @@ export async function session(app: TestApp, options: { admin?: boolean; name?: s
   const user = await createUser(app, options.name ? { name: options.name } : {});
   const token = app.tokenFor(user.id, { admin: options.admin });
   return { user, token, auth: { Authorization: `Bearer ${token}` } };
+}
+
+/** A session with a connected socket.io client (close it with `socket.close()`). */
+export async function connectedSession(app: TestApp, options: { name?: string } = {}): Promise<Session & { socket: Socket }> {
+  const who = await session(app, options);
+  return { ...who, socket: await connect(app, who.token) };
 }
 
 /** Two linked users (a conversation between them) and an outsider linked to neither. */

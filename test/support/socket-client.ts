@@ -1,5 +1,11 @@
 import { io, Socket } from 'socket.io-client';
+import type { ErrorAck } from '@app/common';
+import type { ClientAck, ClientEvent, ClientPayload, ServerEvent, ServerPayload } from '../../apps/api/src/realtime/socket-events';
 import type { TestApp } from './test-app';
+
+/** The ack of a client event as a test reads it: the success ack's fields, or (status 'error') `error`. */
+type SuccessAck<E extends ClientEvent> = Exclude<ClientAck<E>, ErrorAck>;
+export type TestAck<E extends ClientEvent> = Omit<SuccessAck<E>, 'status'> & { status: SuccessAck<E>['status'] | 'error'; error?: ErrorAck['error'] };
 
 const TIMEOUT_MS = 5000;
 
@@ -32,16 +38,29 @@ export function connect(
   });
 }
 
-/** Emits and waits for the ack. */
-export function emitAck<T = Record<string, unknown>>(socket: Socket, event: string, payload: unknown): Promise<T> {
-  return socket.timeout(TIMEOUT_MS).emitWithAck(event, payload) as Promise<T>;
+/**
+ * Emits and waits for the ack. With a protocol event and a well-formed payload, both are typed
+ * from the protocol's event map (realtime/socket-events.ts); deliberately malformed payloads go
+ * through the untyped form, with the ack type the test expects.
+ */
+export function emitAck<E extends ClientEvent>(socket: Socket, event: E, payload: ClientPayload<E>): Promise<TestAck<E>>;
+export function emitAck<T = Record<string, unknown>>(socket: Socket, event: string, payload: unknown): Promise<T>;
+export function emitAck(socket: Socket, event: string, payload: unknown): Promise<unknown> {
+  return socket.timeout(TIMEOUT_MS).emitWithAck(event, payload);
+}
+
+export interface Collector<T> {
+  received: T[];
+  next(predicate?: (item: T) => boolean): Promise<T>;
 }
 
 /**
  * Collects every `event` the socket receives, from now on; `next(predicate)` waits (bounded) for
  * the first collected one that matches.
  */
-export function collect<T = Record<string, unknown>>(socket: Socket, event: string) {
+export function collect<E extends ServerEvent>(socket: Socket, event: E): Collector<ServerPayload<E>>;
+export function collect<T = Record<string, unknown>>(socket: Socket, event: string): Collector<T>;
+export function collect<T>(socket: Socket, event: string): Collector<T> {
   const received: T[] = [];
   const waiters: { predicate: (item: T) => boolean; resolve: (item: T) => void }[] = [];
   socket.on(event, (item: T) => {

@@ -39,7 +39,8 @@ export function testConfig(overrides: Partial<ConstructorParameters<typeof AppCo
     bodyLimitBytes: 64 * 1024,
     mongodbServerSelectionTimeoutMs: 2000,
     chat: { maxTextLength: 1000, countsRepairAfterMs: 120_000, syncCursorLagMs: 2000, syncPageSize: 50 },
-    socket: { maxPayloadBytes: 16 * 1024, eventsPerSecond: 1000, restRequestsPerMinute: 100_000, restPublicRequestsPerMinute: 100_000, corsOrigins: [TEST_WEB_ORIGIN] },
+    socket: { maxPayloadBytes: 16 * 1024, eventsPerSecond: 1000, corsOrigins: [TEST_WEB_ORIGIN] },
+    rest: { requestsPerMinute: 100_000, publicRequestsPerMinute: 100_000 },
     push: { useApplicationDefault: false, http1: true, sendTimeoutMs: 2000, maxAttempts: 5, workerIntervalMs: 100, lockMs: 1000 },
     ...overrides,
   });

@@ -106,6 +106,38 @@ describe('Embedded FerretDB', () => {
     }
   });
 
+  it('applies single-document writes atomically (the build carries the atomic-writes patches)', async () => {
+    const server = new FerretDbServer({ binary: binary(), dataDir: freshDir() });
+    await server.start();
+    // Many connections, so the writes really arrive at once.
+    const client = await MongoClient.connect(server.uri('atomic'), { maxPoolSize: 50 });
+    try {
+      const counters = client.db().collection<{ _id: string; n: number }>('counters');
+      await counters.insertOne({ _id: 'c', n: 0 });
+      await Promise.all(Array.from({ length: 200 }, () => counters.updateOne({ _id: 'c' }, { $inc: { n: 1 } })));
+      expect((await counters.findOne({ _id: 'c' }))?.n).toBe(200);
+
+      // 50 racing compare-and-sets from the same state: exactly one wins.
+      const claims = client.db().collection<{ _id: string; owner: string | null }>('claims');
+      await claims.insertOne({ _id: 'x', owner: null });
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => claims.findOneAndUpdate({ _id: 'x', owner: null }, { $set: { owner: `w${i}` } }, { returnDocument: 'before' })),
+      );
+      const winners = results.filter((r) => r !== null);
+      expect(winners).toHaveLength(1);
+      const owner = (await claims.findOne({ _id: 'x' }))?.owner;
+      expect(owner).toMatch(/^w\d+$/);
+
+      // And with updateOne: 50 conditional updates, one modified.
+      await claims.insertOne({ _id: 'y', owner: null });
+      const updates = await Promise.all(Array.from({ length: 50 }, (_, i) => claims.updateOne({ _id: 'y', owner: null }, { $set: { owner: `u${i}` } })));
+      expect(updates.reduce((sum, u) => sum + u.modifiedCount, 0)).toBe(1);
+    } finally {
+      await client.close();
+      await server.stop();
+    }
+  });
+
   it('uses the project-local build only if it is the current FERRETDB_BUILD (an older one is rebuilt)', () => {
     const toolsDir = freshDir();
     mkdirSync(join(toolsDir, 'bin'));

@@ -4,7 +4,6 @@ import { Connection } from 'mongoose';
 import { AppConfig } from '@app/common';
 import { EmbeddedDatabase, EmbeddedDatabaseModule } from '@app/embedded-db';
 import { DatabaseHealth } from './database-health';
-import { DatabaseFlavor } from './shared/database-flavor';
 
 /** Closes the connection before the embedded server goes away, so shutdown is quick and quiet. */
 @Injectable()
@@ -22,7 +21,7 @@ class DatabaseLifecycle implements OnApplicationShutdown {
 
 const EMBEDDED_POOL_SIZE = 4;
 
-const exported = [DatabaseHealth, DatabaseFlavor];
+const exported = [DatabaseHealth];
 
 /**
  * The mongoose connection (MONGODB_URI, else the embedded FerretDB), imported once by the app.

@@ -6,7 +6,6 @@
 export * from './database.module';
 export * from './database-health';
 export * from './shared/ids';
-export { DatabaseFlavor } from './shared/database-flavor';
 export * from './users/user.entity';
 export * from './conversations/conversation.entity';
 export { ZERO_COUNTS } from './conversations/conversation.schema';

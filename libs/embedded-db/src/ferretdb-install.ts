@@ -35,10 +35,51 @@ export const FERRETDB_PATCHES = [
       'scans the whole collection (30 ms at 10,000 documents, linear in size). Querying by the indexed expression makes ' +
       'them index lookups (about 1 ms at any size). docs/embedded-database.md.',
   },
+  // Atomic single-document writes (the next four): FerretDB 1.x applies update, findAndModify and
+  // delete as "read the matching documents, change them in Go, write them back" outside any
+  // transaction, so two concurrent $inc on one document lose one, and a conditional update can have
+  // several winners (upstream #3040). These serialise those three commands per collection inside
+  // the FerretDB process, which is what makes a conditional write a compare-and-set, as on MongoDB,
+  // for every client of that process (several API processes included). Inserts need no lock: the
+  // unique _id index decides a race.
+  {
+    file: 'internal/handler/handler.go',
+    from: 'type Handler struct {',
+    to:
+      '// collectionLocks serialises the read-modify-write commands of one collection (project patch).\n' +
+      'var collectionLocks sync.Map\n\n' +
+      '// lockCollection locks the collection and returns the unlock.\n' +
+      'func lockCollection(db, collection string) func() {\n' +
+      '\tv, _ := collectionLocks.LoadOrStore(db+"."+collection, new(sync.Mutex))\n' +
+      '\tm := v.(*sync.Mutex)\n' +
+      '\tm.Lock()\n' +
+      '\treturn m.Unlock\n' +
+      '}\n\n' +
+      'type Handler struct {',
+    why: 'The per-collection lock used by the three patches below (atomic single-document writes).',
+  },
+  {
+    file: 'internal/handler/msg_update.go',
+    from: '\t_ = params.Ordered\n',
+    to: '\t_ = params.Ordered\n\n\tdefer lockCollection(params.DB, params.Collection)()\n',
+    why: '`update` (updateOne/updateMany, upserts) reads, modifies and writes back under the collection lock.',
+  },
+  {
+    file: 'internal/handler/msg_findandmodify.go',
+    from: '\tres, err := h.findAndModifyDocument(connCtx, params)\n',
+    to: '\tunlock := lockCollection(params.DB, params.Collection)\n\tres, err := h.findAndModifyDocument(connCtx, params)\n\tunlock()\n',
+    why: '`findAndModify` (findOneAndUpdate/Delete) is one compare-and-set under the collection lock.',
+  },
+  {
+    file: 'internal/handler/msg_delete.go',
+    from: '\tparams, err := common.GetDeleteParams(document, h.L)\n\tif err != nil {\n\t\treturn nil, lazyerrors.Error(err)\n\t}\n',
+    to: '\tparams, err := common.GetDeleteParams(document, h.L)\n\tif err != nil {\n\t\treturn nil, lazyerrors.Error(err)\n\t}\n\n\tdefer lockCollection(params.DB, params.Collection)()\n',
+    why: '`delete` with a filter deletes what it matched, not what a concurrent update has since changed.',
+  },
 ] as const;
 
 /** What the project-local build is: the version and its patches. A binary built otherwise is rebuilt. */
-export const FERRETDB_BUILD = `${FERRETDB_VERSION}+sqlite-id-index.1`;
+export const FERRETDB_BUILD = `${FERRETDB_VERSION}+sqlite-id-index.1+atomic-writes.1`;
 
 /** Raised when no FerretDB can be found or built; its message names the three ways out. */
 export class EmbeddedDatabaseUnavailableError extends Error {

@@ -1,9 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
-import { compareAndSet, DatabaseFlavor } from '../shared/database-flavor';
+import { conditionalUpdate } from '../shared/conditional-update';
 import { isDuplicateKeyError, pairId, pairKey, sortedPair, toObjectId } from '../shared/ids';
-import { documentLocks } from '../shared/keyed-mutex';
 import { Conversation } from './conversation.entity';
 import { ConversationCounts, ConversationRecord, ZERO_COUNTS } from './conversation.schema';
 
@@ -31,7 +30,6 @@ function toConversation(doc: LeanConversation): Conversation {
 export class ConversationRepository implements OnModuleInit {
   constructor(
     @InjectModel(ConversationRecord.name) private readonly model: Model<ConversationRecord>,
-    private readonly flavor: DatabaseFlavor,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -78,33 +76,21 @@ export class ConversationRepository implements OnModuleInit {
   // --- counted writes: MessageRepository brackets every message write with these ---
 
   async beginWrite(conversationId: string): Promise<void> {
-    await this.locked(conversationId, () =>
-      this.model.updateOne(
-        { _id: toObjectId(conversationId) },
-        { $inc: { pendingWrites: 1, writeEpoch: 1 }, $set: { lastWriteAt: new Date() } },
-      ),
+    await this.model.updateOne(
+      { _id: toObjectId(conversationId) },
+      { $inc: { pendingWrites: 1, writeEpoch: 1 }, $set: { lastWriteAt: new Date() } },
     );
   }
 
   async endWrite(conversationId: string, delta: ConversationCounts, lastMessageAt?: Date): Promise<void> {
     const inc: Record<string, number> = { pendingWrites: -1 };
     for (const [key, value] of Object.entries(delta)) if (value !== 0) inc[`counts.${key}`] = value;
-    await this.locked(conversationId, () =>
-      this.model.updateOne({ _id: toObjectId(conversationId) }, { $inc: inc, ...(lastMessageAt ? { $max: { lastMessageAt } } : {}) }),
-    );
+    await this.model.updateOne({ _id: toObjectId(conversationId) }, { $inc: inc, ...(lastMessageAt ? { $max: { lastMessageAt } } : {}) });
   }
 
   /** Replaces the counts by a recount, unless a counted write began since `writeEpoch` was read. */
   async replaceCounts(conversationId: string, writeEpoch: number, counts: ConversationCounts): Promise<boolean> {
-    const condition = { filter: { writeEpoch }, holds: (doc: LeanConversation) => doc.writeEpoch === writeEpoch };
-    const before = await this.locked(conversationId, () =>
-      compareAndSet(this.flavor, this.model, toObjectId(conversationId), condition, { $set: { counts, pendingWrites: 0 } }),
-    );
+    const before = await conditionalUpdate<ConversationRecord, LeanConversation>(this.model, toObjectId(conversationId), { writeEpoch }, { $set: { counts, pendingWrites: 0 } });
     return before !== null;
-  }
-
-  /** Updates of one conversation document run one at a time (see KeyedMutex for why). */
-  private locked<T>(conversationId: string, work: () => Promise<T>): Promise<T> {
-    return documentLocks.run(`conversations:${conversationId}`, work);
   }
 }

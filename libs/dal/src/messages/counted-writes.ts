@@ -4,9 +4,8 @@ import { Model, Types, UpdateQuery } from 'mongoose';
 import { AppConfig } from '@app/common';
 import { ConversationRepository } from '../conversations/conversation.repository';
 import { ConversationCounts, ZERO_COUNTS } from '../conversations/conversation.schema';
-import { compareAndSet, Condition, DatabaseFlavor } from '../shared/database-flavor';
+import { conditionalUpdate } from '../shared/conditional-update';
 import { toObjectId } from '../shared/ids';
-import { documentLocks } from '../shared/keyed-mutex';
 import { Message } from './message.entity';
 import { MessageRecord } from './message.schema';
 
@@ -61,7 +60,7 @@ export interface Change {
 
 /**
  * The conditional writes on one message that MessageRepository (delete, DRFI bookkeeping) and
- * MessageStatusRepository (delivery and DRFI status) share: each under the message's lock, each
+ * MessageStatusRepository (delivery and DRFI status) share: each one atomic conditional write,
  * keeping the conversation's counts and the message visible to sync.
  *
  * Every write that can change a count is a single conditional write on the message, bracketed by
@@ -74,7 +73,6 @@ export class CountedMessageWrites {
   constructor(
     @InjectModel(MessageRecord.name) private readonly model: Model<MessageRecord>,
     private readonly conversations: ConversationRepository,
-    private readonly flavor: DatabaseFlavor,
     private readonly config: AppConfig,
   ) {}
 
@@ -82,55 +80,51 @@ export class CountedMessageWrites {
    * A conditional change of one message that keeps its conversation's counts. A change that cannot
    * move any count (delivered: the counts know only seen and deleted) skips the conversation.
    */
-  countedChange(
+  async countedChange(
     messageId: string,
-    condition: Condition<LeanMessage>,
+    condition: object,
     patch: MessagePatch,
     { countsMayChange }: { countsMayChange: boolean },
   ): Promise<Change | undefined> {
-    return documentLocks.run(`messages:${messageId}`, async () => {
-      const id = toObjectId(messageId);
-      if (!countsMayChange) {
-        const beforeDoc = await compareAndSet(this.flavor, this.model, id, condition, { $set: patch });
-        return beforeDoc ? this.changed(toMessage(beforeDoc), patch) : undefined;
-      }
-      const target = await this.model.findById(id, { conversationId: 1 }).lean<LeanMessage>();
-      if (!target) return undefined;
-      const conversationId = target.conversationId.toHexString();
+    const id = toObjectId(messageId);
+    if (!countsMayChange) {
+      const beforeDoc = await conditionalUpdate<MessageRecord, LeanMessage>(this.model, id, condition, { $set: patch });
+      return beforeDoc ? this.changed(toMessage(beforeDoc), patch) : undefined;
+    }
+    const target = await this.model.findById(id, { conversationId: 1 }).lean<LeanMessage>();
+    if (!target) return undefined;
+    const conversationId = target.conversationId.toHexString();
 
-      await this.conversations.beginWrite(conversationId);
-      const beforeDoc = await compareAndSet(this.flavor, this.model, id, condition, { $set: patch });
-      if (!beforeDoc) {
-        await this.conversations.endWrite(conversationId, { ...ZERO_COUNTS });
-        return undefined;
-      }
-      const change = await this.changed(toMessage(beforeDoc), patch);
-      await this.conversations.endWrite(conversationId, difference(contribution(change.after), contribution(change.before)));
-      return change;
-    });
+    await this.conversations.beginWrite(conversationId);
+    const beforeDoc = await conditionalUpdate<MessageRecord, LeanMessage>(this.model, id, condition, { $set: patch });
+    if (!beforeDoc) {
+      await this.conversations.endWrite(conversationId, { ...ZERO_COUNTS });
+      return undefined;
+    }
+    const change = await this.changed(toMessage(beforeDoc), patch);
+    await this.conversations.endWrite(conversationId, difference(contribution(change.after), contribution(change.before)));
+    return change;
   }
 
   /**
-   * A conditional change that no count depends on (DRFI bookkeeping), under the message's lock.
+   * A conditional change that no count depends on (DRFI bookkeeping).
    * Returns the message as it was before, or undefined when the condition did not hold.
    */
-  uncountedChange(messageId: string, condition: Condition<LeanMessage>, update: UpdateQuery<MessageRecord>, after?: (before: Message) => Message): Promise<Change | undefined> {
-    return documentLocks.run(`messages:${messageId}`, async () => {
-      const beforeDoc = await compareAndSet(this.flavor, this.model, toObjectId(messageId), condition, update);
-      if (!beforeDoc) return undefined;
-      const before = toMessage(beforeDoc);
-      const changed = after?.(before) ?? before;
-      if (after) await this.keepVisibleToSync(changed);
-      return { before, after: changed };
-    });
+  async uncountedChange(messageId: string, condition: object, update: UpdateQuery<MessageRecord>, after?: (before: Message) => Message): Promise<Change | undefined> {
+    const beforeDoc = await conditionalUpdate<MessageRecord, LeanMessage>(this.model, toObjectId(messageId), condition, update);
+    if (!beforeDoc) return undefined;
+    const before = toMessage(beforeDoc);
+    const changed = after?.(before) ?? before;
+    if (after) await this.keepVisibleToSync(changed);
+    return { before, after: changed };
   }
 
   /** After an insert: the new message is visible to sync even if the write was slow. */
   inserted(message: Message): Promise<void> {
-    return documentLocks.run(`messages:${message.id}`, () => this.keepVisibleToSync(message));
+    return this.keepVisibleToSync(message);
   }
 
-  /** The state right after our write: the one before it plus our patch. The caller holds the lock. */
+  /** The state right after our write: the one before it plus our patch. */
   private async changed(before: Message, patch: MessagePatch): Promise<Change> {
     const after: Message = { ...before, ...patch };
     await this.keepVisibleToSync(after);
@@ -141,7 +135,6 @@ export class CountedMessageWrites {
    * A sync cursor trails the newest change by SYNC_CURSOR_LAG_MS, so a change whose write landed
    * within that time of its `changedAt` is always seen. A write that took longer (a stalled
    * database) is stamped again now, after it landed, so the next sync sees it (docs/protocol.md).
-   * The caller holds the message's lock.
    */
   private async keepVisibleToSync(message: Message): Promise<void> {
     if (Date.now() - message.changedAt.getTime() <= this.config.chat.syncCursorLagMs / 2) return;

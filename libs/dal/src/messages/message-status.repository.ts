@@ -24,10 +24,7 @@ export class MessageStatusRepository {
     const receiver = toObjectId(receiverId);
     return this.writes.countedChange(
       messageId,
-      {
-        filter: { receiverId: receiver, deliveryStatus: { $in: from } },
-        holds: (doc) => doc.receiverId.equals(receiver) && from.includes(doc.deliveryStatus),
-      },
+      { receiverId: receiver, deliveryStatus: { $in: from } },
       patch,
       { countsMayChange: to === 'seen' || from.includes('seen') },
     );
@@ -42,10 +39,7 @@ export class MessageStatusRepository {
     const now = new Date();
     return this.writes.uncountedChange(
       requestId,
-      {
-        filter: { receiverId: receiver, type: 'drfi', 'drfi.status': 'sent' },
-        holds: (doc) => doc.receiverId.equals(receiver) && doc.type === 'drfi' && doc.drfi?.status === 'sent',
-      },
+      { receiverId: receiver, type: 'drfi', 'drfi.status': 'sent' },
       { $set: { 'drfi.status': status, 'drfi.responseMessageId': responseMessageId, changedAt: now } },
       (before): Message => ({ ...before, drfi: { ...before.drfi, status, responseMessageId }, changedAt: now }),
     );

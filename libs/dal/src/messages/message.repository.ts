@@ -132,7 +132,7 @@ export class MessageRepository implements OnModuleInit {
     const sender = toObjectId(senderId);
     return this.writes.countedChange(
       messageId,
-      { filter: { senderId: sender, deletedAt: null }, holds: (doc) => doc.senderId.equals(sender) && !doc.deletedAt },
+      { senderId: sender, deletedAt: null },
       { deletedAt: now, changedAt: now },
       { countsMayChange: true },
     );
@@ -142,7 +142,7 @@ export class MessageRepository implements OnModuleInit {
   async markVaultApplied(responseId: string): Promise<boolean> {
     const change = await this.writes.uncountedChange(
       responseId,
-      { filter: { 'drfi.vaultApplied': false }, holds: (doc: LeanMessage) => doc.drfi?.vaultApplied === false },
+      { 'drfi.vaultApplied': false },
       { $set: { 'drfi.vaultApplied': true } },
     );
     return change !== undefined;

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { derivedId, toObjectId } from '../shared/ids';
-import { documentLocks } from '../shared/keyed-mutex';
 import { DeviceToken } from './device-token.entity';
 import { DeviceTokenRecord, PushPlatform } from './device-token.schema';
 
@@ -33,12 +32,10 @@ export class DeviceTokenRepository {
   /** Registers a token for its owner; a token registered by another user moves to this one, active again. */
   async register(ownerId: string, token: string, platform: PushPlatform, deviceId: string | null): Promise<DeviceToken> {
     const _id = tokenId(token);
-    await documentLocks.run(`device_tokens:${_id.toHexString()}`, () =>
-      this.model.updateOne(
-        { _id },
-        { $set: { token, userId: toObjectId(ownerId), platform, deviceId, active: true, deactivatedReason: null } },
-        { upsert: true },
-      ),
+    await this.model.updateOne(
+      { _id },
+      { $set: { token, userId: toObjectId(ownerId), platform, deviceId, active: true, deactivatedReason: null } },
+      { upsert: true },
     );
     return toDeviceToken((await this.model.findById(_id).lean<LeanToken>())!);
   }
@@ -65,8 +62,6 @@ export class DeviceTokenRepository {
   /** Stops using a token FCM refused. */
   async deactivate(token: string, reason: string): Promise<void> {
     const _id = tokenId(token);
-    await documentLocks.run(`device_tokens:${_id.toHexString()}`, () =>
-      this.model.updateOne({ _id }, { $set: { active: false, deactivatedReason: reason } }),
-    );
+    await this.model.updateOne({ _id }, { $set: { active: false, deactivatedReason: reason } });
   }
 }

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
-import { compareAndSet, DatabaseFlavor } from '../shared/database-flavor';
+import { conditionalUpdate } from '../shared/conditional-update';
 import { toObjectId } from '../shared/ids';
-import { documentLocks } from '../shared/keyed-mutex';
 import { OutboxEntry, PushContent } from './push-outbox.entity';
 import { PushOutboxRecord } from './push-outbox.schema';
 
@@ -21,7 +20,6 @@ function toEntry(doc: LeanEntry): OutboxEntry {
 export class PushOutboxRepository {
   constructor(
     @InjectModel(PushOutboxRecord.name) private readonly model: Model<PushOutboxRecord>,
-    private readonly flavor: DatabaseFlavor,
   ) {}
 
   /** A new pending push, locked for its first sender for `lockMs`. */
@@ -58,16 +56,8 @@ export class PushOutboxRepository {
     const claimed: OutboxEntry[] = [];
     for (const { _id } of due) {
       const lockedUntil = new Date(Date.now() + lockMs);
-      const before = await documentLocks.run(`push_outbox:${_id.toHexString()}`, () =>
-        compareAndSet(
-          this.flavor,
-          this.model,
-          _id,
-          { filter: { status: 'pending', lockedUntil: { $lte: now } }, holds: (d: LeanEntry) => d.status === 'pending' && d.lockedUntil <= now },
-          { $set: { lockedUntil } },
-        ),
-      );
-      if (before) claimed.push({ ...toEntry(before as LeanEntry), lockedUntil });
+      const before = await conditionalUpdate<PushOutboxRecord, LeanEntry>(this.model, _id, { status: 'pending', lockedUntil: { $lte: now } }, { $set: { lockedUntil } });
+      if (before) claimed.push({ ...toEntry(before), lockedUntil });
     }
     return claimed;
   }
@@ -93,6 +83,6 @@ export class PushOutboxRepository {
   }
 
   private async update(id: string, set: Record<string, unknown>): Promise<void> {
-    await documentLocks.run(`push_outbox:${id}`, () => this.model.updateOne({ _id: toObjectId(id) }, { $set: { ...set, updatedAt: new Date() } }));
+    await this.model.updateOne({ _id: toObjectId(id) }, { $set: { ...set, updatedAt: new Date() } });
   }
 }

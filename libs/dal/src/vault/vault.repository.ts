@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
-import { compareAndSet, DatabaseFlavor } from '../shared/database-flavor';
+import { conditionalUpdate } from '../shared/conditional-update';
 import { isDuplicateKeyError, toObjectId } from '../shared/ids';
-import { documentLocks } from '../shared/keyed-mutex';
 import { VaultEntry, VaultRecord } from './vault.schema';
 
 type LeanVault = VaultRecord & { _id: Types.ObjectId };
@@ -22,7 +21,6 @@ export interface VaultChange {
 export class VaultRepository {
   constructor(
     @InjectModel(VaultRecord.name) private readonly model: Model<VaultRecord>,
-    private readonly flavor: DatabaseFlavor,
   ) {}
 
   async valuesOf(ownerId: string): Promise<Map<string, VaultEntry>> {
@@ -36,31 +34,29 @@ export class VaultRepository {
    */
   async apply(ownerId: string, changes: VaultChange[], onceFor?: string): Promise<Map<string, VaultEntry>> {
     const _id = toObjectId(ownerId);
-    return documentLocks.run(`vaults:${ownerId}`, async () => {
-      for (;;) {
-        const doc = await this.model.findById(_id).lean<LeanVault>();
-        const entries = new Map((doc?.entries ?? []).map((e) => [e.path, e]));
-        if (onceFor && doc?.appliedOnce?.includes(onceFor)) return entries;
-        const now = new Date();
-        for (const change of changes) {
-          if (change.value === null) entries.delete(change.path);
-          else entries.set(change.path, { path: change.path, value: change.value, updatedAt: now });
-        }
-        const appliedOnce = onceFor ? [...(doc?.appliedOnce ?? []), onceFor].slice(-MAX_APPLIED_ONCE) : (doc?.appliedOnce ?? []);
-        const next = { entries: [...entries.values()], appliedOnce, version: (doc?.version ?? 0) + 1 };
-        if (!doc) {
-          try {
-            await this.model.create({ _id, ...next });
-            return entries;
-          } catch (err) {
-            if (!isDuplicateKeyError(err)) throw err;
-            continue; // created meanwhile by another process: apply on top of it
-          }
-        }
-        const version = doc.version;
-        const before = await compareAndSet(this.flavor, this.model, _id, { filter: { version }, holds: (d: LeanVault) => d.version === version }, { $set: next });
-        if (before) return entries;
+    for (;;) {
+      const doc = await this.model.findById(_id).lean<LeanVault>();
+      const entries = new Map((doc?.entries ?? []).map((e) => [e.path, e]));
+      if (onceFor && doc?.appliedOnce?.includes(onceFor)) return entries;
+      const now = new Date();
+      for (const change of changes) {
+        if (change.value === null) entries.delete(change.path);
+        else entries.set(change.path, { path: change.path, value: change.value, updatedAt: now });
       }
-    });
+      const appliedOnce = onceFor ? [...(doc?.appliedOnce ?? []), onceFor].slice(-MAX_APPLIED_ONCE) : (doc?.appliedOnce ?? []);
+      const next = { entries: [...entries.values()], appliedOnce, version: (doc?.version ?? 0) + 1 };
+      if (!doc) {
+        try {
+          await this.model.create({ _id, ...next });
+          return entries;
+        } catch (err) {
+          if (!isDuplicateKeyError(err)) throw err;
+          continue; // created meanwhile by another process: apply on top of it
+        }
+      }
+      const version = doc.version;
+      const before = await conditionalUpdate<VaultRecord, LeanVault>(this.model, _id, { version }, { $set: next });
+      if (before) return entries;
+    }
   }
 }

@@ -3,3 +3,4 @@ export * from './errors';
 export * from './http';
 export * from './logging/logging.module';
 export { HttpExceptionFilter, sendError } from './errors/http-exception.filter';
+export * from './logging/bootstrap-logger';

@@ -1,6 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
+import { MongoClient } from 'mongodb';
 import { AppConfig } from '@app/common';
 import { ensureFerretDb } from './ferretdb-install';
 import { FerretDbServer } from './ferretdb-server';
@@ -12,12 +13,35 @@ interface InstanceFile {
   port: number;
 }
 
-function isAlive(pid: number): boolean {
+/**
+ * Whether the process runs. kill(pid, 0) alone also succeeds for a zombie (a server killed with
+ * kill -9 whose parent has not reaped it), so its state in /proc must not be Z (or X) either.
+ */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return true; // no /proc (not Linux): kill(pid, 0) is all there is
+  }
+}
+
+/** Whether a MongoDB-protocol server answers a ping on the port within a second. */
+async function answersPing(port: number): Promise<boolean> {
+  const client = new MongoClient(`mongodb://127.0.0.1:${port}/${EMBEDDED_DATABASE_NAME}`, { serverSelectionTimeoutMS: 1000, connectTimeoutMS: 1000 });
+  try {
+    await client.db().command({ ping: 1 }, { timeoutMS: 1000 });
     return true;
   } catch {
     return false;
+  } finally {
+    await client.close().catch(() => undefined);
   }
 }
 
@@ -39,7 +63,7 @@ export class EmbeddedDatabase {
   }
 
   async start(): Promise<string> {
-    const shared = this.runningInstance();
+    const shared = await this.runningInstance();
     if (shared) {
       this.logger.log(`using the embedded FerretDB already running on 127.0.0.1:${shared.port}`);
       return `mongodb://127.0.0.1:${shared.port}/${EMBEDDED_DATABASE_NAME}`;
@@ -63,12 +87,21 @@ export class EmbeddedDatabase {
     this.logger.log('embedded FerretDB stopped');
   }
 
-  private runningInstance(): InstanceFile | undefined {
+  /**
+   * The instance another of our processes runs on this DATA_DIR, trusted only if that process is
+   * alive (not a zombie, whose pid a kill -9 leaves behind) and the instance answers a ping; a stale
+   * record (a pid reused, a server killed with kill -9) means we start our own.
+   */
+  private async runningInstance(): Promise<InstanceFile | undefined> {
+    let instance: InstanceFile;
     try {
-      const instance = JSON.parse(readFileSync(this.instanceFile, 'utf8')) as InstanceFile;
-      return instance.pid !== process.pid && isAlive(instance.pid) ? instance : undefined;
+      instance = JSON.parse(readFileSync(this.instanceFile, 'utf8')) as InstanceFile;
     } catch {
       return undefined;
     }
+    if (instance.pid === process.pid || !isAlive(instance.pid)) return undefined;
+    if (await answersPing(instance.port)) return instance;
+    this.logger.warn(`the embedded FerretDB recorded on 127.0.0.1:${instance.port} does not answer; starting one`);
+    return undefined;
   }
 }

@@ -2,7 +2,7 @@ import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { AppConfig, createValidationPipe, HttpExceptionFilter, requestIdOf } from '@app/common';
+import { AppConfig, BootstrapLogger, createValidationPipe, HttpExceptionFilter, requestIdOf } from '@app/common';
 import { AppModule } from '../app.module';
 import { ConfiguredIoAdapter } from '../realtime/socket-io.adapter';
 import { setupSwagger } from './swagger';
@@ -24,7 +24,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   });
 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    bufferLogs: true,
+    // Written as they happen (a database that does not answer is named at once), then nestjs-pino.
+    logger: new BootstrapLogger(config),
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));

@@ -6,7 +6,7 @@ import type { Connection } from 'mongoose';
 import request from 'supertest';
 import { ADMIN_ROLE, TokenService } from '@app/auth';
 import { AppConfig } from '@app/common';
-import { freshDatabaseUri, testTempDir } from '@app/testing';
+import { freshDatabaseUri, QueryAuditor, testTempDir } from '@app/testing';
 import { createApp } from '../../apps/api/src/bootstrap/create-app';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
@@ -22,6 +22,8 @@ export interface TestApp {
   http: () => ReturnType<typeof request>;
   tokenFor: (userId: string, options?: { admin?: boolean; expiresIn?: string }) => string;
   get: NestFastifyApplication['get'];
+  /** Every query this app sent, checked against the declared indexes; close() fails on any unindexed one. */
+  auditor: QueryAuditor;
   close: () => Promise<void>;
 }
 
@@ -38,7 +40,8 @@ export function testConfig(overrides: Partial<ConstructorParameters<typeof AppCo
     logLevel: 'silent',
     bodyLimitBytes: 64 * 1024,
     mongodbServerSelectionTimeoutMs: 2000,
-    chat: { maxTextLength: 1000, countsRepairAfterMs: 120_000, syncCursorLagMs: 2000, syncPageSize: 50 },
+    mongodbMonitorCommands: true,
+    chat: { maxTextLength: 1000, countsRepairAfterMs: 120_000, syncGapTimeoutMs: 2000, syncPageSize: 50 },
     socket: { maxPayloadBytes: 16 * 1024, eventsPerSecond: 1000, corsOrigins: [TEST_WEB_ORIGIN] },
     rest: { requestsPerMinute: 100_000, publicRequestsPerMinute: 100_000 },
     push: { useApplicationDefault: false, http1: true, sendTimeoutMs: 2000, maxAttempts: 5, workerIntervalMs: 100, lockMs: 1000 },
@@ -56,6 +59,7 @@ export async function startTestApp(overrides: Partial<ConstructorParameters<type
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('localhost', '127.0.0.1');
   const tokens = app.get(TokenService);
+  const auditor = new QueryAuditor(app.get<Connection>(getConnectionToken()));
   return {
     app,
     config,
@@ -64,7 +68,12 @@ export async function startTestApp(overrides: Partial<ConstructorParameters<type
     tokenFor: (userId, options = {}) =>
       tokens.sign({ userId, roles: options.admin ? [ADMIN_ROLE] : [] }, options.expiresIn ?? '1h'),
     get: app.get.bind(app),
+    auditor,
     close: async () => {
+      if (auditor.unindexed.length > 0) {
+        await app.close();
+        throw new Error(`queries no declared index serves on MongoDB:\n${auditor.unindexed.map((q) => JSON.stringify(q)).join('\n')}`);
+      }
       try {
         await app.get<Connection>(getConnectionToken()).dropDatabase();
       } catch {

@@ -42,6 +42,7 @@ const exported = [DatabaseHealth];
         // SQLite takes one writer at a time: many connections only make FerretDB's writers wait on
         // each other (measured: 50 socket pairs, 16.7 message cycles/s with 100 connections, 40 with 4).
         maxPoolSize: config.mongodbMaxPoolSize ?? (config.mongodbUri ? undefined : EMBEDDED_POOL_SIZE),
+        monitorCommands: config.mongodbMonitorCommands ?? false,
         autoIndex: true,
       }),
     }),

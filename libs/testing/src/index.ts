@@ -2,3 +2,4 @@ export * from './builders';
 export * from './eventually';
 export * from './test-database';
 export * from './temp-dirs';
+export * from './query-auditor';

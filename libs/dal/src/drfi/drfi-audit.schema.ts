@@ -37,3 +37,5 @@ export class DrfiAuditRecord {
 }
 
 export const DrfiAuditSchema = SchemaFactory.createForClass(DrfiAuditRecord);
+// The admin's audit list, newest first (GET /Admin/Drfi/Audit without a user).
+DrfiAuditSchema.index({ at: -1 });

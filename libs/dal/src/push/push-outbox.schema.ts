@@ -63,3 +63,5 @@ export class PushOutboxRecord {
 export const PushOutboxSchema = SchemaFactory.createForClass(PushOutboxRecord);
 PushOutboxSchema.index({ status: 1, nextAttemptAt: 1 });
 PushOutboxSchema.index({ createdAt: -1 });
+// An admin's recent pushes of one user (GET /Admin/Push/Recent?userId=).
+PushOutboxSchema.index({ recipientId: 1, createdAt: -1 });

@@ -8,6 +8,7 @@ const require = createRequire(import.meta.url);
 const { MongoClient, ObjectId } = require('mongodb');
 const { derivedId, pairId } = require(join(ROOT, 'dist/libs/dal/src/shared/ids.js'));
 const { MessageSchema } = require(join(ROOT, 'dist/libs/dal/src/messages/message.schema.js'));
+const { PAGE_SIZE } = require(join(ROOT, 'dist/libs/dal/src/messages/message-page.schema.js'));
 
 type Id = InstanceType<typeof ObjectId>;
 interface Db {
@@ -80,7 +81,11 @@ export async function seedDeviceTokens(db: Db, users: Id[]): Promise<void> {
  * One user with `conversations` linked conversations holding `total` messages between them, with
  * the counts the server keeps. Returns the user and one conversation partner (for a history page).
  */
-export async function seedHistory(uri: string, conversations: number, total: number): Promise<{ me: string; historyWith: string; others: string[] }> {
+export async function seedHistory(
+  uri: string,
+  conversations: number,
+  total: number,
+): Promise<{ me: string; historyWith: string; others: string[]; historyTail: string[]; historyPages: string[]; feedHead: number }> {
   return withDatabase(uri, async (db) => {
     const now = Date.now();
     const [me, ...others] = await seedUsers(db, conversations + 1, 'Bench');
@@ -91,22 +96,48 @@ export async function seedHistory(uri: string, conversations: number, total: num
     const perConversation = total / conversations;
     let batch: object[] = [];
     const summaries = [];
+    const historyTail: string[] = [];
+    // The user's own change sequence: one change per message they sent or received (what sync reads).
+    let feedHead = 0;
+    let feedBatch: object[] = [];
+    const meHex = me.toHexString();
+    const historyPages: string[] = [];
     for (const [ci, other] of others.entries()) {
       const pair = sortedPair(me, other);
       const conversationId = new ObjectId(pairId(me.toHexString(), other.toHexString()).toHexString());
       const counts = { total: 0, deleted: 0, sentA: 0, sentB: 0, unreadA: 0, unreadB: 0 };
+      const pages = new Map<number, { s: number; id: Id }[]>();
       for (let i = 0; i < perConversation; i++) {
         const [sender, receiver] = i % 2 === 0 ? [me, other] : [other, me];
         const seen = i < perConversation - 3;
         const deleted = i % 50 === 7;
         const created = new Date(now - (perConversation - i) * 1000);
         const uniqueId = `b-${ci}-${i}`;
+        const _id = new ObjectId(derivedId(`message:${sender.toHexString()}:${uniqueId}`).toHexString());
+        const seq = i + 1;
+        const n = Math.floor(seq / PAGE_SIZE);
+        if (!pages.has(n)) pages.set(n, []);
+        pages.get(n)!.push({ s: seq, id: _id });
+        if (ci === 0 && i >= perConversation - 51) historyTail.push(_id.toHexString());
         batch.push({
-          _id: new ObjectId(derivedId(`message:${sender.toHexString()}:${uniqueId}`).toHexString()),
+          _id, seq, announcedRank: 2,
           conversationId, senderId: sender, receiverId: receiver, uniqueId, type: 'text', text: `message ${i} of conversation ${ci}`, fileType: null,
           deliveryStatus: seen ? 'seen' : 'sent', deliveredAt: null, seenAt: seen ? created : null, deletedAt: deleted ? created : null,
           createdAt: created, changedAt: created,
         });
+        feedHead += 1;
+        feedBatch.push({
+          _id: new ObjectId(derivedId(`change:${meHex}:${feedHead}`).toHexString()), userId: me, seq: feedHead, kind: 'message', at: created,
+          payload: {
+            to: receiver.toHexString(), from: sender.toHexString(), fromFullName: 'Bench', fromPhone: '+10000000000', msg: `message ${i} of conversation ${ci}`,
+            uniqueid: uniqueId, status: 'sent', type: 'text', file_type: null, messageid: _id.toHexString(), conversationId: conversationId.toHexString(),
+            created: created.toISOString(), isDeleted: false,
+          },
+        });
+        if (feedBatch.length === 1000) {
+          await db.collection('user_changes').insertMany(feedBatch, { ordered: false });
+          feedBatch = [];
+        }
         const senderIsA = sender.equals(pair[0]);
         counts.total++;
         if (deleted) counts.deleted++;
@@ -117,13 +148,19 @@ export async function seedHistory(uri: string, conversations: number, total: num
           batch = [];
         }
       }
+      const pageDocs = [...pages].map(([n, entries]) => ({ _id: new ObjectId(derivedId(`page:${conversationId.toHexString()}:${n}`).toHexString()), entries }));
+      for (let i = 0; i < pageDocs.length; i += 1000) await db.collection('conversation_pages').insertMany(pageDocs.slice(i, i + 1000));
+      if (ci === 0) historyPages.push(...pageDocs.slice(-2).map((d) => d._id.toHexString()));
       summaries.push({
         _id: conversationId, pairKey: pair.map(String).join(':'), userIds: pair, counts, pendingWrites: 0, writeEpoch: 0,
+        messageSeq: perConversation, pagedFromStart: true, readFloor: null,
         lastWriteAt: null, lastMessageAt: new Date(now), createdAt: new Date(now), updatedAt: new Date(now),
       });
     }
     if (batch.length) await db.collection('messages').insertMany(batch, { ordered: false });
+    if (feedBatch.length) await db.collection('user_changes').insertMany(feedBatch, { ordered: false });
+    await db.collection('user_feeds').insertMany([{ _id: me, seq: feedHead, allocatedAt: new Date(now) }]);
     await db.collection('conversations').insertMany(summaries);
-    return { me: me.toHexString(), historyWith: others[0].toHexString(), others: others.map((o) => o.toHexString()) };
+    return { me: meHex, historyWith: others[0].toHexString(), others: others.map((o) => o.toHexString()), historyTail, historyPages, feedHead };
   });
 }

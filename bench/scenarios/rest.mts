@@ -1,5 +1,6 @@
-// Scenario 3, REST: the list of conversations with counts, and a 50-message history page, over a
-// large stored history; and Nest's overhead: the same list handler on bare Fastify (bench/bare-rest.mts).
+// Scenario 3, REST: the list of conversations with counts, a 50-message history page and a
+// 50-change sync page, over 1,000 / 100,000 / 1,000,000 stored messages (flat within 1.5x is the
+// target); and Nest's overhead: the same list handler on bare Fastify (bench/bare-rest.mts).
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { seedHistory } from '../seed.mts';
@@ -10,7 +11,7 @@ const require = createRequire(import.meta.url);
 const { BSON: { EJSON }, ObjectId } = require('mongodb');
 const { pairId } = require(join(ROOT, 'dist/libs/dal/src/shared/ids.js'));
 
-const MESSAGES = Number(process.env.REST_MESSAGES ?? 1_000_000);
+const SIZES = (process.env.REST_SIZES ?? '1000,100000,1000000').split(',').map(Number);
 const CONVERSATIONS = 200;
 const CONNECTIONS = Number(process.env.REST_CONNECTIONS ?? 10);
 const SECONDS = Number(process.env.REST_SECONDS ?? 10);
@@ -33,17 +34,25 @@ interface Row {
   void: string[];
 }
 
-async function measure(server: string, endpoint: string, url: string, authorization: string, context: ScenarioContext, pids: Record<string, number>): Promise<Row> {
+async function measure(
+  server: string,
+  endpoint: string,
+  url: string,
+  authorization: string,
+  context: ScenarioContext,
+  pids: Record<string, number>,
+  request: { method?: string; body?: string } = {},
+): Promise<Row> {
   const generator = new Generator('http-load');
   try {
-    const probe = await generator.send<LoadFigures>({ cmd: 'run', url, authorization, connections: 1, amount: 1 });
+    const probe = await generator.send<LoadFigures>({ cmd: 'run', url, authorization, connections: 1, amount: 1, ...request });
     const slow = probe.p99 > SLOW_MS;
     const load = slow ? { connections: 1, amount: 1 } : { connections: CONNECTIONS, seconds: SECONDS };
-    if (!slow) await generator.send({ cmd: 'run', url, authorization, connections: CONNECTIONS, seconds: 2 }); // warm-up
+    if (!slow) await generator.send({ cmd: 'run', url, authorization, connections: CONNECTIONS, seconds: 2, ...request }); // warm-up
     const runs = [];
     for (let run = 0; run < context.runs; run++) {
       const cpu = new CpuWindow({ ...pids, generator: generator.pid });
-      const figures = await generator.send<LoadFigures>({ cmd: 'run', url, authorization, ...load });
+      const figures = await generator.send<LoadFigures>({ cmd: 'run', url, authorization, ...load, ...request });
       runs.push({ ...figures, cpu: cpu.stop() });
     }
     const row = {
@@ -64,10 +73,42 @@ async function measure(server: string, endpoint: string, url: string, authorizat
   }
 }
 
+interface AtSize {
+  messages: number;
+  seedSeconds: number;
+  rows: Row[];
+  overheadPercent: number;
+  ceilingRows: Record<string, { perSecond: number; p50: number; p99: number }>;
+  slowHistory: boolean;
+}
+
 export async function rest(context: ScenarioContext): Promise<Section> {
-  const uri = databaseUri(context, 'rest');
+  const sizes: AtSize[] = [];
+  for (const messages of SIZES) sizes.push(await restAt(context, messages));
+  const nestP99 = (at: AtSize, endpoint: string) => at.rows.find((r) => r.server.startsWith('Nest') && r.endpoint === endpoint)!.median.p99;
+  const [smallest, largest] = [sizes[0], sizes.at(-1)!];
+  const endpoints = [...new Set(largest.rows.filter((r) => r.server.startsWith('Nest')).map((r) => r.endpoint))];
+  const flatness = endpoints.map((endpoint) => ({
+    endpoint,
+    p99: sizes.map((at) => nestP99(at, endpoint)),
+    ratio: Number((Math.max(nestP99(largest, endpoint), 1) / Math.max(nestP99(smallest, endpoint), 1)).toFixed(2)),
+  }));
+  const markdown =
+    `Flatness: p99 at ${fmt(largest.messages)} stored messages over p99 at ${fmt(smallest.messages)} (target: within 1.5x; ` +
+    `and the list and a history page at p99 <= 50 ms at ${fmt(largest.messages)}). A p99 under 1 ms counts as 1 ms.\n\n` +
+    `| endpoint | ${sizes.map((at) => `p99 ms at ${fmt(at.messages)}`).join(' | ')} | ratio |\n| --- | ${sizes.map(() => '---:').join(' | ')} | ---: |\n` +
+    flatness.map((f) => `| \`${f.endpoint}\` | ${f.p99.join(' | ')} | **${f.ratio}** |`).join('\n') +
+    '\n\n' +
+    sizes.map((at) => `### ${fmt(at.messages)} stored messages\n\n${markdownAt(at, context)}`).join('\n');
+  return { title: '3. REST over a large history', date: new Date().toISOString(), markdown, figures: { sizes, flatness } };
+}
+
+async function restAt(context: ScenarioContext, MESSAGES: number): Promise<AtSize> {
+  const uri = databaseUri(context, `rest${MESSAGES}`);
   const seedStarted = performance.now();
-  const { me, historyWith, others } = await seedHistory(uri, CONVERSATIONS, MESSAGES);
+  const { me, historyWith, others, historyTail, historyPages, feedHead } = await seedHistory(uri, CONVERSATIONS, MESSAGES);
+  // A sync page: the 50 newest changes of the user's sequence, from the cursor just before them.
+  const syncBody = JSON.stringify({ cursor: Buffer.from(JSON.stringify({ v: 2, s: Math.max(0, feedHead - 50) })).toString('base64url') });
   const seedSeconds = Math.round((performance.now() - seedStarted) / 1000);
   console.log(`rest: seeded ${MESSAGES} messages in ${seedSeconds} s`);
   const authorization = `Bearer ${token(me)}`;
@@ -80,6 +121,7 @@ export async function rest(context: ScenarioContext): Promise<Section> {
     const pids = { server: nest.process.pid!, ...dbPids };
     rows.push(await measure('Nest (the chat backend)', 'GET /Chat/Conversations/List', `${nest.url}/Chat/Conversations/List`, authorization, context, pids));
     rows.push(await measure('Nest (the chat backend)', 'GET /Chat/Conversation?limit=50', `${nest.url}/Chat/Conversation?withUserId=${historyWith}&limit=50`, authorization, context, pids));
+    rows.push(await measure('Nest (the chat backend)', 'POST /Chat/Sync (50 changes)', `${nest.url}/Chat/Sync`, authorization, context, pids, { method: 'POST', body: syncBody }));
   } finally {
     await nest.stop();
   }
@@ -104,7 +146,9 @@ export async function rest(context: ScenarioContext): Promise<Section> {
     { collection: 'users', filter: filter({ _id: oid(historyWith) }) },
     { collection: 'network_links', filter: filter({ _id: oid(pairId(me, historyWith).toHexString()) }) },
     { collection: 'conversations', filter: filter({ _id: oid(pairId(me, historyWith).toHexString()) }) },
-    { collection: 'messages', filter: filter({ conversationId: oid(pairId(me, historyWith).toHexString()) }), sort: { createdAt: -1, _id: -1 }, limit: 51 },
+    // The newest pages of the conversation, then each message of the page by _id.
+    ...historyPages.map((id) => ({ collection: 'conversation_pages', filter: filter({ _id: oid(id) }) })),
+    ...historyTail.slice(-50).map((id) => ({ collection: 'messages', filter: filter({ _id: oid(id) }) })),
   ];
   const slowHistory = rows[1].mode.startsWith('1 request');
   const ceiling = new Generator('db-ceiling');
@@ -124,12 +168,17 @@ export async function rest(context: ScenarioContext): Promise<Section> {
     await ceiling.close();
   }
 
-  const [list, , bareList] = rows;
+  const list = rows[0];
+  const bareList = rows.find((r) => r.server.startsWith('bare'))!;
   const overheadPercent = Number(((1 - list.median.rps / bareList.median.rps) * 100).toFixed(1));
-  const markdown =
+  return { messages: MESSAGES, seedSeconds, rows, overheadPercent, ceilingRows, slowHistory };
+}
+
+function markdownAt({ messages: MESSAGES, seedSeconds, rows, overheadPercent, ceilingRows, slowHistory }: AtSize, context: ScenarioContext): string {
+  return (
     `One user with ${CONVERSATIONS} conversations holding ${fmt(MESSAGES)} stored messages (seeded in ${seedSeconds} s), autocannon in its own process ` +
     `after a warm-up; median of ${context.runs} runs. Nest's overhead: the share of the bare server's throughput lost by serving the same handler ` +
-    `(the same ChatService, token check, mapping and envelope) through Nest.\n\n` +
+    `(the same ConversationQueriesService, token check, mapping and envelope) through Nest.\n\n` +
     `| server | endpoint | req/s | p50 ms | p99 ms | load | runs |\n| --- | --- | ---: | ---: | ---: | --- | --- |\n` +
     rows
       .map((r) => `| ${r.server} | \`${r.endpoint}\` | **${fmt(r.median.rps)}** | ${r.median.p50} | ${r.median.p99} | ${r.mode} | ${r.void.length ? `**void**: ${r.void.join('; ')}` : 'valid'} |`)
@@ -137,6 +186,6 @@ export async function rest(context: ScenarioContext): Promise<Section> {
     `\n\nNest's overhead on the list: **${overheadPercent}%** of the bare server's throughput.\n\n` +
     `The database alone (the same reads each handler makes, through the same driver, one after another, ${slowHistory ? 'history one request at a time' : '4 connections'}): ` +
     `list ${fmt(ceilingRows.list.perSecond)} req/s (p50 ${ceilingRows.list.p50} ms, p99 ${ceilingRows.list.p99} ms); ` +
-    `history page ${fmt(ceilingRows.history.perSecond)} req/s (p50 ${ceilingRows.history.p50} ms, p99 ${ceilingRows.history.p99} ms).\n`;
-  return { title: '3. REST over a large history', date: new Date().toISOString(), markdown, figures: { messages: MESSAGES, conversations: CONVERSATIONS, seedSeconds, rows, overheadPercent, databaseAlone: ceilingRows } };
+    `history page ${fmt(ceilingRows.history.perSecond)} req/s (p50 ${ceilingRows.history.p50} ms, p99 ${ceilingRows.history.p99} ms).\n`
+  );
 }

@@ -50,7 +50,8 @@ export class ServerProcess {
     return new ServerProcess(await freeLoopbackPort(), env);
   }
 
-  async start(): Promise<void> {
+  /** Starts the server and waits until /health answers 200, at most `healthyWithinMs`. */
+  async start(options: { healthyWithinMs?: number } = {}): Promise<void> {
     this.child = spawn(process.execPath, [MAIN], {
       env: {
         PATH: process.env.PATH ?? '',
@@ -71,7 +72,7 @@ export class ServerProcess {
       async () => {
         if ((await fetch(`${this.url}/health`)).status !== 200) throw new Error('not healthy yet');
       },
-      { timeoutMs: 30_000 },
+      { timeoutMs: options.healthyWithinMs ?? 30_000 },
     );
   }
 
@@ -207,6 +208,8 @@ export class AppClient {
   }
 
   private onIncoming(stanza: Stanza): void {
+    // The user's own message, sent from another of their devices (or this one): not an incoming one.
+    if (stanza.from === this.userId) return;
     const ids = this.record.received.get(stanza.uniqueid) ?? new Set<string>();
     ids.add(stanza.messageid);
     this.record.received.set(stanza.uniqueid, ids);
@@ -228,6 +231,8 @@ export class AppClient {
   }
 
   private onStatus(update: Stanza): void {
+    // The user's own read, made on another device: not news about a message they sent.
+    if (update.to === this.userId) return;
     const furthest = this.record.furthestSeenBySender.get(update.messageid);
     if (!furthest || RANK[update.status] > RANK[furthest]) this.record.furthestSeenBySender.set(update.messageid, update.status);
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '@app/common';
-import { Message } from '@app/dal';
-import { MessageRepository } from '@app/dal/messages';
+import { Conversation, Message } from '@app/dal';
+import { ConversationRepository, MessageRepository } from '@app/dal/messages';
 import { MessageStatusRepository } from '@app/dal/message-status';
 import { deliveryStatusesBefore, DrfiResolution, drfiTransition, ReceiptStatus } from './status-rules';
 
@@ -20,6 +20,7 @@ export interface StatusChange {
 export class MessageStatusService {
   constructor(
     private readonly messages: MessageRepository,
+    private readonly conversations: ConversationRepository,
     private readonly writes: MessageStatusRepository,
   ) {}
 
@@ -37,13 +38,15 @@ export class MessageStatusService {
   }
 
   /** Marks every incoming message of a conversation seen; returns the ones that changed. */
-  async markConversationSeen(conversationId: string, receiverId: string): Promise<Message[]> {
-    const ids = await this.messages.idsForReceiver(conversationId, receiverId, deliveryStatusesBefore('seen'));
+  async markConversationSeen(conversation: Conversation, receiverId: string): Promise<Message[]> {
+    const { ids, upTo } = await this.messages.idsForReceiver(conversation, receiverId, deliveryStatusesBefore('seen'));
     const changed: Message[] = [];
     for (const id of ids) {
       const change = await this.writes.changeStatus(id, receiverId, deliveryStatusesBefore('seen'), 'seen');
       if (change) changed.push(change.after);
     }
+    // Every incoming message up to there is seen now: the next time starts after it.
+    if (upTo > 0) await this.conversations.raiseReadFloor(conversation.id, receiverId, upTo);
     return changed;
   }
 

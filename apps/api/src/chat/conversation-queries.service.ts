@@ -45,7 +45,7 @@ export class ConversationQueriesService {
     const views = await this.views(me, await this.conversations.listForMember(userId));
     const conversations = [];
     for (const view of views) {
-      const { messages } = await this.messages.history(view.conversation.id);
+      const { messages } = await this.messages.history(view.conversation);
       conversations.push({ ...view, messages, display: await this.drfi.displayFor(userId, messages, { hints: false }) });
     }
     return { me, conversations };
@@ -83,7 +83,7 @@ export class ConversationQueriesService {
       before = await this.messages.findById(page.before);
       if (!before || before.conversationId !== conversation.id) throw new AppError('MESSAGE_NOT_FOUND', 'before: no such message in this conversation');
     }
-    const { messages, hasMore } = await this.messages.history(conversation.id, { limit: page.limit, before });
+    const { messages, hasMore } = await this.messages.history(conversation, { limit: page.limit, before });
     const display = await this.drfi.displayFor(userId, messages, { hints: true });
     return { conversation, me: await this.party(me), other: await this.party(otherUser), messages, display, hasMore };
   }

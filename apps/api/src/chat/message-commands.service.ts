@@ -7,7 +7,7 @@ import { DrfiRequestsService } from '../drfi/drfi-requests.service';
 import { DispatchedMessage, MessageDispatcher } from '../messages/message-dispatcher.service';
 import { deletedStanza } from '../messages/stanzas';
 import type { PushMode } from '../push/push.service';
-import { RealtimeNotifier } from '../realtime/realtime-notifier.service';
+import { ChangeFeedService } from '../messages/change-feed.service';
 import type { ImRequest, SentAck } from '../realtime/socket-events';
 import { UsersService } from '../users/users.service';
 import { ChatAccessService } from './chat-access.service';
@@ -35,7 +35,7 @@ export class MessageCommandsService {
     private readonly messages: MessageRepository,
     private readonly dispatcher: MessageDispatcher,
     private readonly drfi: DrfiRequestsService,
-    private readonly notifier: RealtimeNotifier,
+    private readonly changes: ChangeFeedService,
   ) {}
 
   /**
@@ -71,7 +71,8 @@ export class MessageCommandsService {
     const content = this.checkContent({ text: stanza.msg }, stanza.file_type ?? null);
     const conversation = await this.access.withMember(me.id, recipient.id);
     const { message, created } = await this.send(me, conversation, recipient.id, stanza.uniqueid, content, 'ifOffline', false);
-    if (!created && message.deliveryStatus === 'sent' && !message.deletedAt) this.dispatcher.redeliver(message, me);
+    // (One whose first attempt died before announcing it was just announced by the dispatcher.)
+    if (!created && message.announcedRank >= 0 && message.deliveryStatus === 'sent' && !message.deletedAt) this.dispatcher.redeliver(message, me);
     return { status: 'sent', uniqueid: message.uniqueId, messageid: message.id, conversationId: message.conversationId, created: message.createdAt.toISOString() };
   }
 
@@ -85,7 +86,7 @@ export class MessageCommandsService {
     if (message.senderId !== userId) throw new AppError('NOT_MESSAGE_SENDER');
     const change = await this.messages.markDeleted(message.id, userId);
     if (!change) return { message: (await this.messages.findById(message.id))!, changed: false };
-    this.notifier.toUsers([change.after.receiverId, change.after.senderId], 'messageDeleted', deletedStanza(change.after));
+    await this.changes.announce('delete', `d:${change.after.id}`, [change.after.senderId, change.after.receiverId], deletedStanza(change.after), true);
     return { message: change.after, changed: true };
   }
 

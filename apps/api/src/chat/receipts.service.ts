@@ -2,16 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { AppError, Throws } from '@app/common';
 import type { Message } from '@app/dal';
 import { MessageRepository } from '@app/dal/messages';
-import { MessageStatusService, ReceiptStatus, StatusChange } from '@app/status';
+import { DELIVERY_RANK, MessageStatusService, ReceiptStatus, StatusChange } from '@app/status';
 import { statusUpdateStanza } from '../messages/stanzas';
-import { RealtimeNotifier } from '../realtime/realtime-notifier.service';
+import { ChangeFeedService } from '../messages/change-feed.service';
 import type { StatusUpdateRequest, StatusUpdatedAck } from '../realtime/socket-events';
 import { UsersService } from '../users/users.service';
 import { ChatAccessService } from './chat-access.service';
 
 /**
  * Receipts: the receiver reports delivered or seen (socket `messageStatusUpdate`, REST mark-read),
- * through the status machine in libs/status; the sender's sockets hear of every real change.
+ * through the status machine in libs/status; every real change reaches both parties' devices and sequences.
  */
 @Injectable()
 export class ReceiptsService {
@@ -20,7 +20,7 @@ export class ReceiptsService {
     private readonly access: ChatAccessService,
     private readonly messages: MessageRepository,
     private readonly status: MessageStatusService,
-    private readonly notifier: RealtimeNotifier,
+    private readonly changes: ChangeFeedService,
   ) {}
 
   /** Socket `messageStatusUpdate` (also a resend inside sync): the message named by its sender and uniqueid. */
@@ -30,27 +30,38 @@ export class ReceiptsService {
     const senderId = stanza.sender.startsWith('+') ? (await this.users.findByPhone(stanza.sender))?.id : stanza.sender.toLowerCase();
     const message = senderId ? await this.messages.findBySenderAndUniqueId(senderId, stanza.uniqueid) : undefined;
     if (!message) throw new AppError('MESSAGE_NOT_FOUND');
-    const result = this.announced(await this.status.reportOn(message, callerId, stanza.status));
+    const result = await this.announced(await this.status.reportOn(message, callerId, stanza.status));
     return { status: 'statusUpdated', uniqueid: stanza.uniqueid, messageid: message.id, deliveryStatus: result.message.deliveryStatus };
   }
 
   /** Marks one message seen; only its receiver may. */
   @Throws('MESSAGE_NOT_FOUND', 'NOT_MESSAGE_RECEIVER')
   async markMessageRead(userId: string, messageId: string): Promise<Message> {
-    return this.announced(await this.status.reportByReceiver(messageId, userId, 'seen' satisfies ReceiptStatus)).message;
+    return (await this.announced(await this.status.reportByReceiver(messageId, userId, 'seen' satisfies ReceiptStatus))).message;
   }
 
   /** Marks every incoming message of the conversation seen; returns those that changed. */
   @Throws('CONVERSATION_NOT_FOUND')
   async markConversationRead(userId: string, conversationId: string): Promise<Message[]> {
     const conversation = await this.access.memberConversation(conversationId, userId);
-    const changed = await this.status.markConversationSeen(conversation.id, userId);
-    for (const message of changed) this.notifier.toUser(message.senderId, 'messageStatusUpdate', statusUpdateStanza(message));
+    const changed = await this.status.markConversationSeen(conversation, userId);
+    for (const message of changed) await this.announce(message, true);
     return changed;
   }
 
-  private announced(result: StatusChange): StatusChange {
-    if (result.changed) this.notifier.toUser(result.message.senderId, 'messageStatusUpdate', statusUpdateStanza(result.message));
+  /**
+   * A real change is announced; so is a repeated receipt's status if the server that changed it
+   * died before announcing it (the receiver resends what was not acknowledged).
+   */
+  private async announced(result: StatusChange): Promise<StatusChange> {
+    if (result.changed || DELIVERY_RANK[result.message.deliveryStatus] > result.message.announcedRank) await this.announce(result.message, result.changed);
     return result;
+  }
+
+  /** A status change reaches both parties: the sender's devices, and the reader's other devices. */
+  private async announce(message: Message, firstAttempt: boolean): Promise<void> {
+    const key = `s:${message.id}:${message.deliveryStatus}`;
+    await this.changes.announce('status', key, [message.senderId, message.receiverId], statusUpdateStanza(message), firstAttempt);
+    await this.messages.markAnnounced(message.id, DELIVERY_RANK[message.deliveryStatus]);
   }
 }

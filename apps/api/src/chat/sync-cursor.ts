@@ -1,53 +1,33 @@
 import { AppError } from '@app/common';
 
 /**
- * A position in the stream of changes of one user's messages: changes at `t` (ms), after the
- * message `id` among those changed exactly at `t` (all of them when `id` is absent).
- * Opaque to clients: base64url of JSON.
+ * A sync cursor is a position in the caller's own change sequence (ChangeFeedRepository), opaque
+ * to clients: base64url of `{"v":2,"s":<position>}`. A cursor of the earlier time-based format,
+ * or anything else, is INVALID_CURSOR: the client syncs again without one and gets everything.
  */
-export interface SyncPosition {
-  t: number;
-  id?: string;
+const VERSION = 2;
+
+export function encodeCursor(position: number): string {
+  return Buffer.from(JSON.stringify({ v: VERSION, s: position })).toString('base64url');
 }
 
-export const START: SyncPosition = { t: 0 };
-
-export function encodeCursor(position: SyncPosition): string {
-  return Buffer.from(JSON.stringify(position)).toString('base64url');
-}
-
-export function decodeCursor(cursor: string | undefined): SyncPosition {
-  if (cursor === undefined) return START;
+export function decodeCursor(cursor: string | undefined): number {
+  if (cursor === undefined) return 0;
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw new AppError('INVALID_CURSOR');
+    throw invalid();
   }
-  const { t, id } = (parsed ?? {}) as { t?: unknown; id?: unknown };
-  const valid =
-    typeof t === 'number' && Number.isInteger(t) && t >= 0 && (id === undefined || (typeof id === 'string' && /^[0-9a-f]{24}$/.test(id)));
-  if (!valid) throw new AppError('INVALID_CURSOR');
-  return id === undefined ? { t } : { t, id };
+  const { v, s } = (parsed ?? {}) as { v?: unknown; s?: unknown };
+  if (v !== VERSION || typeof s !== 'number' || !Number.isSafeInteger(s) || s < 0) throw invalid();
+  return s;
 }
 
-/** Ordering of positions: by time, then "all of t" before any id at t, then by id. */
-export function comparePositions(a: SyncPosition, b: SyncPosition): number {
-  if (a.t !== b.t) return a.t - b.t;
-  if (a.id === b.id) return 0;
-  if (a.id === undefined) return -1;
-  if (b.id === undefined) return 1;
-  return a.id < b.id ? -1 : 1;
+export function invalidCursor(): AppError {
+  return invalid();
 }
 
-/**
- * The cursor to hand back after a sync that read changes up to `last` (the last one returned, if
- * the page was full) at `startedAt`. It never passes the horizon `startedAt - lag`: a writer that
- * stamped its change before then but whose write had not landed yet will still be found. It never
- * goes back before where the client already was.
- */
-export function nextPosition(since: SyncPosition, last: SyncPosition | undefined, startedAt: number, lagMs: number): SyncPosition {
-  const horizon: SyncPosition = { t: Math.max(0, startedAt - lagMs) };
-  const reached = last && comparePositions(last, horizon) < 0 ? last : horizon;
-  return comparePositions(reached, since) > 0 ? reached : since;
+function invalid(): AppError {
+  return new AppError('INVALID_CURSOR', 'Unknown or outdated sync cursor: sync again without a cursor to start over');
 }

@@ -1,20 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig, ackOrError, Throws } from '@app/common';
-import { MessageRepository } from '@app/dal/messages';
-import { drfiUpdatesIn } from '../drfi/drfi-content';
-import { deletedStanza, imStanza, statusUpdateStanza } from '../messages/stanzas';
+import { ChangeFeedRepository, FeedEntry } from '@app/dal/messages';
+import type { ChangeKind, ChangePayload } from '../messages/change-feed.service';
 import type { SyncRequest, SyncResult } from '../realtime/socket-events';
-import { UsersService } from '../users/users.service';
 import { MessageCommandsService } from './message-commands.service';
 import { ReceiptsService } from './receipts.service';
-import { decodeCursor, encodeCursor, nextPosition } from './sync-cursor';
+import { decodeCursor, encodeCursor, invalidCursor } from './sync-cursor';
 
 export type { SyncResult };
 
+const payloadsOf = <K extends ChangeKind>(entries: FeedEntry[], kind: K) =>
+  entries.filter((e) => e.kind === kind).map((e) => e.payload as unknown as ChangePayload<K>);
+
 /**
- * `sync` (socket and REST): first what the client could not get acknowledged (as if sent again),
- * then everything about its messages that changed since its cursor. At-least-once: a change can
- * come again in a later sync, and clients drop repeats by uniqueid; nothing is ever skipped.
+ * `sync` (socket and REST): first what the client could not get acknowledged (as if sent again;
+ * de-duplicated by uniqueid), then the changes of the caller's own change sequence after its
+ * cursor, in order, each exactly once along a chain of cursors (docs/protocol.md).
  */
 @Injectable()
 export class SyncService {
@@ -22,8 +23,7 @@ export class SyncService {
     private readonly config: AppConfig,
     private readonly commands: MessageCommandsService,
     private readonly receipts: ReceiptsService,
-    private readonly messages: MessageRepository,
-    private readonly users: UsersService,
+    private readonly feed: ChangeFeedRepository,
   ) {}
 
   @Throws('INVALID_CURSOR')
@@ -35,22 +35,20 @@ export class SyncService {
       acks.statuses.push(await ackOrError(update.uniqueid, () => this.receipts.statusUpdate(callerId, update)));
     }
 
-    const startedAt = Date.now();
-    const page = await this.messages.changedSince(callerId, new Date(since.t), since.id, this.config.chat.syncPageSize);
-    const last = page.messages.at(-1);
-    const next = nextPosition(since, page.hasMore && last ? { t: last.changedAt.getTime(), id: last.id } : undefined, startedAt, this.config.chat.syncCursorLagMs);
-
-    const incoming = page.messages.filter((m) => m.receiverId === callerId);
-    const senders = new Map((await this.users.findMany([...new Set(incoming.map((m) => m.senderId))])).map((u) => [u.id, u]));
+    const page = await this.feed.read(callerId, since, this.config.chat.syncPageSize, this.config.chat.syncGapTimeoutMs);
+    // A position beyond the caller's sequence was never handed out for them.
+    if (since > page.head) throw invalidCursor();
+    const messages = payloadsOf(page.entries, 'message');
     return {
       status: 'synced',
-      cursor: encodeCursor(next),
+      cursor: encodeCursor(page.position),
       hasMore: page.hasMore,
       acks,
-      messages: incoming.filter((m) => senders.has(m.senderId)).map((m) => imStanza(m, senders.get(m.senderId)!)),
-      statusUpdates: page.messages.filter((m) => m.senderId === callerId && m.deliveryStatus !== 'sent').map(statusUpdateStanza),
-      deletes: page.messages.filter((m) => m.deletedAt !== null).map(deletedStanza),
-      drfiUpdates: drfiUpdatesIn(page.messages),
+      messages: messages.filter((m) => m.to === callerId),
+      sent: messages.filter((m) => m.from === callerId),
+      statusUpdates: payloadsOf(page.entries, 'status'),
+      deletes: payloadsOf(page.entries, 'delete'),
+      drfiUpdates: payloadsOf(page.entries, 'drfi'),
     };
   }
 }

@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { DrfiDalModule } from '@app/dal/drfi';
 import { StatusModule } from '@app/status';
 import { MessagesModule } from '../messages/messages.module';
-import { RealtimeModule } from '../realtime/realtime.module';
 import { UsersModule } from '../users/users.module';
 import { VaultModule } from '../vault/vault.module';
 import { DrfiAuditService } from './drfi-audit.service';
@@ -12,7 +11,7 @@ import { DrfiService } from './drfi.service';
 
 /** DRFI: requests (sent as chat messages), accept and deny exactly once, the audit trail. */
 @Module({
-  imports: [DrfiDalModule, MessagesModule, UsersModule, StatusModule, RealtimeModule, VaultModule],
+  imports: [DrfiDalModule, MessagesModule, UsersModule, StatusModule, VaultModule],
   controllers: [DrfiController, AdminDrfiController],
   providers: [DrfiRequestsService, DrfiService, DrfiAuditService],
   exports: [DrfiRequestsService],

@@ -5,7 +5,7 @@ import { DrfiAuditRepository } from '@app/dal/drfi';
 import { DrfiResolution, MessageStatusService } from '@app/status';
 import { MessageDispatcher } from '../messages/message-dispatcher.service';
 import { MessagesService } from '../messages/messages.service';
-import { RealtimeNotifier } from '../realtime/realtime-notifier.service';
+import { ChangeFeedService } from '../messages/change-feed.service';
 import { UsersService } from '../users/users.service';
 import { VaultService } from '../vault/vault.service';
 import { describeField, DRFI_RESPONSE_TEXT, drfiPushContent, drfiStatusStanza } from './drfi-content';
@@ -44,7 +44,7 @@ export class DrfiService {
     private readonly status: MessageStatusService,
     private readonly vault: VaultService,
     private readonly audit: DrfiAuditRepository,
-    private readonly notifier: RealtimeNotifier,
+    private readonly changes: ChangeFeedService,
   ) {}
 
   @Throws('VALIDATION_FAILED', 'MESSAGE_NOT_FOUND', 'NOT_A_DRFI_REQUEST', 'NOT_DRFI_RECEIVER', 'DRFI_ALREADY_RESOLVED')
@@ -102,11 +102,14 @@ export class DrfiService {
       paths: fields.map((f) => f.path),
       vaultUpdatedPaths: updated.map((f) => f.path),
     });
-    if (!resolved) return;
+    // Resolved before: done, unless the server that resolved it died before announcing it.
+    if (!resolved && response.announcedRank >= 0) return;
+    const current = resolved ?? request;
     // Both parties' sockets: the response as `im` and the request's new status; then the push.
-    const statusUpdate = () => this.notifier.toUsers([request.senderId, request.receiverId], 'drfiStatusUpdate', drfiStatusStanza(resolved));
+    const first = resolved !== undefined;
+    const statusUpdate = () => this.changes.announce('drfi', `r:${request.id}`, [request.senderId, request.receiverId], drfiStatusStanza(current), first);
     const responder = await this.users.find(response.senderId);
     if (!responder) return statusUpdate();
-    await this.dispatcher.publish(response, responder, { audience: 'bothParties', push: 'ifOffline', pushContent: drfiPushContent, alongside: statusUpdate });
+    await this.dispatcher.publish(response, responder, { push: 'ifOffline', pushContent: drfiPushContent, alongside: statusUpdate, firstAttempt: first });
   }
 }

@@ -3,6 +3,7 @@ import type { Message, NewMessage, PushContent, User } from '@app/dal';
 import { InsertResult, MessageRepository } from '@app/dal/messages';
 import { FcmResponse, PushMode, PushService } from '../push/push.service';
 import { RealtimeNotifier } from '../realtime/realtime-notifier.service';
+import { ChangeFeedService } from './change-feed.service';
 import { messagePushContent } from './message-push';
 import { imStanza } from './stanzas';
 
@@ -21,28 +22,30 @@ export interface DispatchedMessage extends InsertResult {
   fcmResponse?: FcmResponse;
 }
 
-/** Who is told of a message made visible: its receiver, or (a DRFI response) both parties. */
-export type Audience = 'receiver' | 'bothParties';
-
 /**
- * Every producer of a message (chat, DRFI, later files) goes through here: store, then tell the
- * parties' sockets, then push. `publish` is the single place a stored message becomes visible to
- * anyone, so what follows a new message (the change feed, read receipts across devices) hooks in here.
+ * Every producer of a message (chat, DRFI, later files) goes through here: store, then make it a
+ * change of both parties (their change sequences, all their devices: the sender's other devices
+ * get the message it just sent), then push. `publish` is the single place a stored message
+ * becomes visible to anyone.
  */
 @Injectable()
 export class MessageDispatcher {
   constructor(
     private readonly messages: MessageRepository,
     private readonly notifier: RealtimeNotifier,
+    private readonly changes: ChangeFeedService,
     private readonly push: PushService,
   ) {}
 
-  /** Stores a message once per (sender, uniqueid) and publishes it; a resend gets the original, unpublished. */
+  /**
+   * Stores a message once per (sender, uniqueid) and publishes it. A resend gets the original; if
+   * the attempt that stored it died before publishing it (announcedRank -1), the resend finishes that.
+   */
   async dispatch(message: NewMessage, sender: User, options: DispatchOptions): Promise<DispatchedMessage> {
     const result = await this.store(message, options.knownNew);
-    if (!result.created) return result;
+    if (!result.created && result.message.announcedRank >= 0) return result;
     await options.onStored?.(result.message);
-    const fcmResponse = await this.publish(result.message, sender, { audience: 'receiver', push: options.push, pushContent: options.pushContent });
+    const fcmResponse = await this.publish(result.message, sender, { push: options.push, pushContent: options.pushContent, firstAttempt: result.created });
     return fcmResponse ? { ...result, fcmResponse } : result;
   }
 
@@ -51,28 +54,25 @@ export class MessageDispatcher {
     return this.messages.insert(message, { knownNew });
   }
 
-  /** Tells the audience's sockets of a stored message, then pushes it to the receiver. */
+  /** Makes a stored message a change of both parties, then pushes it to the receiver. */
   async publish(
     message: Message,
     sender: User,
-    options: { audience: Audience; push: PushMode; pushContent?: (message: Message) => PushContent; alongside?: () => void },
+    options: { push: PushMode; pushContent?: (message: Message) => PushContent; alongside?: () => Promise<void>; firstAttempt: boolean },
   ): Promise<FcmResponse | undefined> {
-    this.tell(message, sender, options.audience);
+    await this.changes.announce('message', `m:${message.id}`, [message.senderId, message.receiverId], imStanza(message, sender), options.firstAttempt);
+    await this.messages.markAnnounced(message.id, 0);
     // What goes out with the message, before the push (a DRFI response's drfiStatusUpdate).
-    options.alongside?.();
+    await options.alongside?.();
     return this.push.forNewMessage(message, (options.pushContent ?? ((m: Message) => messagePushContent(m, sender)))(message), options.push);
   }
 
   /**
-   * Sends `im` again for a stored message nobody has acknowledged (a resend: the server may have
-   * died between storing and telling). No push: the first attempt queued it durably.
+   * Sends `im` again to the receiver's sockets for a stored message nobody has acknowledged (a
+   * resend: the first `im` may never have left this server). Its change is already in the sequences
+   * (sync has it); no push: the first attempt queued it durably.
    */
   redeliver(message: Message, sender: User): void {
-    this.tell(message, sender, 'receiver');
-  }
-
-  private tell(message: Message, sender: User, audience: Audience): void {
-    const to = audience === 'receiver' ? [message.receiverId] : [message.senderId, message.receiverId];
-    this.notifier.toUsers(to, 'im', imStanza(message, sender));
+    this.notifier.toUser(message.receiverId, 'im', imStanza(message, sender));
   }
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MessagesDalModule } from '@app/dal/messages';
 import { PushModule } from '../push/push.module';
 import { RealtimeModule } from '../realtime/realtime.module';
+import { ChangeFeedService } from './change-feed.service';
 import { MessageDispatcher } from './message-dispatcher.service';
 import { MessagesService } from './messages.service';
 
@@ -11,7 +12,7 @@ import { MessagesService } from './messages.service';
  */
 @Module({
   imports: [MessagesDalModule, RealtimeModule, PushModule],
-  providers: [MessageDispatcher, MessagesService],
-  exports: [MessageDispatcher, MessagesService, MessagesDalModule],
+  providers: [MessageDispatcher, MessagesService, ChangeFeedService],
+  exports: [MessageDispatcher, MessagesService, ChangeFeedService, MessagesDalModule],
 })
 export class MessagesModule {}

@@ -21,7 +21,14 @@ export function imStanza(message: Message, sender: User): ImStanza {
 }
 
 export function statusUpdateStanza(message: Message): StatusUpdateStanza {
-  return { status: message.deliveryStatus, uniqueid: message.uniqueId, messageid: message.id, conversationId: message.conversationId };
+  return {
+    status: message.deliveryStatus,
+    uniqueid: message.uniqueId,
+    messageid: message.id,
+    conversationId: message.conversationId,
+    from: message.senderId,
+    to: message.receiverId,
+  };
 }
 
 export function deletedStanza(message: Message): DeletedStanza {

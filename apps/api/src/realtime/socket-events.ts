@@ -27,12 +27,17 @@ export interface ImStanza {
   isDeleted: boolean;
 }
 
-/** `messageStatusUpdate` to the sender's sockets: the receiver reported delivered or seen. */
+/**
+ * `messageStatusUpdate` to both parties' sockets: the receiver reported delivered or seen. `from`
+ * is the message's sender, `to` its receiver (a reader's other devices learn of their own read).
+ */
 export interface StatusUpdateStanza {
   status: Message['deliveryStatus'];
   uniqueid: string;
   messageid: string;
   conversationId: string;
+  from: string;
+  to: string;
 }
 
 /** `messageDeleted` to both parties' sockets. */
@@ -116,9 +121,11 @@ export interface SyncResult {
   hasMore: boolean;
   /** The acks of the messages and receipts the client sent with this sync, in order. */
   acks: { messages: (SentAck | ErrorAck)[]; statuses: (StatusUpdatedAck | ErrorAck)[] };
-  /** Incoming messages new or changed since the cursor, as `im` stanzas with their current state. */
+  /** Messages the caller received since the cursor, as `im` stanzas as they were sent. */
   messages: ImStanza[];
-  /** Status changes of the caller's sent messages since the cursor. */
+  /** Messages the caller sent (from any of their devices) since the cursor, as `im` stanzas. */
+  sent: ImStanza[];
+  /** Delivery-status changes of messages the caller sent or received (their own reads included). */
   statusUpdates: StatusUpdateStanza[];
   /** Messages of either party deleted since the cursor. */
   deletes: DeletedStanza[];

@@ -13,8 +13,8 @@ export interface ChatConfig {
   maxTextLength: number;
   /** Counts whose writes have been pending this long are recounted (a writer died mid-way). */
   countsRepairAfterMs: number;
-  /** A sync cursor stays this far behind the newest change it saw (see docs/protocol.md). */
-  syncCursorLagMs: number;
+  /** A position of a change sequence taken but not written this long is skipped by readers (its writer died). */
+  syncGapTimeoutMs: number;
   syncPageSize: number;
 }
 
@@ -61,6 +61,8 @@ export class AppConfig {
   readonly mongodbServerSelectionTimeoutMs: number;
   /** Connections to the database; unset: 4 for the embedded FerretDB, the driver's default (100) otherwise. */
   readonly mongodbMaxPoolSize?: number;
+  /** Emit the driver's command-monitoring events (the test suite's query auditor listens to them). */
+  readonly mongodbMonitorCommands?: boolean;
   readonly chat: ChatConfig;
   readonly socket: SocketConfig;
   readonly rest: RestConfig;
@@ -93,7 +95,7 @@ export class AppConfig {
       chat: {
         maxTextLength: env.MESSAGE_TEXT_MAX_LENGTH,
         countsRepairAfterMs: env.COUNTS_REPAIR_AFTER_MS,
-        syncCursorLagMs: env.SYNC_CURSOR_LAG_MS,
+        syncGapTimeoutMs: env.SYNC_GAP_TIMEOUT_MS,
         syncPageSize: env.SYNC_PAGE_SIZE,
       },
       socket: {

@@ -83,7 +83,7 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(100)
   @Max(600_000)
-  SYNC_CURSOR_LAG_MS = 5000;
+  SYNC_GAP_TIMEOUT_MS = 2000;
 
   @Transform(toInt)
   @IsInt()

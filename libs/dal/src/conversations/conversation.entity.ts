@@ -13,6 +13,10 @@ export interface Conversation {
   pendingWrites: number;
   writeEpoch: number;
   lastWriteAt: Date | null;
+  messageSeq: number;
+  pagedFromStart: boolean;
+  /** Per member: every incoming message up to this position is seen. */
+  readFloor: { a: number; b: number };
 }
 
 /** The counts of a conversation seen by one of its members (the seed's list fields). */

@@ -19,6 +19,9 @@ function toConversation(doc: LeanConversation): Conversation {
     pendingWrites: doc.pendingWrites ?? 0,
     writeEpoch: doc.writeEpoch ?? 0,
     lastWriteAt: doc.lastWriteAt ?? null,
+    messageSeq: doc.messageSeq ?? 0,
+    pagedFromStart: doc.pagedFromStart ?? false,
+    readFloor: { a: doc.readFloor?.a ?? 0, b: doc.readFloor?.b ?? 0 },
   };
 }
 
@@ -43,7 +46,7 @@ export class ConversationRepository implements OnModuleInit {
       const doc = await this.model
         .findOneAndUpdate(
           { _id },
-          { $setOnInsert: { pairKey: pairKey(a, b), userIds: sortedPair(a, b), counts: { ...ZERO_COUNTS } } },
+          { $setOnInsert: { pairKey: pairKey(a, b), userIds: sortedPair(a, b), counts: { ...ZERO_COUNTS }, messageSeq: 0, pagedFromStart: true } },
           { upsert: true, returnDocument: 'after' },
         )
         .lean<LeanConversation>();
@@ -53,6 +56,11 @@ export class ConversationRepository implements OnModuleInit {
       if (!isDuplicateKeyError(err)) throw err;
       return toConversation((await this.model.findById(_id).lean<LeanConversation>())!);
     }
+  }
+
+  async findById(conversationId: string): Promise<Conversation | undefined> {
+    const doc = await this.model.findById(toObjectId(conversationId)).lean<LeanConversation>();
+    return doc ? toConversation(doc) : undefined;
   }
 
   async findForPair(a: string, b: string): Promise<Conversation | undefined> {
@@ -80,6 +88,26 @@ export class ConversationRepository implements OnModuleInit {
       { _id: toObjectId(conversationId) },
       { $inc: { pendingWrites: 1, writeEpoch: 1 }, $set: { lastWriteAt: new Date() } },
     );
+  }
+
+  /** beginWrite for a new message: also hands it the conversation's next position. */
+  async beginInsert(conversationId: string): Promise<number> {
+    const doc = await this.model
+      .findOneAndUpdate(
+        { _id: toObjectId(conversationId) },
+        { $inc: { pendingWrites: 1, writeEpoch: 1, messageSeq: 1 }, $set: { lastWriteAt: new Date() } },
+        { returnDocument: 'after' },
+      )
+      .lean<LeanConversation>();
+    return doc?.messageSeq ?? 0;
+  }
+
+  /** Every incoming message of `memberId` up to `position` is seen (never lowered). */
+  async raiseReadFloor(conversationId: string, memberId: string, position: number): Promise<void> {
+    const doc = await this.model.findById(toObjectId(conversationId), { userIds: 1 }).lean<LeanConversation>();
+    if (!doc) return;
+    const side = doc.userIds[0].equals(toObjectId(memberId)) ? 'a' : 'b';
+    await this.model.updateOne({ _id: doc._id }, { $max: { [`readFloor.${side}`]: position } });
   }
 
   async endWrite(conversationId: string, delta: ConversationCounts, lastMessageAt?: Date): Promise<void> {

@@ -47,6 +47,21 @@ export class ConversationRecord {
   @Prop({ type: Date, default: null })
   lastMessageAt: Date | null;
 
+  /** The last position handed to a message of this conversation (its history pages follow positions). */
+  @Prop({ default: 0 })
+  messageSeq: number;
+
+  /**
+   * Every message of the conversation has a position in its pages (conversations made since
+   * issue 13). A conversation from before reads its history by the `{conversationId, createdAt}` index.
+   */
+  @Prop({ default: false })
+  pagedFromStart: boolean;
+
+  /** Per member ("a", "b"): every incoming message up to this position is seen (mark-read starts after it). */
+  @Prop({ type: Object, default: null })
+  readFloor: { a?: number; b?: number } | null;
+
   createdAt: Date;
   updatedAt: Date;
 }

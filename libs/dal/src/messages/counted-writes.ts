@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types, UpdateQuery } from 'mongoose';
-import { AppConfig } from '@app/common';
 import { ConversationRepository } from '../conversations/conversation.repository';
 import { ConversationCounts, ZERO_COUNTS } from '../conversations/conversation.schema';
 import { conditionalUpdate } from '../shared/conditional-update';
@@ -28,6 +27,8 @@ export function toMessage(doc: LeanMessage): Message {
     createdAt: doc.createdAt,
     changedAt: doc.changedAt,
     drfi: doc.drfi ?? null,
+    announcedRank: doc.announcedRank ?? 2,
+    seq: doc.seq ?? null,
   };
 }
 
@@ -61,7 +62,7 @@ export interface Change {
 /**
  * The conditional writes on one message that MessageRepository (delete, DRFI bookkeeping) and
  * MessageStatusRepository (delivery and DRFI status) share: each one atomic conditional write,
- * keeping the conversation's counts and the message visible to sync.
+ * keeping the conversation's counts.
  *
  * Every write that can change a count is a single conditional write on the message, bracketed by
  * beginWrite/endWrite on the conversation: the count delta is applied only by the writer whose
@@ -73,7 +74,6 @@ export class CountedMessageWrites {
   constructor(
     @InjectModel(MessageRecord.name) private readonly model: Model<MessageRecord>,
     private readonly conversations: ConversationRepository,
-    private readonly config: AppConfig,
   ) {}
 
   /**
@@ -114,30 +114,11 @@ export class CountedMessageWrites {
     const beforeDoc = await conditionalUpdate<MessageRecord, LeanMessage>(this.model, toObjectId(messageId), condition, update);
     if (!beforeDoc) return undefined;
     const before = toMessage(beforeDoc);
-    const changed = after?.(before) ?? before;
-    if (after) await this.keepVisibleToSync(changed);
-    return { before, after: changed };
-  }
-
-  /** After an insert: the new message is visible to sync even if the write was slow. */
-  inserted(message: Message): Promise<void> {
-    return this.keepVisibleToSync(message);
+    return { before, after: after?.(before) ?? before };
   }
 
   /** The state right after our write: the one before it plus our patch. */
-  private async changed(before: Message, patch: MessagePatch): Promise<Change> {
-    const after: Message = { ...before, ...patch };
-    await this.keepVisibleToSync(after);
-    return { before, after };
-  }
-
-  /**
-   * A sync cursor trails the newest change by SYNC_CURSOR_LAG_MS, so a change whose write landed
-   * within that time of its `changedAt` is always seen. A write that took longer (a stalled
-   * database) is stamped again now, after it landed, so the next sync sees it (docs/protocol.md).
-   */
-  private async keepVisibleToSync(message: Message): Promise<void> {
-    if (Date.now() - message.changedAt.getTime() <= this.config.chat.syncCursorLagMs / 2) return;
-    await this.model.updateOne({ _id: toObjectId(message.id) }, { $max: { changedAt: new Date() } });
+  private changed(before: Message, patch: MessagePatch): Change {
+    return { before, after: { ...before, ...patch } };
   }
 }

@@ -1,14 +1,17 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { ChangeFeedRepository } from '../changes/change-feed.repository';
+import { UserChangeKeyRecord, UserChangeKeySchema, UserChangeRecord, UserChangeSchema, UserFeedRecord, UserFeedSchema } from '../changes/change-feed.schema';
 import { ConversationRepository } from '../conversations/conversation.repository';
 import { ConversationRecord, ConversationSchema } from '../conversations/conversation.schema';
 import { CountedMessageWrites } from './counted-writes';
 import { MessageStatusRepository } from './message-status.repository';
 import { MessageRepository } from './message.repository';
+import { ConversationPageRecord, ConversationPageSchema } from './message-page.schema';
 import { MessageRecord, MessageSchema } from './message.schema';
 
 /**
- * The `conversations` and `messages` collections; only the messages module and libs/status import
+ * The `conversations` and `messages` collections and each user's change sequence (`user_feeds`, `user_changes`); only the messages module and libs/status import
  * this (dependency-cruiser). Status writes are reachable only through `@app/dal/message-status`.
  */
 @Module({
@@ -16,12 +19,17 @@ import { MessageRecord, MessageSchema } from './message.schema';
     MongooseModule.forFeature([
       { name: ConversationRecord.name, schema: ConversationSchema },
       { name: MessageRecord.name, schema: MessageSchema },
+      { name: ConversationPageRecord.name, schema: ConversationPageSchema },
+      { name: UserFeedRecord.name, schema: UserFeedSchema },
+      { name: UserChangeRecord.name, schema: UserChangeSchema },
+      { name: UserChangeKeyRecord.name, schema: UserChangeKeySchema },
     ]),
   ],
-  providers: [ConversationRepository, MessageRepository, CountedMessageWrites, MessageStatusRepository],
-  exports: [ConversationRepository, MessageRepository, MessageStatusRepository],
+  providers: [ConversationRepository, MessageRepository, CountedMessageWrites, MessageStatusRepository, ChangeFeedRepository],
+  exports: [ConversationRepository, MessageRepository, MessageStatusRepository, ChangeFeedRepository],
 })
 export class MessagesDalModule {}
 
-export { ConversationRepository, MessageRepository };
+export { ChangeFeedRepository, ConversationRepository, MessageRepository };
+export type { FeedEntry, FeedPage } from '../changes/change-feed.repository';
 export type { Change, InsertResult } from './message.repository';

@@ -18,6 +18,10 @@ export interface Message {
   createdAt: Date;
   changedAt: Date;
   drfi: DrfiData | null;
+  /** -1: not announced yet; 0: the message announced; 1, 2: its delivered, seen announced. */
+  announcedRank: number;
+  /** Its position in the conversation's history pages (null: from before they existed). */
+  seq: number | null;
 }
 
 /** What a writer gives; the rest (id, status, dates) the repository sets. */

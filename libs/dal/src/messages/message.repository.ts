@@ -3,10 +3,15 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { ConversationRepository } from '../conversations/conversation.repository';
 import { ConversationCounts, ZERO_COUNTS } from '../conversations/conversation.schema';
-import { isDuplicateKeyError, messageIdFor, toObjectId } from '../shared/ids';
+import { Conversation } from '../conversations/conversation.entity';
+import { derivedId, isDuplicateKeyError, messageIdFor, toObjectId } from '../shared/ids';
 import { Change, contribution, CountedMessageWrites, LeanMessage, toMessage } from './counted-writes';
 import { DeliveryStatus, Message, NewMessage } from './message.entity';
+import { ConversationPageRecord, PAGE_SIZE } from './message-page.schema';
 import { MessageRecord } from './message.schema';
+
+const pageId = (conversationId: string, page: number) => derivedId(`page:${conversationId}:${page}`);
+const pageOf = (seq: number) => Math.floor(seq / PAGE_SIZE);
 
 export interface InsertResult {
   message: Message;
@@ -25,6 +30,7 @@ export { contribution };
 export class MessageRepository implements OnModuleInit {
   constructor(
     @InjectModel(MessageRecord.name) private readonly model: Model<MessageRecord>,
+    @InjectModel(ConversationPageRecord.name) private readonly pages: Model<ConversationPageRecord>,
     private readonly conversations: ConversationRepository,
     private readonly writes: CountedMessageWrites,
   ) {}
@@ -43,7 +49,7 @@ export class MessageRepository implements OnModuleInit {
     const existing = options.knownNew ? undefined : await this.findById(_id.toHexString());
     if (existing) return { message: existing, created: false };
 
-    await this.conversations.beginWrite(message.conversationId);
+    const seq = await this.conversations.beginInsert(message.conversationId);
     const now = new Date();
     let created: Message;
     try {
@@ -58,6 +64,8 @@ export class MessageRepository implements OnModuleInit {
         fileType: message.fileType ?? null,
         drfi: message.drfi ?? null,
         deliveryStatus: 'sent',
+        announcedRank: -1,
+        seq,
         createdAt: now,
         changedAt: now,
       });
@@ -68,8 +76,8 @@ export class MessageRepository implements OnModuleInit {
       await this.conversations.endWrite(message.conversationId, { ...ZERO_COUNTS });
       return { message: (await this.findById(_id.toHexString()))!, created: false };
     }
+    await this.pages.updateOne({ _id: pageId(message.conversationId, pageOf(seq)) }, { $push: { entries: { s: seq, id: _id } } }, { upsert: true });
     await this.conversations.endWrite(message.conversationId, contribution(created), created.createdAt);
-    await this.writes.inserted(created);
     return { message: created, created: true };
   }
 
@@ -89,13 +97,32 @@ export class MessageRepository implements OnModuleInit {
   }
 
   /**
-   * A conversation's messages in ascending creation order: all of them, or the `limit` newest
-   * before the `before` message. `hasMore` says whether older ones exist.
+   * A conversation's messages in ascending order: all of them, or the `limit` newest before the
+   * `before` message. `hasMore` says whether older ones exist. Read through its pages (a page's
+   * cost, whatever the collection's size), or for a conversation from before pages existed, by
+   * the `{conversationId, createdAt}` index.
    */
-  async history(
-    conversationId: string,
-    page: { limit?: number; before?: Message } = {},
-  ): Promise<{ messages: Message[]; hasMore: boolean }> {
+  async history(of: Conversation | string, page: { limit?: number; before?: Message } = {}): Promise<{ messages: Message[]; hasMore: boolean }> {
+    const conversation = typeof of === 'string' ? await this.conversations.findById(of) : of;
+    if (!conversation) return { messages: [], hasMore: false };
+    if (conversation.pagedFromStart && (!page.before || page.before.seq !== null)) return this.pagedHistory(conversation, page);
+    return this.indexedHistory(conversation.id, page);
+  }
+
+  private async pagedHistory(conversation: Conversation, page: { limit?: number; before?: Message }): Promise<{ messages: Message[]; hasMore: boolean }> {
+    const top = page.before ? page.before.seq! - 1 : conversation.messageSeq;
+    const wanted = page.limit === undefined ? Infinity : page.limit + 1;
+    const found: { s: number; id: Types.ObjectId }[] = [];
+    for (let n = pageOf(top); n >= 0 && found.length < wanted; n--) {
+      const doc = await this.pages.findById(pageId(conversation.id, n)).lean<ConversationPageRecord>();
+      found.push(...(doc?.entries ?? []).filter((e) => e.s <= top).sort((x, y) => y.s - x.s));
+    }
+    const newest = found.slice(0, page.limit ?? found.length);
+    const messages = (await Promise.all(newest.map((e) => this.findById(e.id.toHexString())))).filter((m): m is Message => m !== undefined);
+    return { messages: messages.reverse(), hasMore: found.length > newest.length };
+  }
+
+  private async indexedHistory(conversationId: string, page: { limit?: number; before?: Message }): Promise<{ messages: Message[]; hasMore: boolean }> {
     const filter: Record<string, unknown> = { conversationId: toObjectId(conversationId) };
     if (page.before) {
       const { createdAt, id } = page.before;
@@ -114,8 +141,30 @@ export class MessageRepository implements OnModuleInit {
     return { messages: docs.slice(0, page.limit).reverse().map(toMessage), hasMore };
   }
 
-  /** Ids of the receiver's messages in the conversation whose status is one of `statuses`. */
-  async idsForReceiver(conversationId: string, receiverId: string, statuses: DeliveryStatus[]): Promise<string[]> {
+  /**
+   * Ids of the receiver's messages in the conversation whose status is one of `statuses`, and the
+   * position up to which all were looked at (so the next look may start after it; 0 if unknown).
+   * Paged conversations are read from the receiver's read floor on: the cost is that of the
+   * messages since the last time, not of the history.
+   */
+  async idsForReceiver(conversation: Conversation, receiverId: string, statuses: DeliveryStatus[]): Promise<{ ids: string[]; upTo: number }> {
+    if (!conversation.pagedFromStart) return { ids: await this.indexedIdsForReceiver(conversation.id, receiverId, statuses), upTo: 0 };
+    const floor = conversation.userIds[0] === receiverId ? conversation.readFloor.a : conversation.readFloor.b;
+    const entries: { s: number; id: Types.ObjectId }[] = [];
+    for (let n = pageOf(floor + 1); n <= pageOf(conversation.messageSeq); n++) {
+      const doc = await this.pages.findById(pageId(conversation.id, n)).lean<ConversationPageRecord>();
+      entries.push(...(doc?.entries ?? []).filter((e) => e.s > floor && e.s <= conversation.messageSeq));
+    }
+    entries.sort((x, y) => x.s - y.s);
+    // Up to the first position not in a page yet (a message being written now): all before it were looked at.
+    let upTo = floor;
+    for (const e of entries) if (e.s === upTo + 1) upTo = e.s;
+    const messages = await Promise.all(entries.map((e) => this.findById(e.id.toHexString())));
+    const ids = messages.filter((m): m is Message => m !== undefined && m.receiverId === receiverId && statuses.includes(m.deliveryStatus)).map((m) => m.id);
+    return { ids, upTo };
+  }
+
+  private async indexedIdsForReceiver(conversationId: string, receiverId: string, statuses: DeliveryStatus[]): Promise<string[]> {
     const docs = await this.model
       .find(
         { conversationId: toObjectId(conversationId), receiverId: toObjectId(receiverId), deliveryStatus: { $in: statuses } },
@@ -148,21 +197,9 @@ export class MessageRepository implements OnModuleInit {
     return change !== undefined;
   }
 
-  /**
-   * The messages the user sent or received that changed at or after `since` (and after
-   * `afterId` among those changed exactly at `since`), oldest change first, at most `limit`.
-   */
-  async changedSince(userId: string, since: Date, afterId: string | undefined, limit: number): Promise<{ messages: Message[]; hasMore: boolean }> {
-    const user = toObjectId(userId);
-    const position = afterId
-      ? { $or: [{ changedAt: { $gt: since } }, { changedAt: since, _id: { $gt: toObjectId(afterId) } }] }
-      : { changedAt: { $gte: since } };
-    const docs = await this.model
-      .find({ $and: [{ $or: [{ receiverId: user }, { senderId: user }] }, position] })
-      .sort({ changedAt: 1, _id: 1 })
-      .limit(limit + 1)
-      .lean<LeanMessage[]>();
-    return { messages: docs.slice(0, limit).map(toMessage), hasMore: docs.length > limit };
+  /** Records that the message's changes are announced up to `rank` (never lowers it). */
+  async markAnnounced(messageId: string, rank: number): Promise<void> {
+    await this.model.updateOne({ _id: toObjectId(messageId) }, { $max: { announcedRank: rank } });
   }
 
   /** Counts recomputed from the stored messages (the truth the kept counts must equal). */

@@ -74,7 +74,19 @@ export class MessageRecord {
   @Prop({ type: Object, default: null })
   drfi: DrfiData | null;
 
-  /** When anything about the message last changed (status, delete): what `sync` follows. */
+  /**
+   * How far the message's changes have been announced (made changes of both parties, with their
+   * events): -1 not yet, 0 the message itself, 1 delivered, 2 seen. A resend or a repeated receipt
+   * finishes an announcement a crashed server did not (MessageDispatcher, ReceiptsService).
+   */
+  @Prop({ type: Number, default: 2 })
+  announcedRank: number;
+
+  /** Its position in its conversation's history pages (null: a message from before issue 13). */
+  @Prop({ type: Number, default: null })
+  seq: number | null;
+
+  /** When anything about the message last changed (status, delete). */
   @Prop({ type: Date, required: true })
   changedAt: Date;
 }
@@ -87,6 +99,4 @@ MessageSchema.index({ senderId: 1, uniqueId: 1 }, { unique: true });
 MessageSchema.index({ conversationId: 1, createdAt: 1, _id: 1 });
 // Mark a conversation read: the caller's incoming messages not yet seen.
 MessageSchema.index({ conversationId: 1, receiverId: 1, deliveryStatus: 1 });
-// What changed for a user since a sync cursor, as receiver and as sender.
-MessageSchema.index({ receiverId: 1, changedAt: 1 });
-MessageSchema.index({ senderId: 1, changedAt: 1 });
+

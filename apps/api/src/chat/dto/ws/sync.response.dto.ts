@@ -22,10 +22,13 @@ export class SyncResponseDto {
   @ApiProperty({ type: SyncAcksDto })
   acks: SyncAcksDto;
 
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Incoming messages new or changed since the cursor, as im stanzas' })
+  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Messages the caller received since the cursor, as im stanzas' })
   messages: object[];
 
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: "Status changes of the caller's sent messages: {status, uniqueid, messageid, conversationId}" })
+  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Messages the caller sent from any of their devices since the cursor, as im stanzas' })
+  sent: object[];
+
+  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Delivery-status changes of messages the caller sent or received: {status, uniqueid, messageid, conversationId, from, to}' })
   statusUpdates: object[];
 
   @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Deleted messages: {uniqueid, messageid, conversationId, from, to, deletedAt}' })

@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { ChangeFeedRepository } from '@app/dal/messages';
+import { RealtimeNotifier } from '../realtime/realtime-notifier.service';
+import type { ServerPayload } from '../realtime/socket-events';
+
+/** What a change is, the socket event that carries it live, and the sync list it comes back in. */
+export const CHANGE_EVENTS = {
+  message: 'im',
+  status: 'messageStatusUpdate',
+  delete: 'messageDeleted',
+  drfi: 'drfiStatusUpdate',
+} as const;
+
+export type ChangeKind = keyof typeof CHANGE_EVENTS;
+export type ChangePayload<K extends ChangeKind> = ServerPayload<(typeof CHANGE_EVENTS)[K]>;
+
+/**
+ * How every change that concerns users becomes visible: it takes the next position in each
+ * party's own change sequence (what `sync` pages through), then reaches every socket of each party
+ * (all their devices). Live events and sync therefore carry the same changes.
+ */
+@Injectable()
+export class ChangeFeedService {
+  constructor(
+    private readonly feed: ChangeFeedRepository,
+    private readonly notifier: RealtimeNotifier,
+  ) {}
+
+  /**
+   * `key` names the change (the same change announced again, after a crash, keeps its one
+   * position); `firstAttempt` says it was just made, so no earlier attempt can have appended it.
+   */
+  async announce<K extends ChangeKind>(kind: K, key: string, parties: string[], payload: ChangePayload<K>, firstAttempt: boolean): Promise<void> {
+    const users = [...new Set(parties)];
+    await Promise.all(users.map((userId) => this.feed.append(userId, key, kind, payload as unknown as Record<string, unknown>, firstAttempt)));
+    this.notifier.toUsers(users, CHANGE_EVENTS[kind], payload);
+  }
+}

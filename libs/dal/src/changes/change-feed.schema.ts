@@ -1,0 +1,54 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { Types } from 'mongoose';
+
+/** The head of one user's change sequence: `_id` is the user's id, `seq` the last position handed out. */
+@Schema({ collection: 'user_feeds', versionKey: false })
+export class UserFeedRecord {
+  @Prop({ type: Number, required: true, default: 0 })
+  seq: number;
+
+  /** When the last position was handed out (a reader skips a position abandoned longer ago than the gap timeout). */
+  @Prop({ type: Date, required: true })
+  allocatedAt: Date;
+}
+
+export const UserFeedSchema = SchemaFactory.createForClass(UserFeedRecord);
+
+/**
+ * One change in one user's sequence, at `_id` = derivedId(`change:<user>:<seq>`): every read is by
+ * `_id`, the one lookup FerretDB answers from an index and MongoDB's own. `kind: 'skip'` marks a
+ * position whose writer never wrote it (the writer, if it comes back, takes the next position).
+ */
+@Schema({ collection: 'user_changes', versionKey: false })
+export class UserChangeRecord {
+  @Prop({ type: Types.ObjectId, required: true })
+  userId: Types.ObjectId;
+
+  @Prop({ required: true })
+  seq: number;
+
+  @Prop({ required: true })
+  kind: string;
+
+  /** What the client gets for this change (a stanza), as it was when the change happened. */
+  @Prop({ type: Object, default: null })
+  payload: Record<string, unknown> | null;
+
+  @Prop({ type: Date, required: true })
+  at: Date;
+}
+
+export const UserChangeSchema = SchemaFactory.createForClass(UserChangeRecord);
+
+/**
+ * Which position a change has in a user's sequence: `_id` = derivedId(`change-key:<user>:<key>`),
+ * where the key names the change (`m:<message>`, `s:<message>:<status>`, ...). It makes appending a
+ * change idempotent: a resend after a crash finds the position instead of taking a second one.
+ */
+@Schema({ collection: 'user_change_keys', versionKey: false })
+export class UserChangeKeyRecord {
+  @Prop({ required: true })
+  seq: number;
+}
+
+export const UserChangeKeySchema = SchemaFactory.createForClass(UserChangeKeyRecord);

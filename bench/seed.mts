@@ -164,3 +164,30 @@ export async function seedHistory(
     return { me: meHex, historyWith: others[0].toHexString(), others: others.map((o) => o.toHexString()), historyTail, historyPages, feedHead };
   });
 }
+
+/**
+ * `count` more changes waiting in each user's change sequence (a message from a stranger, as sync
+ * would return it), after whatever their sequences hold already.
+ */
+export async function seedFeeds(uri: string, users: string[], count: number): Promise<void> {
+  await withDatabase(uri, async (db) => {
+    const feeds = db.collection('user_feeds') as unknown as {
+      findOneAndUpdate(filter: object, update: object, options: object): Promise<{ seq: number } | null>;
+    };
+    const now = new Date();
+    for (const user of users) {
+      const head = await feeds.findOneAndUpdate({ _id: new ObjectId(user) }, { $inc: { seq: count }, $set: { allocatedAt: now } }, { upsert: true, returnDocument: 'after' });
+      const last = head!.seq;
+      const docs = Array.from({ length: count }, (_, i) => {
+        const seq = last - count + 1 + i;
+        const messageid = new ObjectId().toHexString();
+        return {
+          _id: new ObjectId(derivedId(`change:${user}:${seq}`).toHexString()), userId: new ObjectId(user), seq, kind: 'message', at: now,
+          payload: { to: user, from: new ObjectId().toHexString(), fromFullName: 'Bench', fromPhone: '+10000000000', msg: `waiting ${i}`, uniqueid: `w-${messageid}`,
+            status: 'sent', type: 'text', file_type: null, messageid, conversationId: new ObjectId().toHexString(), created: now.toISOString(), isDeleted: false },
+        };
+      });
+      await db.collection('user_changes').insertMany(docs, { ordered: false });
+    }
+  });
+}

@@ -2,7 +2,7 @@
 // its CPU recorded (a run whose generator used more than 90% of a core is void and says so), the
 // median of RUNS runs. Writes docs/benchmarks/results.{md,json}; a run of some SCENARIOS replaces
 // only their sections.
-//   scripts/run bench                    all four scenarios (about 30 minutes on 2 cores)
+//   scripts/run bench                    every scenario (about 45 minutes on 2 cores)
 //   SCENARIOS=message-loop,push RUNS=3 scripts/run bench
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,9 +11,10 @@ import type { ScenarioContext, Section } from './scenarios/context.mts';
 import { messageLoop } from './scenarios/message-loop.mts';
 import { push } from './scenarios/push.mts';
 import { rest } from './scenarios/rest.mts';
+import { storm } from './scenarios/storm.mts';
 import { GENERATOR_CPU_LIMIT, machine, ROOT, startDatabase } from './support.mts';
 
-const SCENARIOS: Record<string, (context: ScenarioContext) => Promise<Section>> = { 'message-loop': messageLoop, connections, rest, push };
+const SCENARIOS: Record<string, (context: ScenarioContext) => Promise<Section>> = { 'message-loop': messageLoop, connections, rest, push, storm };
 const RESULTS = join(ROOT, 'docs/benchmarks/results');
 
 interface Results {

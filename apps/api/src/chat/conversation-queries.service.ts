@@ -76,8 +76,8 @@ export class ConversationQueriesService {
     const me = await this.users.me(userId);
     const otherUser = other.userId ? await this.users.find(other.userId) : await this.users.findByAccountId(other.accountId!);
     // Unknown and not-in-my-network look the same: nobody learns who exists.
-    if (!otherUser || otherUser.id === userId || !(await this.access.isLinked(userId, otherUser.id))) throw new AppError('NOT_A_NETWORK_MEMBER');
-    const conversation = await this.conversations.ensureForPair(userId, otherUser.id);
+    if (!otherUser) throw new AppError('NOT_A_NETWORK_MEMBER');
+    const conversation = await this.access.withMember(userId, otherUser.id);
     let before: Message | undefined;
     if (page.before) {
       before = await this.messages.findById(page.before);

@@ -93,8 +93,8 @@ export class ChangeFeedRepository {
     for (const [i, seq] of seqs.entries()) {
       let doc = docs[i];
       if (!doc) {
-        const newestAt = docs.slice(i + 1).find((d) => d)?.at ?? head?.allocatedAt;
-        const abandoned = newestAt !== undefined && Date.now() - newestAt.getTime() > gapTimeoutMs;
+        const nextAt = docs.slice(i + 1).find((d) => d)?.at ?? head?.allocatedAt;
+        const abandoned = nextAt !== undefined && Date.now() - nextAt.getTime() > gapTimeoutMs;
         // Not written yet: its writer is on its way (the change arrives live, or by the next sync).
         if (!abandoned) return { entries, position, hasMore: false, head: headSeq };
         doc = await this.writeAt(userId, seq, 'skip', null);

@@ -100,6 +100,17 @@ describe('Embedded FerretDB', () => {
       // SQLite's own query plan, as FerretDB reports it.
       expect(await plan({ _id: new ObjectId() })).toMatch(/SEARCH things_\w+ USING INDEX things_\w+__id_/);
       expect(await plan({ n: 1 })).toMatch(/SCAN things_\w+/);
+      // A conditional write's filter and an _id $in are narrowed to the index too (id-pushdown patch).
+      expect(await plan({ _id: new ObjectId(), n: { $in: [1, 2] } })).toMatch(/SEARCH things_\w+ USING INDEX things_\w+__id_/);
+      expect(await plan({ _id: { $in: [new ObjectId(), new ObjectId()] } })).toMatch(/SEARCH things_\w+ USING INDEX things_\w+__id_/);
+      expect(await plan({ _id: { $in: [new ObjectId(), 7] } })).toMatch(/SCAN things_\w+/);
+      // What the index narrows, the rest of the filter still decides.
+      const [one] = await client.db().collection('things').find({ n: 1 }).toArray();
+      const things = client.db().collection('things');
+      expect(await things.countDocuments({ _id: one._id, n: 2 })).toBe(0);
+      expect(await things.find({ _id: { $in: [one._id, new ObjectId()] } }).toArray()).toEqual([one]);
+      expect(await things.findOneAndUpdate({ _id: one._id, n: 2 }, { $set: { n: 3 } })).toBeNull();
+      expect(await things.findOne({ _id: one._id })).toEqual(one);
     } finally {
       await client.close();
       await server.stop();

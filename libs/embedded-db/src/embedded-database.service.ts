@@ -72,7 +72,7 @@ export class EmbeddedDatabase {
       { explicitBinary: this.config.ferretdbBin, toolsDir: this.config.toolsDir },
       (line) => this.logger.log(line),
     );
-    this.server = new FerretDbServer({ binary, dataDir: this.dataDir });
+    this.server = new FerretDbServer({ binary, dataDir: this.dataDir, synchronous: this.config.embeddedDbSynchronous });
     await this.server.start();
     writeFileSync(this.instanceFile, JSON.stringify({ pid: process.pid, port: this.server.port }));
     this.logger.log(`embedded FerretDB started on 127.0.0.1:${this.server.port}, data in ${this.dataDir}`);

@@ -11,6 +11,11 @@ export interface FerretDbServerOptions {
   port?: number;
   /** How long to wait for the server to answer. */
   startTimeoutMs?: number;
+  /**
+   * SQLite's `synchronous` (the journal is WAL): `normal` (the default) syncs at checkpoints, so a
+   * commit survives any process crash but not always a power cut; `full` syncs every commit.
+   */
+  synchronous?: 'normal' | 'full';
 }
 
 /**
@@ -108,7 +113,7 @@ export class FerretDbServer {
     const log = openSync(this.logFile, 'a');
     const args = [
       '--handler=sqlite',
-      `--sqlite-url=file:${this.dataDir}/`,
+      `--sqlite-url=file:${this.dataDir}/?_pragma=synchronous(${this.options.synchronous ?? 'normal'})`,
       `--listen-addr=127.0.0.1:${port}`,
       '--debug-addr=-',
       '--telemetry=disable',

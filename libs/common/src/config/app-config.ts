@@ -55,6 +55,8 @@ export class AppConfig {
   readonly dataDir: string;
   readonly toolsDir: string;
   readonly ferretdbBin?: string;
+  /** The embedded database's commits: `normal` survives any process crash, `full` a power cut too. */
+  readonly embeddedDbSynchronous?: 'normal' | 'full';
   readonly auth: AuthConfig;
   readonly logLevel: EnvironmentVariables['LOG_LEVEL'];
   readonly bodyLimitBytes: number;
@@ -87,6 +89,7 @@ export class AppConfig {
       dataDir,
       toolsDir: resolve(env.TOOLS_DIR),
       ferretdbBin: env.FERRETDB_BIN,
+      embeddedDbSynchronous: env.EMBEDDED_DB_SYNCHRONOUS,
       auth: env.AUTH_JWT_SECRET ? { jwtSecret: env.AUTH_JWT_SECRET } : developmentSecret(dataDir),
       logLevel: env.LOG_LEVEL,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,

@@ -40,6 +40,14 @@ export class EnvironmentVariables {
   @IsString()
   FERRETDB_BIN?: string;
 
+  /**
+   * How the embedded database commits (SQLite's `synchronous` in WAL mode): `normal`, a commit
+   * survives the crash of any process (kill -9 included), and the last commits before a power cut
+   * or a kernel crash may be lost; `full`, every commit is on disk first (about half the write rate).
+   */
+  @IsIn(['normal', 'full'])
+  EMBEDDED_DB_SYNCHRONOUS: 'normal' | 'full' = 'normal';
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()

@@ -24,17 +24,19 @@ export class MessageStatusService {
     private readonly writes: MessageStatusRepository,
   ) {}
 
-  /** The receiver reports `delivered` or `seen` for one message. Only the receiver may. */
+  /**
+   * The receiver reports `delivered` or `seen` for one message. Only the receiver may. The
+   * conditional write comes first (it names the receiver and the "from" states); the message is
+   * read only when it did not apply, to tell a no-op from a message that is not theirs.
+   */
   async reportByReceiver(messageId: string, receiverId: string, status: ReceiptStatus): Promise<StatusChange> {
+    const change = await this.writes.changeStatus(messageId, receiverId, deliveryStatusesBefore(status), status);
+    if (change) return { message: change.after, changed: true };
     const message = await this.messages.findForParticipant(messageId, receiverId);
     if (!message) throw new AppError('MESSAGE_NOT_FOUND');
-    return this.reportOn(message, receiverId, status);
-  }
-
-  /** reportByReceiver for a message the caller has read already (the write re-checks its state). */
-  async reportOn(message: Message, receiverId: string, status: ReceiptStatus): Promise<StatusChange> {
-    if (message.receiverId !== receiverId) throw new AppError(message.senderId === receiverId ? 'NOT_MESSAGE_RECEIVER' : 'MESSAGE_NOT_FOUND');
-    return this.apply(message, status);
+    if (message.receiverId !== receiverId) throw new AppError('NOT_MESSAGE_RECEIVER');
+    // Already there or beyond (maybe a racing receipt got there first): report what is stored.
+    return { message, changed: false };
   }
 
   /** Marks every incoming message of a conversation seen; returns the ones that changed. */
@@ -59,10 +61,4 @@ export class MessageStatusService {
     return (await this.writes.resolveDrfi(request.id, receiverId, resolution, responseMessageId))?.after;
   }
 
-  private async apply(message: Message, status: ReceiptStatus): Promise<StatusChange> {
-    const change = await this.writes.changeStatus(message.id, message.receiverId, deliveryStatusesBefore(status), status);
-    if (change) return { message: change.after, changed: true };
-    // Already there or beyond (maybe a racing receipt got there first): report what is stored.
-    return { message: (await this.messages.findById(message.id))!, changed: false };
-  }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '@app/common';
-import type { Conversation } from '@app/dal';
+import { Conversation, pairId } from '@app/dal';
 import { ConversationRepository } from '@app/dal/messages';
 import { NetworkService } from '../network/network.service';
 
@@ -24,6 +24,15 @@ export class ChatAccessService {
     if (otherId === userId || !(await this.network.areLinked(userId, otherId))) throw new AppError('NOT_A_NETWORK_MEMBER');
     // A point read; the upsert (a write) only the first time.
     return (await this.conversations.findForPair(userId, otherId)) ?? this.conversations.ensureForPair(userId, otherId);
+  }
+
+  /**
+   * The id of the caller's conversation with a network member, NOT_A_NETWORK_MEMBER otherwise. It
+   * is derived from the pair, so nothing is read but the link (the first message makes the conversation).
+   */
+  async conversationIdWith(userId: string, otherId: string): Promise<string> {
+    if (otherId === userId || !(await this.network.areLinked(userId, otherId))) throw new AppError('NOT_A_NETWORK_MEMBER');
+    return pairId(userId, otherId).toHexString();
   }
 
   isLinked(userId: string, otherId: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppConfig, AppError, Throws } from '@app/common';
-import { Conversation, Message, otherMember, User } from '@app/dal';
+import { Message, otherMember, User } from '@app/dal';
 import { MessageRepository } from '@app/dal/messages';
 import { DrfiRequestsService } from '../drfi/drfi-requests.service';
 import { DispatchedMessage, MessageDispatcher } from '../messages/message-dispatcher.service';
@@ -50,11 +50,11 @@ export class MessageCommandsService {
     if (otherMember(conversation, senderId) !== input.receiverId) throw new AppError('RECEIVER_MISMATCH');
     if (input.uniqueId) {
       const original = await this.messages.findBySenderAndUniqueId(senderId, input.uniqueId);
-      if (original) return this.retried(original, conversation);
+      if (original) return this.retried(original, conversation.id);
     }
     if (!(await this.access.isLinked(senderId, input.receiverId))) throw new AppError('RECIPIENT_NOT_IN_NETWORK');
     const sender = await this.users.me(senderId);
-    return this.send(sender, conversation, input.receiverId, input.uniqueId ?? randomUUID(), content, 'await', true);
+    return this.send(sender, conversation.id, input.receiverId, input.uniqueId ?? randomUUID(), content, 'await');
   }
 
   /**
@@ -64,15 +64,17 @@ export class MessageCommandsService {
    */
   @Throws('VALIDATION_FAILED', 'USER_NOT_FOUND', 'FROM_NOT_CALLER', 'NOT_A_NETWORK_MEMBER', 'UNIQUEID_REUSED')
   async im(callerId: string, stanza: ImRequest): Promise<SentAck> {
-    const me = await this.users.me(callerId);
+    // A recipient named by id is read with the caller (one read).
+    const toId = this.users.personId(stanza.to);
+    const [me, byId] = toId ? await this.users.meAnd(callerId, toId) : [await this.users.me(callerId), undefined];
     if (!this.users.names(stanza.from, me)) throw new AppError('FROM_NOT_CALLER');
-    const recipient = await this.users.findPerson(stanza.to);
+    const recipient = toId ? byId : await this.users.findPerson(stanza.to);
     if (!recipient) throw new AppError('NOT_A_NETWORK_MEMBER');
     const content = this.checkContent({ text: stanza.msg }, stanza.file_type ?? null);
-    const conversation = await this.access.withMember(me.id, recipient.id);
-    const { message, created } = await this.send(me, conversation, recipient.id, stanza.uniqueid, content, 'ifOffline', false);
+    const conversationId = await this.access.conversationIdWith(me.id, recipient.id);
+    const { message, created, publishedNow } = await this.send(me, conversationId, recipient.id, stanza.uniqueid, content, 'ifOffline');
     // (One whose first attempt died before announcing it was just announced by the dispatcher.)
-    if (!created && message.announcedRank >= 0 && message.deliveryStatus === 'sent' && !message.deletedAt) this.dispatcher.redeliver(message, me);
+    if (!created && !publishedNow && message.deliveryStatus === 'sent' && !message.deletedAt) this.dispatcher.redeliver(message, me);
     return { status: 'sent', uniqueid: message.uniqueId, messageid: message.id, conversationId: message.conversationId, created: message.createdAt.toISOString() };
   }
 
@@ -91,16 +93,17 @@ export class MessageCommandsService {
   }
 
   /** Stores (or finds the original of a resend) and publishes: a DRFI request through the DRFI module. */
-  private async send(sender: User, conversation: Conversation, receiverId: string, uniqueId: string, content: Content, push: PushMode, knownNew: boolean): Promise<DispatchedMessage> {
+  private async send(sender: User, conversationId: string, receiverId: string, uniqueId: string, content: Content, push: PushMode): Promise<DispatchedMessage> {
     const result =
       content.kind === 'drfi'
-        ? await this.drfi.send({ sender, conversation, receiverId, paths: content.paths, uniqueId }, push, knownNew)
+        ? await this.drfi.send({ sender, conversationId, receiverId, paths: content.paths, uniqueId }, push)
         : await this.dispatcher.dispatch(
-            { conversationId: conversation.id, senderId: sender.id, receiverId, uniqueId, type: 'text', text: content.text, fileType: content.fileType },
+            { conversationId, senderId: sender.id, receiverId, uniqueId, type: 'text', text: content.text, fileType: content.fileType },
             sender,
-            { push, knownNew },
+            { push },
           );
-    return result.created ? result : this.retried(result.message, conversation);
+    if (!result.created) this.retried(result.message, conversationId);
+    return result;
   }
 
   private checkContent(input: Pick<AddMessageInput, 'type' | 'text' | 'drfiPaths'>, fileType: string | null): Content {
@@ -119,8 +122,9 @@ export class MessageCommandsService {
     return { kind: 'text', text, fileType };
   }
 
-  private retried(original: Message, conversation: Conversation): DispatchedMessage {
-    if (original.conversationId !== conversation.id) throw new AppError('UNIQUEID_REUSED');
-    return { message: original, created: false };
+  /** A resend's original, which must be in the same conversation (a uniqueid names one message). */
+  private retried(original: Message, conversationId: string): DispatchedMessage {
+    if (original.conversationId !== conversationId) throw new AppError('UNIQUEID_REUSED');
+    return { message: original, created: false, publishedNow: false };
   }
 }

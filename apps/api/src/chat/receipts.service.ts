@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, Throws } from '@app/common';
-import type { Message } from '@app/dal';
-import { MessageRepository } from '@app/dal/messages';
-import { DELIVERY_RANK, MessageStatusService, ReceiptStatus, StatusChange } from '@app/status';
+import { Message, messageIdFor } from '@app/dal';
+import { MessageStatusService, ReceiptStatus, StatusChange } from '@app/status';
 import { statusUpdateStanza } from '../messages/stanzas';
 import { ChangeFeedService } from '../messages/change-feed.service';
 import type { StatusUpdateRequest, StatusUpdatedAck } from '../realtime/socket-events';
@@ -18,7 +17,6 @@ export class ReceiptsService {
   constructor(
     private readonly users: UsersService,
     private readonly access: ChatAccessService,
-    private readonly messages: MessageRepository,
     private readonly status: MessageStatusService,
     private readonly changes: ChangeFeedService,
   ) {}
@@ -28,10 +26,10 @@ export class ReceiptsService {
   async statusUpdate(callerId: string, stanza: StatusUpdateRequest): Promise<StatusUpdatedAck> {
     // A sender named by id needs no user read: the message's _id derives from it (none if unknown).
     const senderId = stanza.sender.startsWith('+') ? (await this.users.findByPhone(stanza.sender))?.id : stanza.sender.toLowerCase();
-    const message = senderId ? await this.messages.findBySenderAndUniqueId(senderId, stanza.uniqueid) : undefined;
-    if (!message) throw new AppError('MESSAGE_NOT_FOUND');
-    const result = await this.announced(await this.status.reportOn(message, callerId, stanza.status));
-    return { status: 'statusUpdated', uniqueid: stanza.uniqueid, messageid: message.id, deliveryStatus: result.message.deliveryStatus };
+    if (!senderId) throw new AppError('MESSAGE_NOT_FOUND');
+    const messageId = messageIdFor(senderId, stanza.uniqueid).toHexString();
+    const result = await this.announced(await this.status.reportByReceiver(messageId, callerId, stanza.status));
+    return { status: 'statusUpdated', uniqueid: stanza.uniqueid, messageid: messageId, deliveryStatus: result.message.deliveryStatus };
   }
 
   /** Marks one message seen; only its receiver may. */
@@ -50,11 +48,12 @@ export class ReceiptsService {
   }
 
   /**
-   * A real change is announced; so is a repeated receipt's status if the server that changed it
-   * died before announcing it (the receiver resends what was not acknowledged).
+   * A real change is announced. A repeated receipt announces the stored status again, which adds
+   * it to the sequences only where it is missing: the server that changed it may have died before
+   * announcing it (the receiver resends what was not acknowledged).
    */
   private async announced(result: StatusChange): Promise<StatusChange> {
-    if (result.changed || DELIVERY_RANK[result.message.deliveryStatus] > result.message.announcedRank) await this.announce(result.message, result.changed);
+    await this.announce(result.message, result.changed);
     return result;
   }
 
@@ -62,6 +61,5 @@ export class ReceiptsService {
   private async announce(message: Message, firstAttempt: boolean): Promise<void> {
     const key = `s:${message.id}:${message.deliveryStatus}`;
     await this.changes.announce('status', key, [message.senderId, message.receiverId], statusUpdateStanza(message), firstAttempt);
-    await this.messages.markAnnounced(message.id, DELIVERY_RANK[message.deliveryStatus]);
   }
 }

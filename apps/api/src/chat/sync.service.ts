@@ -36,8 +36,8 @@ export class SyncService {
     }
 
     const page = await this.feed.read(callerId, since, this.config.chat.syncPageSize, this.config.chat.syncGapTimeoutMs);
-    // A position beyond the caller's sequence was never handed out for them.
-    if (since > page.head) throw invalidCursor();
+    // A position that holds nothing of the caller's was never handed out to them.
+    if (!page.known) throw invalidCursor();
     const messages = payloadsOf(page.entries, 'message');
     return {
       status: 'synced',

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Conversation, Message, User } from '@app/dal';
+import type { Message, User } from '@app/dal';
 import { DrfiAuditRepository } from '@app/dal/drfi';
 import { DispatchedMessage, MessageDispatcher } from '../messages/message-dispatcher.service';
 import type { MessageResponseDto } from '../messages/dto/message.response.dto';
@@ -9,7 +9,7 @@ import { describeField, DRFI_REQUEST_TEXT, drfiPushContent, drfiView } from './d
 
 export interface NewDrfiRequest {
   sender: User;
-  conversation: Conversation;
+  conversationId: string;
   receiverId: string;
   paths: string[];
   uniqueId: string;
@@ -33,10 +33,10 @@ export class DrfiRequestsService {
   }
 
   /** Sends a request whose paths passed checkPaths; a resend with the same uniqueid gets the original. */
-  send(request: NewDrfiRequest, push: PushMode, knownNew = false): Promise<DispatchedMessage> {
+  send(request: NewDrfiRequest, push: PushMode): Promise<DispatchedMessage> {
     return this.dispatcher.dispatch(
       {
-        conversationId: request.conversation.id,
+        conversationId: request.conversationId,
         senderId: request.sender.id,
         receiverId: request.receiverId,
         uniqueId: request.uniqueId,
@@ -47,7 +47,6 @@ export class DrfiRequestsService {
       request.sender,
       {
         push,
-        knownNew,
         pushContent: drfiPushContent,
         onStored: (stored) =>
           this.audit.record({

@@ -102,14 +102,15 @@ export class DrfiService {
       paths: fields.map((f) => f.path),
       vaultUpdatedPaths: updated.map((f) => f.path),
     });
-    // Resolved before: done, unless the server that resolved it died before announcing it.
-    if (!resolved && response.announcedRank >= 0) return;
     const current = resolved ?? request;
     // Both parties' sockets: the response as `im` and the request's new status; then the push.
     const first = resolved !== undefined;
     const statusUpdate = () => this.changes.announce('drfi', `r:${request.id}`, [request.senderId, request.receiverId], drfiStatusStanza(current), first);
     const responder = await this.users.find(response.senderId);
     if (!responder) return statusUpdate();
+    // Resolved and published before: done, once both changes are in the sequences (the server that
+    // resolved it may have died part-way); unless it died before publishing, which is finished now.
+    if (!first && (await this.dispatcher.settleResend(response, responder))) return statusUpdate();
     await this.dispatcher.publish(response, responder, { push: 'ifOffline', pushContent: drfiPushContent, alongside: statusUpdate, firstAttempt: first });
   }
 }

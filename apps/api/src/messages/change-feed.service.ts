@@ -29,10 +29,22 @@ export class ChangeFeedService {
   /**
    * `key` names the change (the same change announced again, after a crash, keeps its one
    * position); `firstAttempt` says it was just made, so no earlier attempt can have appended it.
+   * Another attempt (a resend, a repeated receipt) adds the change only where it is missing (an
+   * earlier attempt died part-way), and tells only those users' sockets.
    */
-  async announce<K extends ChangeKind>(kind: K, key: string, parties: string[], payload: ChangePayload<K>, firstAttempt: boolean): Promise<void> {
-    const users = [...new Set(parties)];
-    await Promise.all(users.map((userId) => this.feed.append(userId, key, kind, payload as unknown as Record<string, unknown>, firstAttempt)));
-    this.notifier.toUsers(users, CHANGE_EVENTS[kind], payload);
+  async announce<K extends ChangeKind>(
+    kind: K,
+    key: string,
+    parties: string[],
+    payload: ChangePayload<K>,
+    firstAttempt: boolean,
+  ): Promise<void> {
+    const added = await this.feed.append([...new Set(parties)], key, kind, payload as unknown as Record<string, unknown>, firstAttempt);
+    if (added.length > 0) this.notifier.toUsers(added, CHANGE_EVENTS[kind], payload);
+  }
+
+  /** Whether the change `key` was announced to the user (it has a position in their sequence). */
+  wasAnnounced(userId: string, key: string): Promise<boolean> {
+    return this.feed.has(userId, key);
   }
 }

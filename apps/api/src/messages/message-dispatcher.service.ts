@@ -13,14 +13,17 @@ export interface DispatchOptions {
   pushContent?: (message: Message) => PushContent;
   /** Runs once the message is stored, before anyone is told (a DRFI request's audit entry). */
   onStored?: (message: Message) => Promise<void>;
-  /** The caller already looked the uniqueid up and found nothing (saves the insert's own read). */
-  knownNew?: boolean;
 }
 
 export interface DispatchedMessage extends InsertResult {
+  /** This call made it visible (a new message, or a resend whose first attempt died before that). */
+  publishedNow: boolean;
   /** The FCM result, when a push was sent and answered within the bound (push mode 'await'). */
   fcmResponse?: FcmResponse;
 }
+
+/** The change a new message is in its parties' sequences. */
+const messageChangeKey = (message: Message) => `m:${message.id}`;
 
 /**
  * Every producer of a message (chat, DRFI, later files) goes through here: store, then make it a
@@ -39,19 +42,31 @@ export class MessageDispatcher {
 
   /**
    * Stores a message once per (sender, uniqueid) and publishes it. A resend gets the original; if
-   * the attempt that stored it died before publishing it (announcedRank -1), the resend finishes that.
+   * the attempt that stored it died before publishing it, the resend finishes that.
    */
   async dispatch(message: NewMessage, sender: User, options: DispatchOptions): Promise<DispatchedMessage> {
-    const result = await this.store(message, options.knownNew);
-    if (!result.created && result.message.announcedRank >= 0) return result;
+    const result = await this.store(message);
+    if (!result.created && (await this.settleResend(result.message, sender))) return { ...result, publishedNow: false };
     await options.onStored?.(result.message);
     const fcmResponse = await this.publish(result.message, sender, { push: options.push, pushContent: options.pushContent, firstAttempt: result.created });
-    return fcmResponse ? { ...result, fcmResponse } : result;
+    return { ...result, publishedNow: true, ...(fcmResponse ? { fcmResponse } : {}) };
   }
 
   /** Stores without telling anyone yet (a DRFI response: the insert is its claim, published once finished). */
-  store(message: NewMessage, knownNew = false): Promise<InsertResult> {
-    return this.messages.insert(message, { knownNew });
+  store(message: NewMessage): Promise<InsertResult> {
+    return this.messages.insert(message);
+  }
+
+  /**
+   * For a message stored before (a resend): false if it was never published (the attempt that
+   * stored it died first; publish it now). Otherwise true, once its change is in both parties'
+   * sequences (the attempt may have died part-way through them; only what was missing is told).
+   */
+  async settleResend(message: Message, sender: User): Promise<boolean> {
+    const key = messageChangeKey(message);
+    if (!(await this.changes.wasAnnounced(message.receiverId, key))) return false;
+    await this.changes.announce('message', key, [message.senderId, message.receiverId], imStanza(message, sender), false);
+    return true;
   }
 
   /** Makes a stored message a change of both parties, then pushes it to the receiver. */
@@ -60,8 +75,7 @@ export class MessageDispatcher {
     sender: User,
     options: { push: PushMode; pushContent?: (message: Message) => PushContent; alongside?: () => Promise<void>; firstAttempt: boolean },
   ): Promise<FcmResponse | undefined> {
-    await this.changes.announce('message', `m:${message.id}`, [message.senderId, message.receiverId], imStanza(message, sender), options.firstAttempt);
-    await this.messages.markAnnounced(message.id, 0);
+    await this.changes.announce('message', messageChangeKey(message), [message.senderId, message.receiverId], imStanza(message, sender), options.firstAttempt);
     // What goes out with the message, before the push (a DRFI response's drfiStatusUpdate).
     await options.alongside?.();
     return this.push.forNewMessage(message, (options.pushContent ?? ((m: Message) => messagePushContent(m, sender)))(message), options.push);

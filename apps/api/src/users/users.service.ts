@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppError, Throws } from '@app/common';
-import { isDuplicateKeyError, User } from '@app/dal';
+import { isDuplicateKeyError, isObjectIdHex, User } from '@app/dal';
 import { UserRepository } from '@app/dal/users';
 
 export interface NewUserInput {
@@ -59,6 +59,20 @@ export class UsersService {
 
   findByPhone(phone: string): Promise<User | undefined> {
     return this.users.findByPhone(phone);
+  }
+
+  /** The caller (USER_NOT_FOUND if gone) and another user (undefined if none), in one read. */
+  async meAnd(userId: string, otherId: string): Promise<[User, User | undefined]> {
+    const found = await this.users.findByIds(userId === otherId ? [userId] : [userId, otherId]);
+    const me = found.find((u) => u.id === userId);
+    if (!me) throw new AppError('USER_NOT_FOUND', 'Your user no longer exists');
+    return [me, found.find((u) => u.id === otherId)];
+  }
+
+  /** The user id a stanza's person is, when it names one by id (lowercased); undefined for a cell number or no id. */
+  personId(person: string): string | undefined {
+    const id = typeof person === 'string' ? person.toLowerCase() : '';
+    return isObjectIdHex(id) ? id : undefined;
   }
 
   /** A person as socket stanzas name them (CONTRACT section 1): a user id, or a cell number in E.164. */

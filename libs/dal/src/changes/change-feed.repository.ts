@@ -17,32 +17,51 @@ export interface FeedPage {
   position: number;
   /** More changes are written after `position` and can be read at once. */
   hasMore: boolean;
-  /** The last position handed out for the user. */
-  head: number;
+  /** `after` is a position of the user's sequence (0, or one that holds a change or a skip). */
+  known: boolean;
 }
 
 type LeanChange = UserChangeRecord & { _id: Types.ObjectId };
 
 const changeId = (userId: string, seq: number) => derivedId(`change:${userId.toLowerCase()}:${seq}`);
 const keyId = (userId: string, key: string) => derivedId(`change-key:${userId.toLowerCase()}:${key}`);
+const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
+
+/** Positions looked at per read when finding the end of a sequence. */
+const PROBE = 32;
+/**
+ * The head hint is made at a user's first position and raised at every HINT_EVERY-th (so finding
+ * the end reads about one PROBE, and a user without one has no changes: nothing to read).
+ */
+const HINT_EVERY = 16;
+/** Users whose next position this process remembers. */
+const REMEMBERED_USERS = 100_000;
 
 /**
  * Each user's own change sequence (Matrix's stream positions, XEP-0198's counters): every change
  * that concerns a user gets the next position, and a reader follows positions one by one.
  *
- * Writers take a position with one atomic `$inc` on the user's head, then insert the change at the
- * `_id` derived from (user, position). Concurrent writers may land out of order, so a reader stops
- * at the first position not written yet: it never skips a change that is on its way. A position
- * whose writer died is skipped once it is older than the gap timeout, by inserting a `skip` marker
- * at its `_id`; the unique `_id` decides the race with a late writer, which then takes a new
- * position. Along a chain of positions each change is read exactly once, in order.
+ * A writer claims a position by inserting the change at the `_id` derived from (user, position):
+ * the unique `_id` makes two writers never share one, so there is no counter to update. A process
+ * remembers each user's next position; when it does not know it (a cold start, another process
+ * wrote meanwhile: its insert collides), it reads on from the head hint (`user_feeds`, raised now
+ * and then) to the first free position. Concurrent writers may land out of order, so a reader
+ * stops at the first position not written yet: it never skips a change that is on its way. A
+ * position whose writer died is skipped once a later change is older than the gap timeout, by
+ * inserting a `skip` marker there; the unique `_id` decides the race with a late writer, which then
+ * takes another position. Along a chain of positions each change is read exactly once, in order.
  *
- * A change has a key, and its position is recorded under that key before the change is written,
- * so appending the same change again (a resend after a server died part-way) finds its position
- * instead of taking a second one: a change is in a sequence once, whatever was retried.
+ * A change has a key, recorded with its position before the change is written, so appending the
+ * same change again (a resend after a server died part-way) finds its position instead of taking a
+ * second one: a change is in a sequence once, whatever was retried.
  */
 @Injectable()
 export class ChangeFeedRepository {
+  /** Each user's next position as this process knows it (a guess: the insert decides). */
+  private readonly nextPositions = new Map<string, number>();
+  /** The look for a user's first free position, while one runs. */
+  private readonly lookups = new Map<string, Promise<number>>();
+
   constructor(
     @InjectModel(UserFeedRecord.name) private readonly heads: Model<UserFeedRecord>,
     @InjectModel(UserChangeRecord.name) private readonly changes: Model<UserChangeRecord>,
@@ -50,83 +69,180 @@ export class ChangeFeedRepository {
   ) {}
 
   /**
-   * Appends the change `key` to the user's sequence once; returns its position. `firstAttempt`
-   * (the change was just made, so nobody appended it yet) saves the look-up of its key.
+   * Appends the change `key` to each user's sequence once. `firstAttempt` (the change was just
+   * made, so nobody appended it yet) takes the fast path: every user's key record in one insert,
+   * then every change in another. A retry, or a position taken meanwhile, goes user by user
+   * (appendOne). Returns the users in whose sequence the change was not yet (all of them on a
+   * first attempt).
    */
-  async append(userId: string, key: string, kind: string, payload: Record<string, unknown>, firstAttempt = false): Promise<number> {
-    const user = toObjectId(userId);
+  async append(userIds: string[], key: string, kind: string, payload: Record<string, unknown>, firstAttempt = false): Promise<string[]> {
+    if (!firstAttempt) {
+      const added = await Promise.all(userIds.map((userId) => this.appendOne(userId, key, kind, payload)));
+      return userIds.filter((_, i) => added[i]);
+    }
+    const seqs = await Promise.all(userIds.map((userId) => this.takePosition(userId)));
+    const keyed = await this.insertEach(
+      this.keys,
+      userIds.map((userId, i) => ({ _id: keyId(userId, key), seq: seqs[i] })),
+    );
+    const at = new Date();
+    const written = await this.insertEach(
+      this.changes,
+      userIds.map((userId, i) => ({ _id: changeId(userId, seqs[i]), userId: toObjectId(userId), seq: seqs[i], key, kind, payload, at })),
+      keyed,
+    );
+    await Promise.all(
+      userIds.map(async (userId, i) => {
+        if (written[i]) return this.written(userId, seqs[i]);
+        // The position was taken meanwhile (another process, a reader's skip), or our key was
+        // there already (an attempt we did not know of): finish it the careful way.
+        await this.appendOne(userId, key, kind, payload);
+      }),
+    );
+    return userIds;
+  }
+
+  /** Whether the change `key` has a position in the user's sequence (was appended, or is being). */
+  async has(userId: string, key: string): Promise<boolean> {
+    return (await this.keys.exists({ _id: keyId(userId, key) })) !== null;
+  }
+
+  /** Appends one user's change, looking its key up first (a retry); false if it was there already. */
+  private async appendOne(userId: string, key: string, kind: string, payload: Record<string, unknown>): Promise<boolean> {
     const _id = keyId(userId, key);
-    let seq = firstAttempt ? undefined : (await this.keys.findById(_id).lean<UserChangeKeyRecord>())?.seq;
+    let seq = (await this.keys.findById(_id).lean<UserChangeKeyRecord>())?.seq;
     for (;;) {
       if (seq === undefined) {
-        const taken = await this.allocate(user);
+        const taken = await this.takePosition(userId);
         try {
           await this.keys.create({ _id, seq: taken });
           seq = taken;
         } catch (err) {
           if (!isDuplicateKeyError(err)) throw err;
-          // Another attempt recorded this change first: ours is a position nobody will write.
-          await this.writeAt(userId, taken, 'skip', null);
+          // Another attempt recorded this change first.
           seq = (await this.keys.findById(_id).lean<UserChangeKeyRecord>())!.seq;
         }
       }
-      const written = await this.writeAt(userId, seq, kind, payload);
-      if (written.kind !== 'skip') return seq;
-      // A reader gave the position up (this writer took longer than the gap timeout): move the
-      // change to a new position, unless another attempt already did.
-      const next = await this.allocate(user);
+      const { doc, created } = await this.writeAt(userId, seq, { key, kind, payload });
+      if (created) {
+        await this.written(userId, seq);
+        return true;
+      }
+      if (doc.key === key) return false; // an earlier attempt wrote it
+      // Someone else's change, or a reader's skip, is at the position: move ours to a free one,
+      // unless another attempt already did.
+      const next = await this.takePosition(userId, seq);
       const moved = await this.keys.findOneAndUpdate({ _id, seq }, { $set: { seq: next } }, { returnDocument: 'after' }).lean<UserChangeKeyRecord>();
-      if (!moved) await this.writeAt(userId, next, 'skip', null);
       seq = moved ? next : (await this.keys.findById(_id).lean<UserChangeKeyRecord>())!.seq;
     }
   }
 
-  /** At most `limit` changes after `after`, in order, by point reads. */
+  /**
+   * A position after `after` to write the user's next change at: the one this process remembers
+   * (each caller gets its own), or the first free one found from the head hint.
+   */
+  private async takePosition(userId: string, after = 0): Promise<number> {
+    for (;;) {
+      const remembered = this.nextPositions.get(userId);
+      if (remembered !== undefined && remembered > after) {
+        this.remember(userId, remembered + 1);
+        return remembered;
+      }
+      const free = await this.firstFree(userId, after);
+      // Callers that waited on the same look may have taken positions from it already.
+      const now = this.nextPositions.get(userId);
+      if (now === undefined || now < free) this.remember(userId, free);
+    }
+  }
+
+  /** The first position after `after` (and the head hint) that holds nothing; one look per user at a time. */
+  private firstFree(userId: string, after: number): Promise<number> {
+    const running = this.lookups.get(userId);
+    if (running) return running;
+    const lookup = (async () => {
+      const hint = await this.heads.findById(toObjectId(userId)).lean<UserFeedRecord>();
+      if (!hint && after === 0) return 1; // nothing written yet
+      let from = Math.max(after, hint?.seq ?? 0) + 1;
+      for (;;) {
+        const seqs = range(from, PROBE);
+        const docs = await this.changes.find({ _id: { $in: seqs.map((seq) => changeId(userId, seq)) } }, { seq: 1 }).lean<{ seq: number }[]>();
+        const taken = new Set(docs.map((d) => d.seq));
+        const free = seqs.find((seq) => !taken.has(seq));
+        if (free !== undefined) return free;
+        from += PROBE;
+      }
+    })().finally(() => this.lookups.delete(userId));
+    this.lookups.set(userId, lookup);
+    return lookup;
+  }
+
+  /** After a change is written at `seq`: now and then, raise the head hint that cold writers start from. */
+  private async written(userId: string, seq: number): Promise<void> {
+    if (seq === 1 || seq % HINT_EVERY === 0) await this.heads.updateOne({ _id: toObjectId(userId) }, { $max: { seq }, $set: { allocatedAt: new Date() } }, { upsert: true });
+  }
+
+  private remember(userId: string, next: number): void {
+    this.nextPositions.delete(userId);
+    this.nextPositions.set(userId, next);
+    // The least recently written user goes first (a Map keeps insertion order).
+    if (this.nextPositions.size > REMEMBERED_USERS) this.nextPositions.delete(this.nextPositions.keys().next().value!);
+  }
+
+  /**
+   * Inserts the documents whose `wanted` flag is set (all by default) in one command; returns, per
+   * document, whether it was inserted (false: its `_id` existed, or it was not wanted).
+   */
+  private async insertEach(model: Model<UserChangeKeyRecord> | Model<UserChangeRecord>, docs: Record<string, unknown>[], wanted?: boolean[]): Promise<boolean[]> {
+    const inserted = docs.map((_, i) => wanted?.[i] ?? true);
+    const batch = docs.filter((_, i) => inserted[i]);
+    if (batch.length === 0) return inserted;
+    const positions = inserted.flatMap((yes, i) => (yes ? [i] : []));
+    try {
+      await model.collection.insertMany(batch, { ordered: false });
+    } catch (err) {
+      const failures = (err as { writeErrors?: { index: number; code?: number }[] | { index: number; code?: number } }).writeErrors;
+      const list = failures === undefined ? [] : Array.isArray(failures) ? failures : [failures];
+      if (list.length === 0 || list.some((f) => f.code !== 11000)) throw err;
+      for (const failure of list) inserted[positions[failure.index]] = false;
+    }
+    return inserted;
+  }
+
+  /**
+   * At most `limit` changes after `after`, in order, in one read by `_id`s (the positions
+   * `after` .. `after + limit + 1`: the first tells the cursor is the user's, the last whether more follow).
+   */
   async read(userId: string, after: number, limit: number, gapTimeoutMs: number): Promise<FeedPage> {
-    const head = await this.heads.findById(toObjectId(userId)).lean<UserFeedRecord>();
-    const headSeq = head?.seq ?? 0;
-    const last = Math.min(headSeq, after + limit);
-    const seqs = Array.from({ length: Math.max(0, last - after) }, (_, i) => after + 1 + i);
-    const docs = await Promise.all(seqs.map((seq) => this.changes.findById(changeId(userId, seq)).lean<LeanChange>()));
+    const seqs = range(Math.max(after, 1), after === 0 ? limit + 1 : limit + 2);
+    const docs = await this.changes.find({ _id: { $in: seqs.map((seq) => changeId(userId, seq)) } }).lean<LeanChange[]>();
+    const bySeq = new Map(docs.map((doc) => [doc.seq, doc]));
+    if (after > 0 && !bySeq.has(after)) return { entries: [], position: after, hasMore: false, known: false };
     const entries: FeedEntry[] = [];
     let position = after;
-    for (const [i, seq] of seqs.entries()) {
-      let doc = docs[i];
+    for (let seq = after + 1; seq <= after + limit; seq++) {
+      let doc = bySeq.get(seq);
       if (!doc) {
-        const nextAt = docs.slice(i + 1).find((d) => d)?.at ?? head?.allocatedAt;
-        const abandoned = nextAt !== undefined && Date.now() - nextAt.getTime() > gapTimeoutMs;
+        const later = docs.filter((d) => d.seq > seq).map((d) => d.at.getTime());
+        const abandoned = later.length > 0 && Date.now() - Math.min(...later) > gapTimeoutMs;
         // Not written yet: its writer is on its way (the change arrives live, or by the next sync).
-        if (!abandoned) return { entries, position, hasMore: false, head: headSeq };
-        doc = await this.writeAt(userId, seq, 'skip', null);
+        if (!abandoned) return { entries, position, hasMore: false, known: true };
+        doc = (await this.writeAt(userId, seq, { kind: 'skip', payload: null })).doc;
       }
       position = seq;
       if (doc.kind !== 'skip') entries.push({ seq, kind: doc.kind, payload: doc.payload ?? {}, at: doc.at });
     }
-    return { entries, position, hasMore: position < headSeq, head: headSeq };
+    return { entries, position, hasMore: bySeq.has(position + 1), known: true };
   }
 
-  private async allocate(user: Types.ObjectId): Promise<number> {
-    for (;;) {
-      try {
-        const head = await this.heads
-          .findOneAndUpdate({ _id: user }, { $inc: { seq: 1 }, $set: { allocatedAt: new Date() } }, { upsert: true, returnDocument: 'after' })
-          .lean<UserFeedRecord>();
-        return head!.seq;
-      } catch (err) {
-        if (!isDuplicateKeyError(err)) throw err; // two first changes at once: the other made the head
-      }
-    }
-  }
-
-  /** Writes a change (or a skip marker) at a position once; returns what the position holds. */
-  private async writeAt(userId: string, seq: number, kind: string, payload: Record<string, unknown> | null): Promise<LeanChange> {
+  /** Writes a change (or a skip marker) at a position once; returns what the position holds, and whether we wrote it. */
+  private async writeAt(userId: string, seq: number, change: { key?: string; kind: string; payload: Record<string, unknown> | null }): Promise<{ doc: LeanChange; created: boolean }> {
     const _id = changeId(userId, seq);
     try {
-      const doc = await this.changes.create({ _id, userId: toObjectId(userId), seq, kind, payload, at: new Date() });
-      return doc.toObject() as LeanChange;
+      const doc = await this.changes.create({ _id, userId: toObjectId(userId), seq, ...change, at: new Date() });
+      return { doc: doc.toObject() as LeanChange, created: true };
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
-      return (await this.changes.findById(_id).lean<LeanChange>())!;
+      return { doc: (await this.changes.findById(_id).lean<LeanChange>())!, created: false };
     }
   }
 }

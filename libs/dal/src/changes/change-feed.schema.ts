@@ -1,13 +1,17 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Types } from 'mongoose';
 
-/** The head of one user's change sequence: `_id` is the user's id, `seq` the last position handed out. */
+/**
+ * Where one user's change sequence about ends: `_id` is the user's id, `seq` a position that holds a
+ * change (raised every few positions, never lowered). A writer that does not know the user's next
+ * position reads on from here to the first free one.
+ */
 @Schema({ collection: 'user_feeds', versionKey: false })
 export class UserFeedRecord {
   @Prop({ type: Number, required: true, default: 0 })
   seq: number;
 
-  /** When the last position was handed out (a reader skips a position abandoned longer ago than the gap timeout). */
+  /** When the hint was last raised. */
   @Prop({ type: Date, required: true })
   allocatedAt: Date;
 }
@@ -29,6 +33,10 @@ export class UserChangeRecord {
 
   @Prop({ required: true })
   kind: string;
+
+  /** The change's key (`m:<message>`, ...): the writer that finds the position taken tells its own change from another's. */
+  @Prop({ type: String, default: null })
+  key?: string | null;
 
   /** What the client gets for this change (a stanza), as it was when the change happened. */
   @Prop({ type: Object, default: null })

@@ -90,8 +90,8 @@ export class ConversationRepository implements OnModuleInit {
     );
   }
 
-  /** beginWrite for a new message: also hands it the conversation's next position. */
-  async beginInsert(conversationId: string): Promise<number> {
+  /** beginWrite for a new message: also hands it the conversation's next position (undefined: no such conversation). */
+  async beginInsert(conversationId: string): Promise<number | undefined> {
     const doc = await this.model
       .findOneAndUpdate(
         { _id: toObjectId(conversationId) },
@@ -99,7 +99,7 @@ export class ConversationRepository implements OnModuleInit {
         { returnDocument: 'after' },
       )
       .lean<LeanConversation>();
-    return doc?.messageSeq ?? 0;
+    return doc?.messageSeq;
   }
 
   /** Every incoming message of `memberId` up to `position` is seen (never lowered). */

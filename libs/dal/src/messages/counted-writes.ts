@@ -27,7 +27,6 @@ export function toMessage(doc: LeanMessage): Message {
     createdAt: doc.createdAt,
     changedAt: doc.changedAt,
     drfi: doc.drfi ?? null,
-    announcedRank: doc.announcedRank ?? 2,
     seq: doc.seq ?? null,
   };
 }

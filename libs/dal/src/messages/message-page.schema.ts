@@ -12,8 +12,9 @@ export const PAGE_SIZE = 64;
  */
 @Schema({ collection: 'conversation_pages', versionKey: false })
 export class ConversationPageRecord {
+  /** `id` null: the position was taken by an insert that found a resend (no message there). */
   @Prop({ type: [{ _id: false, s: Number, id: Types.ObjectId }], default: [] })
-  entries: { s: number; id: Types.ObjectId }[];
+  entries: { s: number; id: Types.ObjectId | null }[];
 }
 
 export const ConversationPageSchema = SchemaFactory.createForClass(ConversationPageRecord);

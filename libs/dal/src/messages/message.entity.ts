@@ -18,8 +18,6 @@ export interface Message {
   createdAt: Date;
   changedAt: Date;
   drfi: DrfiData | null;
-  /** -1: not announced yet; 0: the message announced; 1, 2: its delivered, seen announced. */
-  announcedRank: number;
   /** Its position in the conversation's history pages (null: from before they existed). */
   seq: number | null;
 }

@@ -12,6 +12,7 @@ import { MessageRecord } from './message.schema';
 
 const pageId = (conversationId: string, page: number) => derivedId(`page:${conversationId}:${page}`);
 const pageOf = (seq: number) => Math.floor(seq / PAGE_SIZE);
+type PageEntry = { s: number; id: Types.ObjectId };
 
 export interface InsertResult {
   message: Message;
@@ -41,15 +42,18 @@ export class MessageRepository implements OnModuleInit {
 
   /**
    * Stores a message once per (sender, uniqueid): its `_id` is derived from the two, so a resend,
-   * even racing the original, finds or collides with it and gets the original back.
+   * even racing the original, collides with it and gets the original back. (No look first: the
+   * insert is the look, and a resend, the rare case, pays for the position it took.)
    */
-  async insert(message: NewMessage, options: { knownNew?: boolean } = {}): Promise<InsertResult> {
+  async insert(message: NewMessage): Promise<InsertResult> {
     const _id = messageIdFor(message.senderId, message.uniqueId);
-    // A caller that has just looked (knownNew) skips this read; a racing resend still hits the _id index.
-    const existing = options.knownNew ? undefined : await this.findById(_id.toHexString());
-    if (existing) return { message: existing, created: false };
-
-    const seq = await this.conversations.beginInsert(message.conversationId);
+    let seq = await this.conversations.beginInsert(message.conversationId);
+    if (seq === undefined) {
+      // The pair's first message: make the conversation, then take its position.
+      await this.conversations.ensureForPair(message.senderId, message.receiverId);
+      seq = await this.conversations.beginInsert(message.conversationId);
+      if (seq === undefined) throw new Error(`conversation ${message.conversationId} is not the pair's`);
+    }
     const now = new Date();
     let created: Message;
     try {
@@ -64,7 +68,6 @@ export class MessageRepository implements OnModuleInit {
         fileType: message.fileType ?? null,
         drfi: message.drfi ?? null,
         deliveryStatus: 'sent',
-        announcedRank: -1,
         seq,
         createdAt: now,
         changedAt: now,
@@ -72,7 +75,9 @@ export class MessageRepository implements OnModuleInit {
       created = toMessage(doc.toObject());
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
-      // A concurrent resend won: nothing was written here.
+      // A resend (or a concurrent one won): nothing was written here. The position taken holds no
+      // message; saying so in its page keeps the positions after it readable in order.
+      await this.pages.updateOne({ _id: pageId(message.conversationId, pageOf(seq)) }, { $push: { entries: { s: seq, id: null } } }, { upsert: true });
       await this.conversations.endWrite(message.conversationId, { ...ZERO_COUNTS });
       return { message: (await this.findById(_id.toHexString()))!, created: false };
     }
@@ -112,10 +117,11 @@ export class MessageRepository implements OnModuleInit {
   private async pagedHistory(conversation: Conversation, page: { limit?: number; before?: Message }): Promise<{ messages: Message[]; hasMore: boolean }> {
     const top = page.before ? page.before.seq! - 1 : conversation.messageSeq;
     const wanted = page.limit === undefined ? Infinity : page.limit + 1;
-    const found: { s: number; id: Types.ObjectId }[] = [];
+    const found: PageEntry[] = [];
     for (let n = pageOf(top); n >= 0 && found.length < wanted; n--) {
       const doc = await this.pages.findById(pageId(conversation.id, n)).lean<ConversationPageRecord>();
-      found.push(...(doc?.entries ?? []).filter((e) => e.s <= top).sort((x, y) => y.s - x.s));
+      // (A position whose insert found a resend holds no message: `id` null.)
+      found.push(...(doc?.entries ?? []).filter((e): e is PageEntry => e.s <= top && e.id !== null).sort((x, y) => y.s - x.s));
     }
     const newest = found.slice(0, page.limit ?? found.length);
     const messages = (await Promise.all(newest.map((e) => this.findById(e.id.toHexString())))).filter((m): m is Message => m !== undefined);
@@ -150,7 +156,7 @@ export class MessageRepository implements OnModuleInit {
   async idsForReceiver(conversation: Conversation, receiverId: string, statuses: DeliveryStatus[]): Promise<{ ids: string[]; upTo: number }> {
     if (!conversation.pagedFromStart) return { ids: await this.indexedIdsForReceiver(conversation.id, receiverId, statuses), upTo: 0 };
     const floor = conversation.userIds[0] === receiverId ? conversation.readFloor.a : conversation.readFloor.b;
-    const entries: { s: number; id: Types.ObjectId }[] = [];
+    const entries: { s: number; id: Types.ObjectId | null }[] = [];
     for (let n = pageOf(floor + 1); n <= pageOf(conversation.messageSeq); n++) {
       const doc = await this.pages.findById(pageId(conversation.id, n)).lean<ConversationPageRecord>();
       entries.push(...(doc?.entries ?? []).filter((e) => e.s > floor && e.s <= conversation.messageSeq));
@@ -159,7 +165,7 @@ export class MessageRepository implements OnModuleInit {
     // Up to the first position not in a page yet (a message being written now): all before it were looked at.
     let upTo = floor;
     for (const e of entries) if (e.s === upTo + 1) upTo = e.s;
-    const messages = await Promise.all(entries.map((e) => this.findById(e.id.toHexString())));
+    const messages = await Promise.all(entries.map((e) => (e.id === null ? undefined : this.findById(e.id.toHexString()))));
     const ids = messages.filter((m): m is Message => m !== undefined && m.receiverId === receiverId && statuses.includes(m.deliveryStatus)).map((m) => m.id);
     return { ids, upTo };
   }
@@ -195,11 +201,6 @@ export class MessageRepository implements OnModuleInit {
       { $set: { 'drfi.vaultApplied': true } },
     );
     return change !== undefined;
-  }
-
-  /** Records that the message's changes are announced up to `rank` (never lowers it). */
-  async markAnnounced(messageId: string, rank: number): Promise<void> {
-    await this.model.updateOne({ _id: toObjectId(messageId) }, { $max: { announcedRank: rank } });
   }
 
   /** Counts recomputed from the stored messages (the truth the kept counts must equal). */

@@ -74,14 +74,6 @@ export class MessageRecord {
   @Prop({ type: Object, default: null })
   drfi: DrfiData | null;
 
-  /**
-   * How far the message's changes have been announced (made changes of both parties, with their
-   * events): -1 not yet, 0 the message itself, 1 delivered, 2 seen. A resend or a repeated receipt
-   * finishes an announcement a crashed server did not (MessageDispatcher, ReceiptsService).
-   */
-  @Prop({ type: Number, default: 2 })
-  announcedRank: number;
-
   /** Its position in its conversation's history pages (null: a message from before issue 13). */
   @Prop({ type: Number, default: null })
   seq: number | null;

@@ -4,6 +4,11 @@ import { AppError } from '@app/common';
 
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
 
+/** Whether a string is a user, message or conversation id (24 hex digits). */
+export function isObjectIdHex(id: string): boolean {
+  return typeof id === 'string' && OBJECT_ID.test(id);
+}
+
 /** A 24-hex id as an ObjectId; anything else is the caller's mistake (400), never a driver error. */
 export function toObjectId(id: string): Types.ObjectId {
   if (typeof id !== 'string' || !OBJECT_ID.test(id)) throw new AppError('INVALID_ID');

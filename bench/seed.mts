@@ -182,9 +182,10 @@ export async function seedFeeds(uri: string, users: string[], count: number): Pr
         const seq = last - count + 1 + i;
         const messageid = new ObjectId().toHexString();
         return {
-          _id: new ObjectId(derivedId(`change:${user}:${seq}`).toHexString()), userId: new ObjectId(user), seq, kind: 'message', at: now,
-          payload: { to: user, from: new ObjectId().toHexString(), fromFullName: 'Bench', fromPhone: '+10000000000', msg: `waiting ${i}`, uniqueid: `w-${messageid}`,
-            status: 'sent', type: 'text', file_type: null, messageid, conversationId: new ObjectId().toHexString(), created: now.toISOString(), isDeleted: false },
+          _id: new ObjectId(derivedId(`change:${user}:${seq}`).toHexString()), userId: new ObjectId(user), seq, key: `m:${messageid}`, kind: 'message', at: now,
+          // Stored as the server stores it: JSON text.
+          payload: JSON.stringify({ to: user, from: new ObjectId().toHexString(), fromFullName: 'Bench', fromPhone: '+10000000000', msg: `waiting ${i}`, uniqueid: `w-${messageid}`,
+            status: 'sent', type: 'text', file_type: null, messageid, conversationId: new ObjectId().toHexString(), created: now.toISOString(), isDeleted: false }),
         };
       });
       await db.collection('user_changes').insertMany(docs, { ordered: false });

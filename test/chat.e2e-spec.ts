@@ -215,7 +215,7 @@ describe('Chat REST API (chat-api.md)', () => {
     });
 
     it('recounts a conversation left half-written by a writer that died between its two writes', async () => {
-      const fresh = await startTestApp({ chat: { maxTextLength: 1000, countsRepairAfterMs: 1000, syncGapTimeoutMs: 2000, syncPageSize: 50 } });
+      const fresh = await startTestApp({ chat: { maxTextLength: 1000, countsRepairAfterMs: 1000, syncGapTimeoutMs: 2000, syncPageSize: 50, syncReadsInFlight: 2 } });
       try {
         const { alice, bob, conversationId } = await conversationFixture(fresh);
         await chatAs(fresh, alice).send(conversationId, bob, 'counted').expect(200);

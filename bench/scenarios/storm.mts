@@ -27,8 +27,6 @@ interface Run {
 export async function storm(context: ScenarioContext): Promise<Section> {
   const uri = databaseUri(context, 'storm');
   const loopPairs = await seedPairs(uri, LOOP_PAIRS);
-  const stormPairs = await seedPairs(uri, USERS / 2);
-  const stormUsers = stormPairs.flatMap((p) => [p.from, p.to]);
   const server = await startServer(uri, { SOCKET_EVENTS_PER_SECOND: '100000', REST_REQUESTS_PER_MINUTE: '100000000' });
   const runs: Run[] = [];
   try {
@@ -36,7 +34,8 @@ export async function storm(context: ScenarioContext): Promise<Section> {
     const loop = await LoopLoad.connect(server.url, 'chat', loopPairs, 1);
     await loop.step(LOOP_RATE, 2, pids); // warm-up
     for (let run = 1; run <= context.runs; run++) {
-      // Each storm user has changes waiting, at positions after any earlier run's (a sync from the start reads them all).
+      // Users of their own each run, so every storm has exactly CHANGES_PER_USER changes waiting per user.
+      const stormUsers = (await seedPairs(uri, USERS / 2)).flatMap((p) => [p.from, p.to]);
       await seedFeeds(uri, stormUsers, CHANGES_PER_USER);
       const alone = await loop.step(LOOP_RATE, LOOP_SECONDS, pids);
       const generator = new Generator('storm');

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Sema } from 'async-sema';
 import { AppConfig, ackOrError, Throws } from '@app/common';
 import { ChangeFeedRepository, FeedEntry } from '@app/dal/messages';
 import type { ChangeKind, ChangePayload } from '../messages/change-feed.service';
@@ -19,12 +20,17 @@ const payloadsOf = <K extends ChangeKind>(entries: FeedEntry[], kind: K) =>
  */
 @Injectable()
 export class SyncService {
+  /** A bulkhead: sync page reads at once, so a reconnect storm queues here instead of ahead of everyone in the pool. */
+  private readonly reads: Sema;
+
   constructor(
     private readonly config: AppConfig,
     private readonly commands: MessageCommandsService,
     private readonly receipts: ReceiptsService,
     private readonly feed: ChangeFeedRepository,
-  ) {}
+  ) {
+    this.reads = new Sema(config.chat.syncReadsInFlight);
+  }
 
   @Throws('INVALID_CURSOR')
   async sync(callerId: string, payload: SyncRequest): Promise<SyncResult> {
@@ -35,7 +41,10 @@ export class SyncService {
       acks.statuses.push(await ackOrError(update.uniqueid, () => this.receipts.statusUpdate(callerId, update)));
     }
 
-    const page = await this.feed.read(callerId, since, this.config.chat.syncPageSize, this.config.chat.syncGapTimeoutMs);
+    await this.reads.acquire();
+    const page = await this.feed
+      .read(callerId, since, this.config.chat.syncPageSize, this.config.chat.syncGapTimeoutMs)
+      .finally(() => this.reads.release());
     // A position that holds nothing of the caller's was never handed out to them.
     if (!page.known) throw invalidCursor();
     const messages = payloadsOf(page.entries, 'message');

@@ -16,6 +16,8 @@ export interface ChatConfig {
   /** A position of a change sequence taken but not written this long is skipped by readers (its writer died). */
   syncGapTimeoutMs: number;
   syncPageSize: number;
+  /** Sync page reads at once (the rest queue): a storm of syncs leaves the pool to sends and receipts. */
+  syncReadsInFlight: number;
 }
 
 export interface SocketConfig {
@@ -100,6 +102,7 @@ export class AppConfig {
         countsRepairAfterMs: env.COUNTS_REPAIR_AFTER_MS,
         syncGapTimeoutMs: env.SYNC_GAP_TIMEOUT_MS,
         syncPageSize: env.SYNC_PAGE_SIZE,
+        syncReadsInFlight: env.SYNC_READS_IN_FLIGHT ?? (env.MONGODB_URI ? 32 : 2),
       },
       socket: {
         maxPayloadBytes: env.SOCKET_MAX_PAYLOAD_BYTES,

@@ -99,6 +99,18 @@ export class EnvironmentVariables {
   @Max(5000)
   SYNC_PAGE_SIZE = 500;
 
+  /**
+   * Sync page reads one process runs at once; more wait their turn, so a reconnect storm cannot
+   * fill the database pool ahead of everyone's sends and receipts. Unset: 2 on the embedded
+   * database (a pool of 4), 32 on MongoDB.
+   */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  SYNC_READS_IN_FLIGHT?: number;
+
   @Transform(toInt)
   @IsInt()
   @Min(1024)

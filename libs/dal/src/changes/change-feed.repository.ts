@@ -25,6 +25,9 @@ type LeanChange = UserChangeRecord & { _id: Types.ObjectId };
 
 const changeId = (userId: string, seq: number) => derivedId(`change:${userId.toLowerCase()}:${seq}`);
 const keyId = (userId: string, key: string) => derivedId(`change-key:${userId.toLowerCase()}:${key}`);
+/** A change's payload as stored: JSON text (a change written before that: the object itself). */
+const storedPayload = (stored: string | Record<string, unknown> | null): Record<string, unknown> =>
+  typeof stored === 'string' ? (JSON.parse(stored) as Record<string, unknown>) : (stored ?? {});
 const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
 
 /** Positions looked at per read when finding the end of a sequence. */
@@ -34,6 +37,8 @@ const PROBE = 32;
  * the end reads about one PROBE, and a user without one has no changes: nothing to read).
  */
 const HINT_EVERY = 16;
+/** Positions a sync page reads first (then twice as many each time, up to the page). */
+const FIRST_CHUNK = 32;
 /** Users whose next position this process remembers. */
 const REMEMBERED_USERS = 100_000;
 
@@ -88,7 +93,7 @@ export class ChangeFeedRepository {
     const at = new Date();
     const written = await this.insertEach(
       this.changes,
-      userIds.map((userId, i) => ({ _id: changeId(userId, seqs[i]), userId: toObjectId(userId), seq: seqs[i], key, kind, payload, at })),
+      userIds.map((userId, i) => ({ _id: changeId(userId, seqs[i]), userId: toObjectId(userId), seq: seqs[i], key, kind, payload: JSON.stringify(payload), at })),
       keyed,
     );
     await Promise.all(
@@ -209,36 +214,59 @@ export class ChangeFeedRepository {
   }
 
   /**
-   * At most `limit` changes after `after`, in order, in one read by `_id`s (the positions
-   * `after` .. `after + limit + 1`: the first tells the cursor is the user's, the last whether more follow).
+   * At most `limit` changes after `after`, in order, by reads of `_id`s in chunks (FIRST_CHUNK
+   * positions, then twice as many each time): a page costs what it holds, not the page size. The
+   * position `after` itself is read too (it tells the cursor is the user's), and the one after the
+   * page (whether more follow).
    */
   async read(userId: string, after: number, limit: number, gapTimeoutMs: number): Promise<FeedPage> {
-    const seqs = range(Math.max(after, 1), after === 0 ? limit + 1 : limit + 2);
-    const docs = await this.changes.find({ _id: { $in: seqs.map((seq) => changeId(userId, seq)) } }).lean<LeanChange[]>();
-    const bySeq = new Map(docs.map((doc) => [doc.seq, doc]));
+    const last = after + limit + 1;
+    const bySeq = new Map<number, LeanChange>();
+    let loadedTo = Math.max(after, 1) - 1;
+    let chunk = FIRST_CHUNK;
+    /** Reads the next chunk of positions; false when there is nothing left to read or it held nothing. */
+    const loadMore = async (): Promise<boolean> => {
+      if (loadedTo >= last) return false;
+      const seqs = range(loadedTo + 1, Math.min(chunk, last - loadedTo));
+      const docs = await this.changes.find({ _id: { $in: seqs.map((seq) => changeId(userId, seq)) } }).lean<LeanChange[]>();
+      for (const doc of docs) bySeq.set(doc.seq, doc);
+      loadedTo = seqs[seqs.length - 1];
+      chunk *= 2;
+      return docs.length > 0;
+    };
+    /** The position, reading on when it is beyond what was read. */
+    const at = async (seq: number): Promise<LeanChange | undefined> => {
+      while (seq > loadedTo && (await loadMore()));
+      return bySeq.get(seq);
+    };
+
+    await loadMore();
     if (after > 0 && !bySeq.has(after)) return { entries: [], position: after, hasMore: false, known: false };
     const entries: FeedEntry[] = [];
     let position = after;
     for (let seq = after + 1; seq <= after + limit; seq++) {
-      let doc = bySeq.get(seq);
+      let doc = await at(seq);
       if (!doc) {
-        const later = docs.filter((d) => d.seq > seq).map((d) => d.at.getTime());
+        // A later change already written makes this a gap; none means the end of the sequence.
+        if (![...bySeq.keys()].some((s) => s > seq) && loadedTo < last) await loadMore();
+        const later = [...bySeq.values()].filter((d) => d.seq > seq).map((d) => d.at.getTime());
         const abandoned = later.length > 0 && Date.now() - Math.min(...later) > gapTimeoutMs;
         // Not written yet: its writer is on its way (the change arrives live, or by the next sync).
         if (!abandoned) return { entries, position, hasMore: false, known: true };
         doc = (await this.writeAt(userId, seq, { kind: 'skip', payload: null })).doc;
       }
       position = seq;
-      if (doc.kind !== 'skip') entries.push({ seq, kind: doc.kind, payload: doc.payload ?? {}, at: doc.at });
+      if (doc.kind !== 'skip') entries.push({ seq, kind: doc.kind, payload: storedPayload(doc.payload), at: doc.at });
     }
-    return { entries, position, hasMore: bySeq.has(position + 1), known: true };
+    return { entries, position, hasMore: (await at(position + 1)) !== undefined, known: true };
   }
 
   /** Writes a change (or a skip marker) at a position once; returns what the position holds, and whether we wrote it. */
   private async writeAt(userId: string, seq: number, change: { key?: string; kind: string; payload: Record<string, unknown> | null }): Promise<{ doc: LeanChange; created: boolean }> {
     const _id = changeId(userId, seq);
     try {
-      const doc = await this.changes.create({ _id, userId: toObjectId(userId), seq, ...change, at: new Date() });
+      const payload = change.payload === null ? null : JSON.stringify(change.payload);
+      const doc = await this.changes.create({ _id, userId: toObjectId(userId), seq, ...change, payload, at: new Date() });
       return { doc: doc.toObject() as LeanChange, created: true };
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;

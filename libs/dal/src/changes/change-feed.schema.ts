@@ -1,5 +1,5 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
-import { Types } from 'mongoose';
+import { Schema as MongooseSchema, Types } from 'mongoose';
 
 /**
  * Where one user's change sequence about ends: `_id` is the user's id, `seq` a position that holds a
@@ -38,9 +38,14 @@ export class UserChangeRecord {
   @Prop({ type: String, default: null })
   key?: string | null;
 
-  /** What the client gets for this change (a stanza), as it was when the change happened. */
-  @Prop({ type: Object, default: null })
-  payload: Record<string, unknown> | null;
+  /**
+   * What the client gets for this change (a stanza), as it was when the change happened, as JSON
+   * text: the server never looks inside, and FerretDB decodes one string far faster than the
+   * nested document (measured: a sync page of 50 changes is most of its cost). Changes written
+   * before hold the object itself; both are read.
+   */
+  @Prop({ type: MongooseSchema.Types.Mixed, default: null })
+  payload: string | Record<string, unknown> | null;
 
   @Prop({ type: Date, required: true })
   at: Date;

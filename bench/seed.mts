@@ -51,6 +51,13 @@ export async function linkPairs(db: Db, pairs: [Id, Id][]): Promise<void> {
     return { _id: new ObjectId(pairId(a.toHexString(), b.toHexString()).toHexString()), pairKey: userIds.map(String).join(':'), userIds, createdAt: now };
   });
   for (let i = 0; i < docs.length; i += 1000) await db.collection('network_links').insertMany(docs.slice(i, i + 1000));
+  // And each owner's roster, as the server keeps it (the links in order).
+  const rosters = new Map<string, Id[]>();
+  for (const [a, b] of pairs) {
+    for (const [owner, member] of [[a, b], [b, a]] as const) rosters.set(owner.toHexString(), [...(rosters.get(owner.toHexString()) ?? []), member]);
+  }
+  const rosterDocs = [...rosters].map(([owner, members]) => ({ _id: new ObjectId(owner), members, complete: true }));
+  for (let i = 0; i < rosterDocs.length; i += 1000) await db.collection('network_rosters').insertMany(rosterDocs.slice(i, i + 1000));
 }
 
 /** `count` linked sender/recipient pairs, as hex ids. */

@@ -137,8 +137,8 @@ async function restAt(context: ScenarioContext, MESSAGES: number): Promise<AtSiz
   const filter = (value: object) => EJSON.stringify(value, { relaxed: false });
   const listQueries = [
     { collection: 'users', filter: filter({ _id: oid(me) }) },
-    { collection: 'conversations', filter: filter({ userIds: oid(me) }), sort: { createdAt: 1, _id: 1 } },
-    { collection: 'network_links', filter: filter({ userIds: oid(me) }), sort: { createdAt: 1, _id: 1 } },
+    { collection: 'network_rosters', filter: filter({ _id: oid(me) }) },
+    { collection: 'conversations', filter: filter({ _id: { $in: others.map((other) => oid(pairId(me, other).toHexString())) } }) },
     { collection: 'users', filter: filter({ _id: { $in: others.map(oid) } }) },
   ];
   const historyQueries = [

@@ -42,7 +42,8 @@ export class ConversationQueriesService {
   @Throws('USER_NOT_FOUND')
   async everything(userId: string): Promise<{ me: User; conversations: (ConversationView & ShownMessages)[] }> {
     const me = await this.users.me(userId);
-    const views = await this.views(me, await this.conversations.listForMember(userId));
+    const memberIds = await this.access.memberIdsOf(userId);
+    const views = await this.views(me, memberIds, await this.conversations.listWith(userId, memberIds));
     const conversations = [];
     for (const view of views) {
       const { messages } = await this.messages.history(view.conversation);
@@ -55,9 +56,10 @@ export class ConversationQueriesService {
   @Throws('USER_NOT_FOUND')
   async list(userId: string): Promise<(ConversationView & { counts: MemberCounts })[]> {
     const me = await this.users.me(userId);
-    let conversations = await this.conversations.listForMember(userId);
-    if (await this.repairStaleCounts(conversations)) conversations = await this.conversations.listForMember(userId);
-    const views = await this.views(me, conversations);
+    const memberIds = await this.access.memberIdsOf(userId);
+    let conversations = await this.conversations.listWith(userId, memberIds);
+    if (await this.repairStaleCounts(conversations)) conversations = await this.conversations.listWith(userId, memberIds);
+    const views = await this.views(me, memberIds, conversations);
     return views.map((view) => ({ ...view, counts: countsFor(view.conversation, userId) }));
   }
 
@@ -105,9 +107,9 @@ export class ConversationQueriesService {
   }
 
   /** The conversations with current network members, with both parties, most recently active first. */
-  private async views(me: User, conversations: Conversation[]): Promise<ConversationView[]> {
-    const memberIds = new Set(await this.access.memberIdsOf(me.id));
-    const linked = conversations.filter((c) => memberIds.has(otherMember(c, me.id)));
+  private async views(me: User, memberIds: string[], conversations: Conversation[]): Promise<ConversationView[]> {
+    const members = new Set(memberIds);
+    const linked = conversations.filter((c) => members.has(otherMember(c, me.id)));
     const others = new Map((await this.users.findMany(linked.map((c) => otherMember(c, me.id)))).map((u) => [u.id, u]));
     const mine = await this.party(me);
     const sorted = linked

@@ -28,7 +28,8 @@ export class MessagesService {
     return this.conversations.ensureForPair(a, b);
   }
 
-  conversationsOf(userId: string): Promise<Conversation[]> {
-    return this.conversations.listForMember(userId);
+  /** The user's conversations with these members (those that exist). */
+  conversationsWith(userId: string, memberIds: string[]): Promise<Conversation[]> {
+    return this.conversations.listWith(userId, memberIds);
   }
 }

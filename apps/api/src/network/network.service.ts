@@ -69,7 +69,7 @@ export class NetworkService {
     const memberIds = await this.links.memberIdsOf(ownerId);
     const [users, conversations] = await Promise.all([
       this.users.findMany(memberIds),
-      this.messages.conversationsOf(ownerId),
+      this.messages.conversationsWith(ownerId, memberIds),
     ]);
     const byId = new Map(users.map((u) => [u.id, u]));
     const conversationByPair = new Map(conversations.map((c) => [pairKey(c.userIds[0], c.userIds[1]), c.id]));

@@ -75,10 +75,14 @@ export class ConversationRepository implements OnModuleInit {
     return doc && doc.userIds.some((id) => id.equals(member)) ? toConversation(doc) : undefined;
   }
 
-  /** The owner's conversations; a user can only ever list their own. */
-  async listForMember(ownerId: string): Promise<Conversation[]> {
-    const docs = await this.model.find({ userIds: toObjectId(ownerId) }).sort({ createdAt: 1, _id: 1 }).lean<LeanConversation[]>();
-    return docs.map(toConversation);
+  /**
+   * The owner's conversations with these members (those that exist), oldest first: one read by
+   * `_id`s, derived from the pairs, whatever the number of conversations stored.
+   */
+  async listWith(ownerId: string, memberIds: string[]): Promise<Conversation[]> {
+    if (memberIds.length === 0) return [];
+    const docs = await this.model.find({ _id: { $in: memberIds.map((memberId) => pairId(ownerId, memberId)) } }).lean<LeanConversation[]>();
+    return docs.map(toConversation).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
   }
 
   // --- counted writes: MessageRepository brackets every message write with these ---

@@ -46,6 +46,8 @@ export class MessageDispatcher {
    */
   async dispatch(message: NewMessage, sender: User, options: DispatchOptions): Promise<DispatchedMessage> {
     const result = await this.store(message);
+    // The uniqueid names a message of another conversation: not a resend of this one (the caller refuses it).
+    if (!result.created && result.message.conversationId !== message.conversationId) return { ...result, publishedNow: false };
     if (!result.created && (await this.settleResend(result.message, sender))) return { ...result, publishedNow: false };
     await options.onStored?.(result.message);
     const fcmResponse = await this.publish(result.message, sender, { push: options.push, pushContent: options.pushContent, firstAttempt: result.created });

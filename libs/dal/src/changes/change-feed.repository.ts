@@ -75,10 +75,10 @@ export class ChangeFeedRepository {
 
   /**
    * Appends the change `key` to each user's sequence once. `firstAttempt` (the change was just
-   * made, so nobody appended it yet) takes the fast path: every user's key record in one insert,
-   * then every change in another. A retry, or a position taken meanwhile, goes user by user
-   * (appendOne). Returns the users in whose sequence the change was not yet (all of them on a
-   * first attempt).
+   * made, so nobody appended it yet) takes the fast path: one ordered insert of every user's key
+   * record, then every change (key records live in the changes' collection, so this is one
+   * command). A retry, or a position taken meanwhile, goes user by user (appendOne). Returns the
+   * users in whose sequence the change was not yet (all of them on a first attempt).
    */
   async append(userIds: string[], key: string, kind: string, payload: Record<string, unknown>, firstAttempt = false): Promise<string[]> {
     if (!firstAttempt) {
@@ -86,22 +86,19 @@ export class ChangeFeedRepository {
       return userIds.filter((_, i) => added[i]);
     }
     const seqs = await Promise.all(userIds.map((userId) => this.takePosition(userId)));
-    const keyed = await this.insertEach(
-      this.keys,
-      userIds.map((userId, i) => ({ _id: keyId(userId, key), seq: seqs[i] })),
-    );
     const at = new Date();
-    const written = await this.insertEach(
-      this.changes,
-      userIds.map((userId, i) => ({ _id: changeId(userId, seqs[i]), userId: toObjectId(userId), seq: seqs[i], key, kind, payload: JSON.stringify(payload), at })),
-      keyed,
-    );
+    // Keys first: an ordered insert stops at the first that fails, so no change is written without its key.
+    const inserted = await this.insertInOrder([
+      ...userIds.map((userId, i) => ({ _id: keyId(userId, key), seq: seqs[i] })),
+      ...userIds.map((userId, i) => ({ _id: changeId(userId, seqs[i]), userId: toObjectId(userId), seq: seqs[i], key, kind, payload: JSON.stringify(payload), at })),
+    ]);
     await Promise.all(
       userIds.map(async (userId, i) => {
-        if (written[i]) return this.written(userId, seqs[i]);
+        if (inserted > userIds.length + i) return this.written(userId, seqs[i]);
         // The position was taken meanwhile (another process, a reader's skip), or our key was
-        // there already (an attempt we did not know of): finish it the careful way.
-        await this.appendOne(userId, key, kind, payload);
+        // there already (an attempt we did not know of): finish it the careful way, at our
+        // position if it is still free.
+        await this.appendOne(userId, key, kind, payload, seqs[i]);
       }),
     );
     return userIds;
@@ -112,13 +109,17 @@ export class ChangeFeedRepository {
     return (await this.keys.exists({ _id: keyId(userId, key) })) !== null;
   }
 
-  /** Appends one user's change, looking its key up first (a retry); false if it was there already. */
-  private async appendOne(userId: string, key: string, kind: string, payload: Record<string, unknown>): Promise<boolean> {
+  /**
+   * Appends one user's change, looking its key up first (a retry); false if it was there already.
+   * `preferred`: a position this attempt took and may still write (else it would stay a gap).
+   */
+  private async appendOne(userId: string, key: string, kind: string, payload: Record<string, unknown>, preferred?: number): Promise<boolean> {
     const _id = keyId(userId, key);
     let seq = (await this.keys.findById(_id).lean<UserChangeKeyRecord>())?.seq;
     for (;;) {
       if (seq === undefined) {
-        const taken = await this.takePosition(userId);
+        const taken = preferred ?? (await this.takePosition(userId));
+        preferred = undefined;
         try {
           await this.keys.create({ _id, seq: taken });
           seq = taken;
@@ -193,24 +194,17 @@ export class ChangeFeedRepository {
     if (this.nextPositions.size > REMEMBERED_USERS) this.nextPositions.delete(this.nextPositions.keys().next().value!);
   }
 
-  /**
-   * Inserts the documents whose `wanted` flag is set (all by default) in one command; returns, per
-   * document, whether it was inserted (false: its `_id` existed, or it was not wanted).
-   */
-  private async insertEach(model: Model<UserChangeKeyRecord> | Model<UserChangeRecord>, docs: Record<string, unknown>[], wanted?: boolean[]): Promise<boolean[]> {
-    const inserted = docs.map((_, i) => wanted?.[i] ?? true);
-    const batch = docs.filter((_, i) => inserted[i]);
-    if (batch.length === 0) return inserted;
-    const positions = inserted.flatMap((yes, i) => (yes ? [i] : []));
+  /** Inserts the documents in order, in one command; returns how many went in before the first that already existed. */
+  private async insertInOrder(docs: Record<string, unknown>[]): Promise<number> {
     try {
-      await model.collection.insertMany(batch, { ordered: false });
+      await this.changes.collection.insertMany(docs, { ordered: true });
+      return docs.length;
     } catch (err) {
       const failures = (err as { writeErrors?: { index: number; code?: number }[] | { index: number; code?: number } }).writeErrors;
-      const list = failures === undefined ? [] : Array.isArray(failures) ? failures : [failures];
-      if (list.length === 0 || list.some((f) => f.code !== 11000)) throw err;
-      for (const failure of list) inserted[positions[failure.index]] = false;
+      const first = Array.isArray(failures) ? failures[0] : failures;
+      if (first?.code !== 11000) throw err;
+      return first.index;
     }
-    return inserted;
   }
 
   /**

@@ -57,8 +57,10 @@ export const UserChangeSchema = SchemaFactory.createForClass(UserChangeRecord);
  * Which position a change has in a user's sequence: `_id` = derivedId(`change-key:<user>:<key>`),
  * where the key names the change (`m:<message>`, `s:<message>:<status>`, ...). It makes appending a
  * change idempotent: a resend after a crash finds the position instead of taking a second one.
+ * Key records live in `user_changes` beside the changes (their `_id`s never meet), so a change's
+ * keys and entries for both parties are one insert.
  */
-@Schema({ collection: 'user_change_keys', versionKey: false })
+@Schema({ collection: 'user_changes', versionKey: false })
 export class UserChangeKeyRecord {
   @Prop({ required: true })
   seq: number;

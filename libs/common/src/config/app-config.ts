@@ -102,7 +102,7 @@ export class AppConfig {
         countsRepairAfterMs: env.COUNTS_REPAIR_AFTER_MS,
         syncGapTimeoutMs: env.SYNC_GAP_TIMEOUT_MS,
         syncPageSize: env.SYNC_PAGE_SIZE,
-        syncReadsInFlight: env.SYNC_READS_IN_FLIGHT ?? (env.MONGODB_URI ? 32 : 2),
+        syncReadsInFlight: env.SYNC_READS_IN_FLIGHT ?? (env.MONGODB_URI ? 32 : 1),
       },
       socket: {
         maxPayloadBytes: env.SOCKET_MAX_PAYLOAD_BYTES,

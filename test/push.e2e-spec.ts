@@ -1,3 +1,5 @@
+import { getConnectionToken } from '@nestjs/mongoose';
+import { Types, type Connection } from 'mongoose';
 import { PushOutboxRepository } from '@app/dal/push';
 import { eventually } from '@app/testing';
 import { chatAs } from './support/chat-client';
@@ -141,6 +143,22 @@ describe('Push through FCM (firebase-admin, HTTPS intercepted at the network edg
       await register(alice, 'tok-move-1', 'ios').expect(201);
       expect(await tokensOf(bob)).toEqual([]);
       expect((await tokensOf(alice)).map((t) => [t.token, t.platform])).toEqual([['tok-move-1', 'ios']]);
+    });
+
+    it('are found for a user from before token rosters (built from the tokens once), and for one a crash left short', async () => {
+      const [carol, dave] = [await session(app), await session(app)];
+      await register(carol, 'tok-old-1').expect(201);
+      await register(carol, 'tok-old-2', 'ios').expect(201);
+      await register(dave, 'tok-short-1').expect(201);
+      const rosters = app.app.get<Connection>(getConnectionToken()).collection('push_device_rosters');
+      // Before rosters: none for carol. A crash between the token and the roster: dave's is short.
+      await rosters.deleteOne({ _id: new Types.ObjectId(carol.user.id) });
+      await rosters.updateOne({ _id: new Types.ObjectId(dave.user.id) }, { $set: { tokens: [], complete: true } });
+      expect((await tokensOf(carol)).map((t) => t.token)).toEqual(['tok-old-1', 'tok-old-2']);
+      expect(await tokensOf(dave)).toEqual([]);
+      // Registering the token again mends it.
+      await register(dave, 'tok-short-1').expect(201);
+      expect((await tokensOf(dave)).map((t) => t.token)).toEqual(['tok-short-1']);
     });
 
     it('refuse bad input', async () => {

@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { derivedId, toObjectId } from '../shared/ids';
 import { DeviceToken } from './device-token.entity';
-import { DeviceTokenRecord, PushPlatform } from './device-token.schema';
+import { DeviceTokenRecord, PushDeviceRosterRecord, PushPlatform } from './device-token.schema';
 
 export type { DeviceToken };
 
@@ -25,26 +25,51 @@ function toDeviceToken(doc: LeanToken): DeviceToken {
   };
 }
 
+/**
+ * Device tokens (one document per token, at an `_id` derived from it) and each user's roster of
+ * them (one document per user, what a push reads). A token is written, then listed in its owner's
+ * roster; a crash between leaves the roster short, which registering the token again mends.
+ */
 @Injectable()
 export class DeviceTokenRepository {
-  constructor(@InjectModel(DeviceTokenRecord.name) private readonly model: Model<DeviceTokenRecord>) {}
+  constructor(
+    @InjectModel(DeviceTokenRecord.name) private readonly model: Model<DeviceTokenRecord>,
+    @InjectModel(PushDeviceRosterRecord.name) private readonly rosters: Model<PushDeviceRosterRecord>,
+  ) {}
 
   /** Registers a token for its owner; a token registered by another user moves to this one, active again. */
   async register(ownerId: string, token: string, platform: PushPlatform, deviceId: string | null): Promise<DeviceToken> {
     const _id = tokenId(token);
-    await this.model.updateOne(
+    const before = await this.model.findOneAndUpdate(
       { _id },
       { $set: { token, userId: toObjectId(ownerId), platform, deviceId, active: true, deactivatedReason: null } },
-      { upsert: true },
-    );
+      { upsert: true, returnDocument: 'before' },
+    ).lean<LeanToken>();
+    await this.rosters.updateOne({ _id: toObjectId(ownerId) }, { $addToSet: { tokens: _id } }, { upsert: true });
+    if (before && !before.userId.equals(toObjectId(ownerId))) await this.rosters.updateOne({ _id: before.userId }, { $pull: { tokens: _id } });
     return toDeviceToken((await this.model.findById(_id).lean<LeanToken>())!);
   }
 
-  /** The owner's tokens (all, or only active ones). */
+  /** The owner's tokens (all, or only active ones), oldest first: the roster, then its tokens by `_id`. */
   async listFor(ownerId: string, options: { activeOnly: boolean }): Promise<DeviceToken[]> {
-    const filter = { userId: toObjectId(ownerId), ...(options.activeOnly ? { active: true } : {}) };
-    const docs = await this.model.find(filter).sort({ createdAt: 1 }).lean<LeanToken[]>();
-    return docs.map(toDeviceToken);
+    const owner = toObjectId(ownerId);
+    const roster = await this.rosters.findById(owner).lean<PushDeviceRosterRecord>();
+    const docs = roster?.complete
+      ? roster.tokens.length === 0
+        ? []
+        : await this.model.find({ _id: { $in: roster.tokens } }).lean<LeanToken[]>()
+      : await this.buildRoster(owner);
+    return docs
+      .filter((doc) => doc.userId.equals(owner) && (!options.activeOnly || doc.active))
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+      .map(toDeviceToken);
+  }
+
+  /** The roster from the token documents themselves (a user from before rosters, once). */
+  private async buildRoster(owner: Types.ObjectId): Promise<LeanToken[]> {
+    const docs = await this.model.find({ userId: owner }).lean<LeanToken[]>();
+    await this.rosters.updateOne({ _id: owner }, { $addToSet: { tokens: { $each: docs.map((d) => d._id) } }, $set: { complete: true } }, { upsert: true });
+    return docs;
   }
 
   async find(token: string): Promise<DeviceToken | undefined> {
@@ -56,7 +81,9 @@ export class DeviceTokenRepository {
   async removeOwned(ownerId: string, token: string): Promise<boolean> {
     const doc = await this.find(token);
     if (!doc || doc.userId !== ownerId) return false;
-    return (await this.model.deleteOne({ _id: tokenId(token) })).deletedCount > 0;
+    const removed = (await this.model.deleteOne({ _id: tokenId(token) })).deletedCount > 0;
+    await this.rosters.updateOne({ _id: toObjectId(ownerId) }, { $pull: { tokens: tokenId(token) } });
+    return removed;
   }
 
   /** Stops using a token FCM refused. */

@@ -41,7 +41,7 @@ export class NetworkLinkRepository implements OnModuleInit {
   /** Removes the link; false when there was none. */
   async unlink(userId: string, memberId: string): Promise<boolean> {
     const result = await this.model.deleteOne({ _id: pairId(userId, memberId) });
-    await Promise.all([userId, memberId].map((owner, i) => this.rosters.updateOne({ _id: toObjectId(owner) }, { $pull: { members: toObjectId([memberId, userId][i]) } })));
+    await Promise.all([this.removeFromRoster(userId, memberId), this.removeFromRoster(memberId, userId)]);
     return result.deletedCount > 0;
   }
 
@@ -58,6 +58,10 @@ export class NetworkLinkRepository implements OnModuleInit {
 
   private async addToRoster(ownerId: string, memberId: string): Promise<void> {
     await this.rosters.updateOne({ _id: toObjectId(ownerId) }, { $addToSet: { members: toObjectId(memberId) } }, { upsert: true });
+  }
+
+  private async removeFromRoster(ownerId: string, memberId: string): Promise<void> {
+    await this.rosters.updateOne({ _id: toObjectId(ownerId) }, { $pull: { members: toObjectId(memberId) } });
   }
 
   /**

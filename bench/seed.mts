@@ -56,7 +56,7 @@ export async function linkPairs(db: Db, pairs: [Id, Id][]): Promise<void> {
   for (const [a, b] of pairs) {
     for (const [owner, member] of [[a, b], [b, a]] as const) rosters.set(owner.toHexString(), [...(rosters.get(owner.toHexString()) ?? []), member]);
   }
-  const rosterDocs = [...rosters].map(([owner, members]) => ({ _id: new ObjectId(owner), members, complete: true }));
+  const rosterDocs = [...rosters].map(([owner, members]) => ({ _id: new ObjectId(owner), ids: members, complete: true }));
   for (let i = 0; i < rosterDocs.length; i += 1000) await db.collection('network_rosters').insertMany(rosterDocs.slice(i, i + 1000));
 }
 

@@ -98,7 +98,7 @@ describe('Personal network', () => {
       const rosters = app.app.get<Connection>(getConnectionToken()).collection('network_rosters');
       // Before rosters: no roster at all for me. A crash between the link and the roster: later's is short.
       await rosters.deleteOne({ _id: new Types.ObjectId(me.user.id) });
-      await rosters.updateOne({ _id: new Types.ObjectId(later.user.id) }, { $set: { members: [], complete: true } });
+      await rosters.updateOne({ _id: new Types.ObjectId(later.user.id) }, { $set: { ids: [], complete: true } });
       expect((await members(me)).map((m: { id: string }) => m.id)).toEqual([old.user.id, later.user.id]);
       expect(await members(later)).toEqual([]);
       // Linking the pair again (idempotent) mends the short roster.

@@ -153,7 +153,7 @@ describe('Push through FCM (firebase-admin, HTTPS intercepted at the network edg
       const rosters = app.app.get<Connection>(getConnectionToken()).collection('push_device_rosters');
       // Before rosters: none for carol. A crash between the token and the roster: dave's is short.
       await rosters.deleteOne({ _id: new Types.ObjectId(carol.user.id) });
-      await rosters.updateOne({ _id: new Types.ObjectId(dave.user.id) }, { $set: { tokens: [], complete: true } });
+      await rosters.updateOne({ _id: new Types.ObjectId(dave.user.id) }, { $set: { ids: [], complete: true } });
       expect((await tokensOf(carol)).map((t) => t.token)).toEqual(['tok-old-1', 'tok-old-2']);
       expect(await tokensOf(dave)).toEqual([]);
       // Registering the token again mends it.

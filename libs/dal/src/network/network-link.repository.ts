@@ -2,7 +2,11 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { isDuplicateKeyError, pairId, pairKey, sortedPair, toObjectId } from '../shared/ids';
-import { NetworkLinkRecord, NetworkRosterRecord } from './network-link.schema';
+import { OwnerRoster, OwnerRosterRecord } from '../shared/owner-roster';
+import { NetworkLinkRecord } from './network-link.schema';
+
+/** The model of `network_rosters` (an OwnerRoster: each owner's members). */
+export const NETWORK_ROSTER = 'NetworkRoster';
 
 /**
  * Network links (one document per pair, the truth) and each owner's roster of members (one
@@ -11,10 +15,14 @@ import { NetworkLinkRecord, NetworkRosterRecord } from './network-link.schema';
  */
 @Injectable()
 export class NetworkLinkRepository implements OnModuleInit {
+  private readonly rosters: OwnerRoster;
+
   constructor(
     @InjectModel(NetworkLinkRecord.name) private readonly model: Model<NetworkLinkRecord>,
-    @InjectModel(NetworkRosterRecord.name) private readonly rosters: Model<NetworkRosterRecord>,
-  ) {}
+    @InjectModel(NETWORK_ROSTER) rosterModel: Model<OwnerRosterRecord>,
+  ) {
+    this.rosters = new OwnerRoster(rosterModel, (owner) => this.membersFromLinks(owner));
+  }
 
   async onModuleInit(): Promise<void> {
     await this.model.init();
@@ -34,14 +42,16 @@ export class NetworkLinkRepository implements OnModuleInit {
       // A concurrent link of the same pair inserted first: the pair is linked, not by us.
       if (!isDuplicateKeyError(err)) throw err;
     }
-    await Promise.all([this.addToRoster(userId, memberId), this.addToRoster(memberId, userId)]);
+    const [a, b] = [toObjectId(userId), toObjectId(memberId)];
+    await Promise.all([this.rosters.add(a, b), this.rosters.add(b, a)]);
     return created;
   }
 
   /** Removes the link; false when there was none. */
   async unlink(userId: string, memberId: string): Promise<boolean> {
     const result = await this.model.deleteOne({ _id: pairId(userId, memberId) });
-    await Promise.all([this.removeFromRoster(userId, memberId), this.removeFromRoster(memberId, userId)]);
+    const [a, b] = [toObjectId(userId), toObjectId(memberId)];
+    await Promise.all([this.rosters.remove(a, b), this.rosters.remove(b, a)]);
     return result.deletedCount > 0;
   }
 
@@ -51,31 +61,15 @@ export class NetworkLinkRepository implements OnModuleInit {
 
   /** The ids of the owner's network members, oldest link first: one read of the owner's roster. */
   async memberIdsOf(ownerId: string): Promise<string[]> {
-    const roster = await this.rosters.findById(toObjectId(ownerId)).lean<NetworkRosterRecord>();
-    if (roster?.complete) return roster.members.map((id) => id.toHexString());
-    return this.buildRoster(ownerId);
+    return (await this.rosters.ids(toObjectId(ownerId))).map((id) => id.toHexString());
   }
 
-  private async addToRoster(ownerId: string, memberId: string): Promise<void> {
-    await this.rosters.updateOne({ _id: toObjectId(ownerId) }, { $addToSet: { members: toObjectId(memberId) } }, { upsert: true });
-  }
-
-  private async removeFromRoster(ownerId: string, memberId: string): Promise<void> {
-    await this.rosters.updateOne({ _id: toObjectId(ownerId) }, { $pull: { members: toObjectId(memberId) } });
-  }
-
-  /**
-   * The roster from the links themselves (an owner from before rosters, once): their members in
-   * link order, then any the roster has that a concurrent link just added.
-   */
-  private async buildRoster(ownerId: string): Promise<string[]> {
-    const owner = toObjectId(ownerId);
+  /** The owner's members from the links themselves, in link order (an owner from before rosters, once). */
+  private async membersFromLinks(owner: Types.ObjectId): Promise<Types.ObjectId[]> {
     const links = await this.model
       .find({ userIds: owner }, { userIds: 1, createdAt: 1 })
       .sort({ createdAt: 1, _id: 1 })
       .lean<{ userIds: Types.ObjectId[] }[]>();
-    const members = links.map((link) => link.userIds.find((id) => !id.equals(owner))!);
-    await this.rosters.updateOne({ _id: owner }, { $addToSet: { members: { $each: members } }, $set: { complete: true } }, { upsert: true });
-    return members.map((id) => id.toHexString());
+    return links.map((link) => link.userIds.find((id) => !id.equals(owner))!);
   }
 }

@@ -18,20 +18,3 @@ export class NetworkLinkRecord {
 }
 
 export const NetworkLinkSchema = SchemaFactory.createForClass(NetworkLinkRecord);
-
-/**
- * One owner's network members, in the order they were linked: `_id` is the owner's id, so listing a
- * network (and a conversation list) is one read by `_id` instead of a query over every link.
- * The links stay the truth: `complete` is set once the roster was built from them; a roster made
- * by a link before that (an owner from before rosters) is rebuilt from the links on first read.
- */
-@Schema({ collection: 'network_rosters', versionKey: false })
-export class NetworkRosterRecord {
-  @Prop({ type: [Types.ObjectId], default: [] })
-  members: Types.ObjectId[];
-
-  @Prop({ default: false })
-  complete: boolean;
-}
-
-export const NetworkRosterSchema = SchemaFactory.createForClass(NetworkRosterRecord);

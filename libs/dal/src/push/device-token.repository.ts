@@ -3,7 +3,11 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { derivedId, toObjectId } from '../shared/ids';
 import { DeviceToken } from './device-token.entity';
-import { DeviceTokenRecord, PushDeviceRosterRecord, PushPlatform } from './device-token.schema';
+import { OwnerRoster, OwnerRosterRecord } from '../shared/owner-roster';
+import { DeviceTokenRecord, PushPlatform } from './device-token.schema';
+
+/** The model of `push_device_rosters` (an OwnerRoster: each user's token documents). */
+export const DEVICE_ROSTER = 'PushDeviceRoster';
 
 export type { DeviceToken };
 
@@ -32,10 +36,16 @@ function toDeviceToken(doc: LeanToken): DeviceToken {
  */
 @Injectable()
 export class DeviceTokenRepository {
+  private readonly rosters: OwnerRoster;
+
   constructor(
     @InjectModel(DeviceTokenRecord.name) private readonly model: Model<DeviceTokenRecord>,
-    @InjectModel(PushDeviceRosterRecord.name) private readonly rosters: Model<PushDeviceRosterRecord>,
-  ) {}
+    @InjectModel(DEVICE_ROSTER) rosterModel: Model<OwnerRosterRecord>,
+  ) {
+    this.rosters = new OwnerRoster(rosterModel, async (owner) =>
+      (await this.model.find({ userId: owner }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>()).map((d) => d._id),
+    );
+  }
 
   /** Registers a token for its owner; a token registered by another user moves to this one, active again. */
   async register(ownerId: string, token: string, platform: PushPlatform, deviceId: string | null): Promise<DeviceToken> {
@@ -45,31 +55,20 @@ export class DeviceTokenRepository {
       { $set: { token, userId: toObjectId(ownerId), platform, deviceId, active: true, deactivatedReason: null } },
       { upsert: true, returnDocument: 'before' },
     ).lean<LeanToken>();
-    await this.rosters.updateOne({ _id: toObjectId(ownerId) }, { $addToSet: { tokens: _id } }, { upsert: true });
-    if (before && !before.userId.equals(toObjectId(ownerId))) await this.rosters.updateOne({ _id: before.userId }, { $pull: { tokens: _id } });
+    await this.rosters.add(toObjectId(ownerId), _id);
+    if (before && !before.userId.equals(toObjectId(ownerId))) await this.rosters.remove(before.userId, _id);
     return toDeviceToken((await this.model.findById(_id).lean<LeanToken>())!);
   }
 
   /** The owner's tokens (all, or only active ones), oldest first: the roster, then its tokens by `_id`. */
   async listFor(ownerId: string, options: { activeOnly: boolean }): Promise<DeviceToken[]> {
     const owner = toObjectId(ownerId);
-    const roster = await this.rosters.findById(owner).lean<PushDeviceRosterRecord>();
-    const docs = roster?.complete
-      ? roster.tokens.length === 0
-        ? []
-        : await this.model.find({ _id: { $in: roster.tokens } }).lean<LeanToken[]>()
-      : await this.buildRoster(owner);
+    const ids = await this.rosters.ids(owner);
+    const docs = ids.length === 0 ? [] : await this.model.find({ _id: { $in: ids } }).lean<LeanToken[]>();
     return docs
       .filter((doc) => doc.userId.equals(owner) && (!options.activeOnly || doc.active))
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
       .map(toDeviceToken);
-  }
-
-  /** The roster from the token documents themselves (a user from before rosters, once). */
-  private async buildRoster(owner: Types.ObjectId): Promise<LeanToken[]> {
-    const docs = await this.model.find({ userId: owner }).lean<LeanToken[]>();
-    await this.rosters.updateOne({ _id: owner }, { $addToSet: { tokens: { $each: docs.map((d) => d._id) } }, $set: { complete: true } }, { upsert: true });
-    return docs;
   }
 
   async find(token: string): Promise<DeviceToken | undefined> {
@@ -82,7 +81,7 @@ export class DeviceTokenRepository {
     const doc = await this.find(token);
     if (!doc || doc.userId !== ownerId) return false;
     const removed = (await this.model.deleteOne({ _id: tokenId(token) })).deletedCount > 0;
-    await this.rosters.updateOne({ _id: toObjectId(ownerId) }, { $pull: { tokens: tokenId(token) } });
+    await this.rosters.remove(toObjectId(ownerId), tokenId(token));
     return removed;
   }
 

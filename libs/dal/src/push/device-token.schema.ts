@@ -31,21 +31,3 @@ export class DeviceTokenRecord {
 }
 
 export const DeviceTokenSchema = SchemaFactory.createForClass(DeviceTokenRecord);
-
-/**
- * One user's device tokens, as ids of their `device_tokens` documents: `_id` is the user's id, so
- * finding whom to push (every message to an offline user) is one read by `_id` and one by `_id $in`,
- * not a query over every token stored. The token documents stay the truth (a listed token whose
- * document names another owner is skipped); `complete` is set once the roster was built from them,
- * for a user from before rosters.
- */
-@Schema({ collection: 'push_device_rosters', versionKey: false })
-export class PushDeviceRosterRecord {
-  @Prop({ type: [Types.ObjectId], default: [] })
-  tokens: Types.ObjectId[];
-
-  @Prop({ default: false })
-  complete: boolean;
-}
-
-export const PushDeviceRosterSchema = SchemaFactory.createForClass(PushDeviceRosterRecord);

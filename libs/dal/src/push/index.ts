@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
-import { DeviceTokenRepository } from './device-token.repository';
-import { DeviceTokenRecord, DeviceTokenSchema, PushDeviceRosterRecord, PushDeviceRosterSchema } from './device-token.schema';
+import { OwnerRosterSchema } from '../shared/owner-roster';
+import { DEVICE_ROSTER, DeviceTokenRepository } from './device-token.repository';
+import { DeviceTokenRecord, DeviceTokenSchema } from './device-token.schema';
 import { PushOutboxRepository } from './push-outbox.repository';
 import { PushOutboxRecord, PushOutboxSchema } from './push-outbox.schema';
 
@@ -10,7 +11,7 @@ import { PushOutboxRecord, PushOutboxSchema } from './push-outbox.schema';
   imports: [
     MongooseModule.forFeature([
       { name: DeviceTokenRecord.name, schema: DeviceTokenSchema },
-      { name: PushDeviceRosterRecord.name, schema: PushDeviceRosterSchema },
+      { name: DEVICE_ROSTER, schema: OwnerRosterSchema, collection: 'push_device_rosters' },
       { name: PushOutboxRecord.name, schema: PushOutboxSchema },
     ]),
   ],

@@ -10,6 +10,9 @@ import { DeliveryStatus, Message, NewMessage } from './message.entity';
 import { ConversationPageRecord, PAGE_SIZE } from './message-page.schema';
 import { MessageRecord } from './message.schema';
 
+/** Ids per `_id $in` read (the embedded database's id-pushdown patch answers up to 1,000 from the index). */
+const IDS_PER_READ = 500;
+
 const pageId = (conversationId: string, page: number) => derivedId(`page:${conversationId}:${page}`);
 const pageOf = (seq: number) => Math.floor(seq / PAGE_SIZE);
 type PageEntry = { s: number; id: Types.ObjectId };
@@ -124,7 +127,14 @@ export class MessageRepository implements OnModuleInit {
       found.push(...(doc?.entries ?? []).filter((e): e is PageEntry => e.s <= top && e.id !== null).sort((x, y) => y.s - x.s));
     }
     const newest = found.slice(0, page.limit ?? found.length);
-    const messages = (await Promise.all(newest.map((e) => this.findById(e.id.toHexString())))).filter((m): m is Message => m !== undefined);
+    // Reads by `_id $in` (the _id index on both databases; the embedded one answers up to 1,000
+    // ids from it), put back in the pages' order.
+    const docs: LeanMessage[] = [];
+    for (let i = 0; i < newest.length; i += IDS_PER_READ) {
+      docs.push(...(await this.model.find({ _id: { $in: newest.slice(i, i + IDS_PER_READ).map((e) => e.id) } }).lean<LeanMessage[]>()));
+    }
+    const byId = new Map(docs.map((doc) => [String(doc._id), doc]));
+    const messages = newest.flatMap((e) => byId.get(e.id.toHexString()) ?? []).map(toMessage);
     return { messages: messages.reverse(), hasMore: found.length > newest.length };
   }
 

@@ -146,9 +146,9 @@ async function restAt(context: ScenarioContext, MESSAGES: number): Promise<AtSiz
     { collection: 'users', filter: filter({ _id: oid(historyWith) }) },
     { collection: 'network_links', filter: filter({ _id: oid(pairId(me, historyWith).toHexString()) }) },
     { collection: 'conversations', filter: filter({ _id: oid(pairId(me, historyWith).toHexString()) }) },
-    // The newest pages of the conversation, then each message of the page by _id.
+    // The newest pages of the conversation, then the page's messages in one read by _id $in.
     ...historyPages.map((id) => ({ collection: 'conversation_pages', filter: filter({ _id: oid(id) }) })),
-    ...historyTail.slice(-50).map((id) => ({ collection: 'messages', filter: filter({ _id: oid(id) }) })),
+    { collection: 'messages', filter: filter({ _id: { $in: historyTail.slice(-50).map(oid) } }) },
   ];
   const slowHistory = rows[1].mode.startsWith('1 request');
   const ceiling = new Generator('db-ceiling');

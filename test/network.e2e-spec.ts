@@ -66,7 +66,7 @@ describe('Personal network', () => {
     it('gives 404 for an unknown user and creates nothing', async () => {
       const a = await createUser(app);
       const res = await app.http().post('/Admin/Network').set(admin.auth).send({ userId: a.id, memberId: '5a216e4005100b3d9029dd71' }).expect(404);
-      expect(res.body.error.code).toBe('USER_NOT_FOUND');
+      expect(res.body.error.code).toBe('MEMBER_NOT_FOUND');
       expect(await conversationsOf(a.id)).toBe(0);
     });
 

@@ -9,6 +9,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { PushModule } from './push/push.module';
 import { NetworkModule } from './network/network.module';
 import { UsersModule } from './users/users.module';
+import { UsersService } from './users/users.service';
 import { VaultModule } from './vault/vault.module';
 
 @Module({})
@@ -20,7 +21,7 @@ export class AppModule {
         AppConfigModule.forRoot(config),
         AppLoggingModule,
         DatabaseModule,
-        AuthModule.withGlobalGuards(),
+        AuthModule.withGlobalGuards({ imports: [UsersModule], useExisting: UsersService }),
         RateLimitModule,
         HealthModule,
         UsersModule,

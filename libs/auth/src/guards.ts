@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { AppError } from '@app/common';
-import { AuthUser } from './auth-user';
+import { ADMIN_ROLE, AuthUser } from './auth-user';
 import { IS_PUBLIC, REQUIRED_ROLES } from './decorators';
 import { bearerToken, TokenService } from './token.service';
 
@@ -21,7 +21,10 @@ export class JwtAuthGuard implements CanActivate {
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
     if (isPublic) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    request.user = await this.tokens.verify(bearerToken(request.headers.authorization));
+    const token = bearerToken(request.headers.authorization);
+    // Operators need not be chat users (the admin API is how users come to exist); everyone else must be one.
+    const adminOnly = this.reflector.getAllAndOverride<string[] | undefined>(REQUIRED_ROLES, [context.getHandler(), context.getClass()])?.includes(ADMIN_ROLE);
+    request.user = adminOnly ? await this.tokens.verify(token) : await this.tokens.verifyUser(token);
     return true;
   }
 }

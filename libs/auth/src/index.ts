@@ -3,3 +3,4 @@ export * from './auth.module';
 export * from './decorators';
 export * from './guards';
 export * from './token.service';
+export * from './token-subjects';

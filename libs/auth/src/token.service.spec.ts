@@ -3,8 +3,8 @@ import { bearerToken, TokenService } from './token.service';
 
 describe('TokenService', () => {
   const secret = 'unit-test-secret-unit-test-secret-0123';
-  const tokens = new TokenService(new JwtService({ secret }));
   const userId = '58c67eec6e1b455d503d3b55';
+  const tokens = new TokenService(new JwtService({ secret }), { exists: async (id) => id === userId });
 
   it('verifies what it signs', async () => {
     const before = Date.now();
@@ -22,6 +22,12 @@ describe('TokenService', () => {
   it('treats a token without roles as a plain user', async () => {
     const token = new JwtService({ secret }).sign({ sub: userId });
     await expect(tokens.verify(token)).resolves.toEqual({ userId, roles: [] });
+  });
+
+  it('refuses a valid token for a user that does not exist (USER_NOT_FOUND)', async () => {
+    const token = new JwtService({ secret }).sign({ sub: '58c67eec6e1b455d503d3b56' });
+    await expect(tokens.verifyUser(token)).rejects.toMatchObject({ code: 'USER_NOT_FOUND' });
+    await expect(tokens.verifyUser(tokens.sign({ userId, roles: [] }, '5m'))).resolves.toMatchObject({ userId });
   });
 
   it('says when a token has expired', async () => {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AppError } from '@app/common';
 import { AuthUser } from './auth-user';
+import { TokenSubjects } from './token-subjects';
 
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
 const ALGORITHM = 'HS256';
@@ -14,11 +15,15 @@ interface AccessTokenClaims {
 
 /**
  * Verifies access tokens (CONTRACT section 1): HS256 with AUTH_JWT_SECRET, `sub` the user id,
- * optional `roles`, `exp` honoured. The HTTP guard and the socket handshake both use this.
+ * optional `roles`, `exp` honoured. The HTTP guard and the socket handshake both use this; for
+ * anything but the admin API the user must also exist (`verifyUser`).
  */
 @Injectable()
 export class TokenService {
-  constructor(private readonly jwt: JwtService) {}
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly subjects: TokenSubjects,
+  ) {}
 
   async verify(token: string | undefined): Promise<AuthUser> {
     if (!token) throw new AppError('UNAUTHENTICATED', 'Missing access token');
@@ -35,6 +40,16 @@ export class TokenService {
     const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : [];
     const user: AuthUser = { userId: claims.sub.toLowerCase(), roles };
     if (typeof claims.exp === 'number') user.expiresAt = claims.exp * 1000;
+    return user;
+  }
+
+  /**
+   * A token of a user that exists (USER_NOT_FOUND, 401, otherwise): what every user-facing route and
+   * the socket handshake take, so nothing is ever created for nobody.
+   */
+  async verifyUser(token: string | undefined): Promise<AuthUser> {
+    const user = await this.verify(token);
+    if (!(await this.subjects.exists(user.userId))) throw new AppError('USER_NOT_FOUND');
     return user;
   }
 

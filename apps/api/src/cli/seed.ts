@@ -23,7 +23,7 @@ const DEMO_USERS = [
 async function main(): Promise<void> {
   const config = AppConfig.fromEnvironment();
 
-  @Module({ imports: [AppConfigModule.forRoot(config), DatabaseModule, AuthModule, UsersModule, NetworkModule] })
+  @Module({ imports: [AppConfigModule.forRoot(config), DatabaseModule, AuthModule.forSubjects({ imports: [UsersModule], useExisting: UsersService }), UsersModule, NetworkModule] })
   class SeedModule {}
 
   const app = await NestFactory.createApplicationContext(SeedModule, { logger: ['error', 'warn'] });

@@ -33,18 +33,18 @@ export class NetworkService {
    * Links two users. The conversation is made first, so a crash between the two writes leaves at
    * worst a conversation without a link, which the retry completes; linking twice changes nothing.
    */
-  @Throws('CANNOT_LINK_SELF', 'USER_NOT_FOUND')
+  @Throws('CANNOT_LINK_SELF', 'MEMBER_NOT_FOUND')
   async link(userId: string, memberId: string): Promise<NetworkLink> {
     if (userId === memberId) throw new AppError('CANNOT_LINK_SELF');
     const found = await this.users.findMany([userId, memberId]);
-    if (found.length !== 2) throw new AppError('USER_NOT_FOUND');
+    if (found.length !== 2) throw new AppError('MEMBER_NOT_FOUND');
     const conversation = await this.messages.ensureConversation(userId, memberId);
     const created = await this.links.link(userId, memberId);
     return { userId, memberId, conversationId: conversation.id, created };
   }
 
   /** Adds the user with this account id or phone to the caller's network. */
-  @Throws('VALIDATION_FAILED', 'CANNOT_LINK_SELF', 'USER_NOT_FOUND')
+  @Throws('VALIDATION_FAILED', 'CANNOT_LINK_SELF', 'MEMBER_NOT_FOUND', 'USER_NOT_FOUND')
   async addMember(ownerId: string, by: { accountId?: string; phone?: string }): Promise<NetworkMember> {
     if (Boolean(by.accountId) === Boolean(by.phone)) {
       throw new AppError('VALIDATION_FAILED', 'Give exactly one of accountId or phone', [
@@ -52,7 +52,7 @@ export class NetworkService {
       ]);
     }
     const member = by.accountId ? await this.users.findByAccountId(by.accountId) : await this.users.findByPhone(by.phone!);
-    if (!member) throw new AppError('USER_NOT_FOUND');
+    if (!member) throw new AppError('MEMBER_NOT_FOUND');
     if (!(await this.users.find(ownerId))) throw new AppError('USER_NOT_FOUND', 'Your user no longer exists');
     const link = await this.link(ownerId, member.id);
     return { user: member, conversationId: link.conversationId };

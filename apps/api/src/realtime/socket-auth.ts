@@ -22,7 +22,7 @@ export function handshakeToken(socket: Socket): string | undefined {
  */
 export function socketAuthMiddleware(tokens: TokenService) {
   return (socket: Socket, next: (err?: Error) => void) => {
-    tokens.verify(handshakeToken(socket)).then(
+    tokens.verifyUser(handshakeToken(socket)).then(
       async (user) => {
         socket.data.user = user;
         await socket.join(userRoom(user.userId));

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { TokenSubjects } from '@app/auth';
 import { AppError, Throws } from '@app/common';
 import { isDuplicateKeyError, isObjectIdHex, User } from '@app/dal';
 import { UserRepository } from '@app/dal/users';
@@ -10,9 +11,23 @@ export interface NewUserInput {
   avatar?: string | null;
 }
 
+/** Ids remembered as existing (users are never deleted, so a remembered id stays right). */
+const KNOWN_IDS_BOUND = 100_000;
+
 @Injectable()
-export class UsersService {
+export class UsersService implements TokenSubjects {
+  private readonly known = new Set<string>();
+
   constructor(private readonly users: UserRepository) {}
+
+  /** Whether a user with this id exists (every authenticated request asks: one read per id and process). */
+  async exists(userId: string): Promise<boolean> {
+    if (this.known.has(userId)) return true;
+    if (!(await this.users.findById(userId))) return false;
+    if (this.known.size >= KNOWN_IDS_BOUND) this.known.clear();
+    this.known.add(userId);
+    return true;
+  }
 
   @Throws('PHONE_TAKEN')
   async create(input: NewUserInput): Promise<User> {
@@ -30,12 +45,6 @@ export class UsersService {
     const more = users.length > page.limit;
     const pageUsers = more ? users.slice(0, page.limit) : users;
     return { users: pageUsers, nextAfter: more ? pageUsers[pageUsers.length - 1].id : null };
-  }
-
-  async get(id: string): Promise<User> {
-    const user = await this.users.findById(id);
-    if (!user) throw new AppError('USER_NOT_FOUND');
-    return user;
   }
 
   /** The caller's own user (their token may outlive it). */

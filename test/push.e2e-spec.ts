@@ -50,6 +50,15 @@ describe('Push through FCM (firebase-admin, HTTPS intercepted at the network edg
     expect(fcm.tokenExchanges).toBeGreaterThan(0);
   });
 
+  it('cuts a long body on a grapheme boundary: never half an emoji', async () => {
+    const { alice, bob, conversationId } = await conversationFixture(app);
+    await register(bob, 'tok-emoji-1').expect(201);
+    await chatAs(app, alice).send(conversationId, bob, '😀'.repeat(300)).expect(200);
+    const [sent] = fcm.sentTo('tok-emoji-1');
+    expect(sent.message.notification.body).toBe(`${'😀'.repeat(199)}…`);
+    expect(sent.message.notification.body).not.toContain('\uFFFD');
+  });
+
   it('deactivates exactly the token FCM calls UNREGISTERED, and never uses it again', async () => {
     const { alice, bob, conversationId } = await conversationFixture(app);
     fcm.on('tok-gone-1', 'unregistered');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { AppConfig, AppError, Throws } from '@app/common';
+import { AppConfig, AppError, codePointLength, Throws } from '@app/common';
 import { Message, otherMember, User } from '@app/dal';
 import { MessageRepository } from '@app/dal/messages';
 import { DrfiRequestsService } from '../drfi/drfi-requests.service';
@@ -71,11 +71,16 @@ export class MessageCommandsService {
     const recipient = toId ? byId : await this.users.findPerson(stanza.to);
     if (!recipient) throw new AppError('NOT_A_NETWORK_MEMBER');
     const content = this.checkContent({ text: stanza.msg }, stanza.file_type ?? null);
-    const conversationId = await this.access.conversationIdWith(me.id, recipient.id);
+    let conversationId: string;
+    try {
+      conversationId = await this.access.conversationIdWith(me.id, recipient.id);
+    } catch (err) {
+      return sentAck(await this.sentBeforeUnlink(err, me.id, recipient.id, stanza.uniqueid));
+    }
     const { message, created, publishedNow } = await this.send(me, conversationId, recipient.id, stanza.uniqueid, content, 'ifOffline');
     // (One whose first attempt died before announcing it was just announced by the dispatcher.)
     if (!created && !publishedNow && message.deliveryStatus === 'sent' && !message.deletedAt) this.dispatcher.redeliver(message, me);
-    return { status: 'sent', uniqueid: message.uniqueId, messageid: message.id, conversationId: message.conversationId, created: message.createdAt.toISOString() };
+    return sentAck(message);
   }
 
   /** Soft-deletes a message; only its sender may, and deleting twice changes nothing. Both parties' sockets hear of it. */
@@ -115,11 +120,22 @@ export class MessageCommandsService {
     const problem =
       text.trim() === ''
         ? 'text must not be empty'
-        : text.length > this.config.chat.maxTextLength
+        : codePointLength(text) > this.config.chat.maxTextLength
           ? `text must be at most ${this.config.chat.maxTextLength} characters`
           : undefined;
     if (problem) throw new AppError('VALIDATION_FAILED', `Validation failed: ${problem}`, [{ field: 'text', errors: [problem] }]);
     return { kind: 'text', text, fileType };
+  }
+
+  /**
+   * A socket resend to someone no longer linked: the original of a message sent while they were
+   * gets its ack (as on REST). Only looked for on that refusal, so the send path reads nothing more.
+   */
+  private async sentBeforeUnlink(refusal: unknown, senderId: string, receiverId: string, uniqueId: string): Promise<Message> {
+    if (!(refusal instanceof AppError) || refusal.code !== 'NOT_A_NETWORK_MEMBER') throw refusal;
+    const original = await this.messages.findBySenderAndUniqueId(senderId, uniqueId);
+    if (!original || original.receiverId !== receiverId) throw refusal;
+    return original;
   }
 
   /** A resend's original, which must be in the same conversation (a uniqueid names one message). */
@@ -127,4 +143,8 @@ export class MessageCommandsService {
     if (original.conversationId !== conversationId) throw new AppError('UNIQUEID_REUSED');
     return { message: original, created: false, publishedNow: false };
   }
+}
+
+function sentAck(message: Message): SentAck {
+  return { status: 'sent', uniqueid: message.uniqueId, messageid: message.id, conversationId: message.conversationId, created: message.createdAt.toISOString() };
 }

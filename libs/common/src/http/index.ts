@@ -3,4 +3,5 @@ export * from './api-responses.decorator';
 export * from './validation';
 export * from './request-id';
 export * from './validators';
+export * from './text';
 export * from './page-limit.decorator';

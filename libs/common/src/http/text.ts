@@ -1,0 +1,29 @@
+/**
+ * Text lengths as people count them. "Characters" in our limits are Unicode code points: an emoji
+ * is one (UTF-16 would count it twice), and a grapheme made of many code points (a flag, a family,
+ * a letter with a pile of combining marks) counts each, so no limit can be stretched by stacking.
+ */
+export function codePointLength(text: string): number {
+  let length = 0;
+  for (const _ of text) length++;
+  return length;
+}
+
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/**
+ * `text` if it has at most `max` code points; else its longest start of whole graphemes that fits
+ * in `max - 1`, and an ellipsis (never half an emoji or a letter without its accent).
+ */
+export function truncateText(text: string, max: number): string {
+  if (codePointLength(text) <= max) return text;
+  let kept = '';
+  let length = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    const size = codePointLength(segment);
+    if (length + size > max - 1) break;
+    kept += segment;
+    length += size;
+  }
+  return `${kept}…`;
+}

@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { AppConfig, BootstrapLogger, createValidationPipe, HttpExceptionFilter, requestIdOf } from '@app/common';
 import { AppModule } from '../app.module';
 import { ConfiguredIoAdapter } from '../realtime/socket-io.adapter';
+import { clientErrorHandler, frameworkErrors, installBodyParsers, installMethodNotAllowed, MAX_PARAM_LENGTH } from './http-edges';
 import { setupSwagger } from './swagger';
 
 /**
@@ -17,26 +18,45 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     genReqId: requestIdOf,
     // The customer's routes are ASP.NET-style (/Chat/Message/Add), where clients are used to
     // case-insensitive paths; docs/decisions.md.
-    routerOptions: { caseSensitive: false },
+    routerOptions: { caseSensitive: false, maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors,
+    clientErrorHandler,
   });
-  adapter.getInstance().addHook('onRequest', async (request, reply) => {
+  const fastify = adapter.getInstance();
+  fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });
+  installBodyParsers(fastify);
+  installMethodNotAllowed(fastify);
 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     // Written as they happen (a database that does not answer is named at once), then nestjs-pino.
     logger: new BootstrapLogger(config),
     abortOnError: false,
+    // JSON only, through our parser (installBodyParsers): no form bodies, an empty body is no body.
+    bodyParser: false,
   });
   app.useLogger(app.get(Logger));
-  // Security headers; the content policy lets Swagger UI (/docs) run its own scripts and styles.
+  // Security headers; the content policy lets Swagger UI (/docs) run its own scripts and styles, and
+  // does not ask browsers to upgrade to HTTPS (an admin opening /docs by host name over plain HTTP
+  // would get a blank page; TLS is the proxy's to enforce, with HSTS).
   await app.register(helmet, {
     contentSecurityPolicy: {
-      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] },
+      useDefaults: true,
+      directives: {
+        defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'],
+        upgradeInsecureRequests: null,
+      },
     },
   });
-  // Browsers on other origins only if listed (CORS_ORIGINS); the socket handshake applies the same list.
-  app.enableCors({ origin: config.socket.corsOrigins, credentials: false, exposedHeaders: ['x-request-id', 'retry-after'] });
+  // Browsers on other origins only if listed (CORS_ORIGINS), for every method the API uses; the
+  // socket handshake applies the same list.
+  app.enableCors({
+    origin: config.socket.corsOrigins,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
+    credentials: false,
+    exposedHeaders: ['x-request-id', 'retry-after'],
+  });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useWebSocketAdapter(new ConfiguredIoAdapter(app, config));

@@ -7,10 +7,14 @@ const CODE_BY_HTTP_STATUS: Record<number, ErrorCode> = {
   401: 'UNAUTHENTICATED',
   403: 'FORBIDDEN',
   404: 'ROUTE_NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  408: 'REQUEST_TIMEOUT',
   409: 'CONFLICT',
   413: 'PAYLOAD_TOO_LARGE',
+  414: 'URI_TOO_LONG',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   429: 'RATE_LIMITED',
+  431: 'HEADERS_TOO_LARGE',
   503: 'DATABASE_UNAVAILABLE',
 };
 
@@ -47,7 +51,8 @@ export function toAppError(err: unknown): AppError {
     if (typeof fastify.code === 'string' && fastify.code.startsWith('FST_') && fastify.statusCode) {
       const code = CODE_BY_HTTP_STATUS[fastify.statusCode];
       if (code && fastify.statusCode < 500) {
-        return new AppError(code, fastify.statusCode === 400 ? 'Malformed request body' : undefined);
+        // Fastify's own messages echo the path or body: never sent on.
+        return new AppError(code, fastify.code.startsWith('FST_ERR_CTP_') && fastify.statusCode === 400 ? 'Malformed request body' : undefined);
       }
     }
   }

@@ -36,7 +36,7 @@ describe('Swagger UI in a real browser', () => {
     await dialog.locator('button.btn-done').click();
     await dialog.waitFor({ state: 'detached' });
 
-    const operation = page.locator('#operations-Admin-AdminUsersController_create');
+    const operation = page.locator('#operations-Admin-createUser');
     await operation.locator('.opblock-summary').click();
     await operation.getByRole('button', { name: 'Try it out' }).click();
     await operation.locator('textarea.body-param__text').fill(JSON.stringify({ name: 'Made In Swagger', phone: '+6598765432' }));

@@ -6,7 +6,7 @@ import type { Connection } from 'mongoose';
 import request from 'supertest';
 import { ADMIN_ROLE, TokenService } from '@app/auth';
 import { AppConfig } from '@app/common';
-import { freshDatabaseUri, QueryAuditor, testTempDir } from '@app/testing';
+import { ContractChecker, freshDatabaseUri, QueryAuditor, testTempDir } from '@app/testing';
 import { createApp } from '../../apps/api/src/bootstrap/create-app';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
@@ -24,6 +24,8 @@ export interface TestApp {
   get: NestFastifyApplication['get'];
   /** Every query this app sent, checked against the declared indexes; close() fails on any unindexed one. */
   auditor: QueryAuditor;
+  /** Every response this app sent, checked against docs/openapi.json; close() fails on any breach. */
+  contract: ContractChecker;
   close: () => Promise<void>;
 }
 
@@ -56,6 +58,7 @@ export function testConfig(overrides: Partial<ConstructorParameters<typeof AppCo
 export async function startTestApp(overrides: Partial<ConstructorParameters<typeof AppConfig>[0]> = {}): Promise<TestApp> {
   const config = testConfig(overrides);
   const app = await createApp(config);
+  const contract = new ContractChecker(app.getHttpAdapter().getInstance());
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('localhost', '127.0.0.1');
   const tokens = app.get(TokenService);
@@ -69,7 +72,12 @@ export async function startTestApp(overrides: Partial<ConstructorParameters<type
       tokens.sign({ userId, roles: options.admin ? [ADMIN_ROLE] : [] }, options.expiresIn ?? '1h'),
     get: app.get.bind(app),
     auditor,
+    contract,
     close: async () => {
+      if (contract.breaches.length > 0) {
+        await app.close();
+        throw new Error(`responses docs/openapi.json does not describe:\n${contract.breaches.map((b) => JSON.stringify(b)).join('\n')}`);
+      }
       if (auditor.unindexed.length > 0) {
         await app.close();
         throw new Error(`queries no declared index serves on MongoDB:\n${auditor.unindexed.map((q) => JSON.stringify(q)).join('\n')}`);

@@ -3,3 +3,4 @@ export * from './eventually';
 export * from './test-database';
 export * from './temp-dirs';
 export * from './query-auditor';
+export * from './contract-checker';

@@ -1,17 +1,62 @@
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ERROR_DEFINITIONS, ErrorCode, errorResponse } from '@app/common';
+import { AddNetworkMemberRequestDto } from '../network/dto/network.dto';
+
+/** The tags of the document, in the order Swagger UI shows them. */
+const TAGS: [string, string][] = [
+  ['Chat', "The customer's Chat REST API: conversations, history, messages, sync, DRFI"],
+  ['Network', "The caller's network: who they may chat with"],
+  ['Vault', "The caller's information vault (answers DRFI requests)"],
+  ['Push', "The caller's FCM registration tokens"],
+  ['Admin', 'Administration: users, links, the DRFI audit trail, push tokens and recent pushes (admin role)'],
+  ['Health', 'Liveness and database reachability'],
+];
 
 export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
-  const config = new DocumentBuilder()
+  const builder = new DocumentBuilder()
     .setTitle('Chat backend')
     .setDescription(
       'Chat REST API (conversations, messages, DRFI), network and administration. ' +
-        'Authorize with a bearer token: `npm run token -- --user <id> [--admin]` mints one.',
+        'Authorize with a bearer token: `npm run token -- --user <id> [--admin]` mints one. ' +
+        'Every error is the envelope `{ success: false, message, error: { code, details?, requestId? } }`.',
     )
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-    .build();
-  return SwaggerModule.createDocument(app, config);
+    .addServer('/', 'This server')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  for (const [name, description] of TAGS) builder.addTag(name, description);
+  return withExactlyOneOf(withEdgeResponses(SwaggerModule.createDocument(app, builder.build())));
+}
+
+/** Bodies whose fields are exclusive (the service refuses both and neither): stated as `oneOf`. */
+const EXACTLY_ONE_OF: [string, string[]][] = [[AddNetworkMemberRequestDto.name, ['accountId', 'phone']]];
+
+function withExactlyOneOf(document: OpenAPIObject): OpenAPIObject {
+  for (const [schema, fields] of EXACTLY_ONE_OF) {
+    const target = document.components!.schemas![schema] as { oneOf?: object[] };
+    target.oneOf = fields.map((field) => ({ required: [field] }));
+  }
+  return document;
+}
+
+/**
+ * What the edges can answer on any operation, before or around its handler (bootstrap/http-edges.ts,
+ * the rate limiter, the database): documented on every operation it applies to, so a generated
+ * client knows every status an operation returns.
+ */
+function withEdgeResponses(document: OpenAPIObject): OpenAPIObject {
+  for (const operations of Object.values(document.paths)) {
+    for (const [method, operation] of Object.entries(operations) as [string, { parameters?: { in: string }[]; responses: Record<string, unknown> }][]) {
+      const edge: ErrorCode[] = ['RATE_LIMITED', 'HEADERS_TOO_LARGE', 'DATABASE_UNAVAILABLE', 'INTERNAL'];
+      if (['post', 'put', 'delete'].includes(method)) edge.push('PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE');
+      if (operation.parameters?.some((p) => p.in === 'path')) edge.push('URI_TOO_LONG');
+      for (const code of edge) {
+        const status = String(ERROR_DEFINITIONS[code].status);
+        operation.responses[status] ??= errorResponse([code]);
+      }
+    }
+  }
+  return document;
 }
 
 /** Swagger UI at /docs and the OpenAPI JSON at /docs-json, for internal admins. */

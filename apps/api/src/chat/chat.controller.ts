@@ -32,7 +32,7 @@ export class ChatController {
   ) {}
 
   @Get('Conversations')
-  @ApiOperation({ summary: 'All conversations (one per network member) with their full messages; a bare object, as documented' })
+  @ApiOperation({ operationId: 'getConversationsWithMessages', summary: 'All conversations (one per network member) with their full messages; a bare object, as documented' })
   @ApiOkResponse({ type: AllConversationsResponseDto, description: 'Not wrapped in the envelope (chat-api.md)' })
   @ApiErrorsOf(ConversationQueriesService, 'everything', 'UNAUTHENTICATED')
   async conversations(@CurrentUser() me: AuthUser): Promise<AllConversationsResponseDto> {
@@ -41,7 +41,7 @@ export class ChatController {
   }
 
   @Get('Conversations/List')
-  @ApiOperation({ summary: 'Conversations with the other member and message counts, without messages' })
+  @ApiOperation({ operationId: 'listConversations', summary: 'Conversations with the other member and message counts, without messages' })
   @ApiEnvelope(ConversationSummaryDto, { isArray: true, description: 'One per network member', message: 'List 25 conversations' })
   @ApiErrorsOf(ConversationQueriesService, 'list', 'UNAUTHENTICATED')
   async list(@CurrentUser() me: AuthUser): Promise<Envelope<ConversationSummaryDto[]>> {
@@ -50,7 +50,7 @@ export class ChatController {
   }
 
   @Get('Conversation')
-  @ApiOperation({ summary: 'The messages with one network member (withUserId or withAccountId); all, or a page with limit/before' })
+  @ApiOperation({ operationId: 'getConversation', summary: 'The messages with one network member (withUserId or withAccountId); all, or a page with limit/before' })
   @ApiEnvelope(ConversationDetailsDto, { description: 'The conversation', message: 'Conversation details' })
   @ApiErrorsOf(ConversationQueriesService, 'with', 'UNAUTHENTICATED', 'VALIDATION_FAILED')
   async conversation(@CurrentUser() me: AuthUser, @Query() query: ConversationQueryDto): Promise<Envelope<ConversationDetailsDto>> {
@@ -60,7 +60,7 @@ export class ChatController {
 
   @Post('Message/Add')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Send a message to the other member of a conversation (retry-safe with uniqueid); with type "drfi" and drfiPaths, a DRFI request' })
+  @ApiOperation({ operationId: 'addMessage', summary: 'Send a message to the other member of a conversation (retry-safe with uniqueid); with type "drfi" and drfiPaths, a DRFI request' })
   @ApiEnvelope(MessageCreatedDto, { description: 'The message created, or the original on a retry', message: 'Message created successfully' })
   @ApiErrorsOf(MessageCommandsService, 'add', 'UNAUTHENTICATED', 'VALIDATION_FAILED')
   async add(@CurrentUser() me: AuthUser, @Body() body: AddMessageRequestDto): Promise<Envelope<MessageCreatedDto>> {
@@ -83,7 +83,7 @@ export class ChatController {
 
   @Post('Message/MarkRead/:messageId')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Mark a message read (seen); only its receiver' })
+  @ApiOperation({ operationId: 'markMessageRead', summary: 'Mark a message read (seen); only its receiver' })
   @ApiEnvelope(MessageMarkedReadDto, { description: 'Marked read (also when it already was)', message: 'Message marked read' })
   @ApiErrorsOf(ReceiptsService, 'markMessageRead', 'UNAUTHENTICATED', 'VALIDATION_FAILED')
   async markMessageRead(@CurrentUser() me: AuthUser, @Param() params: MessageIdParamDto): Promise<Envelope<MessageMarkedReadDto>> {
@@ -93,7 +93,7 @@ export class ChatController {
 
   @Post('Conversation/MarkRead/:conversationId')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Mark every incoming message of a conversation read' })
+  @ApiOperation({ operationId: 'markConversationRead', summary: 'Mark every incoming message of a conversation read' })
   @ApiEnvelope(ConversationMarkedReadDto, { description: 'How many were marked by this call', message: 'Conversation messages marked read' })
   @ApiErrorsOf(ReceiptsService, 'markConversationRead', 'UNAUTHENTICATED', 'VALIDATION_FAILED')
   async markConversationRead(@CurrentUser() me: AuthUser, @Param() params: ConversationIdParamDto): Promise<Envelope<ConversationMarkedReadDto>> {
@@ -103,7 +103,7 @@ export class ChatController {
 
   @Post('Message/Delete')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Delete a message (soft; kept in history as Isdeleted); only its sender; deleting twice is harmless' })
+  @ApiOperation({ operationId: 'deleteMessage', summary: 'Delete a message (soft; kept in history as Isdeleted); only its sender; deleting twice is harmless' })
   @ApiEnvelope(MessageDeletedDto, { description: 'Deleted', message: 'Message deleted successfully' })
   @ApiErrorsOf(MessageCommandsService, 'delete', 'UNAUTHENTICATED', 'VALIDATION_FAILED')
   async delete(@CurrentUser() me: AuthUser, @Body() body: DeleteMessageRequestDto): Promise<Envelope<MessageDeletedDto>> {
@@ -117,7 +117,7 @@ export class ChatController {
 
   @Post('Sync')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Catch up: send unacknowledged messages and receipts, get everything missed since the cursor (same as the socket sync)' })
+  @ApiOperation({ operationId: 'sync', summary: 'Catch up: send unacknowledged messages and receipts, get everything missed since the cursor (same as the socket sync)' })
   @ApiEnvelope(SyncResponseDto, { description: 'Acks, changes and the next cursor', message: 'Synced' })
   @ApiErrorsOf(SyncService, 'sync', 'UNAUTHENTICATED', 'VALIDATION_FAILED')
   async sync(@CurrentUser() me: AuthUser, @Body() body: SyncPayload): Promise<Envelope<SyncResponseDto>> {

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Post, Query } from '@nestj
 import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsMongoId, IsOptional } from 'class-validator';
 import { AdminOnly, AuthUser, CurrentUser } from '@app/auth';
-import { ApiEnvelope, ApiErrors, ApiErrorsOf, Envelope, IsPageLimit, ok } from '@app/common';
+import { ApiEnvelope, ApiErrors, ApiErrorsOf, Envelope, IsPageLimit, ok, OBJECT_ID_PATTERN } from '@app/common';
 import { AcceptDrfiRequestDto, DenyDrfiQueryDto, DrfiAuditEntryDto, DrfiOutcomeDto } from './dto/drfi.dto';
 import { DrfiAuditService } from './drfi-audit.service';
 import { DrfiService } from './drfi.service';
@@ -15,7 +15,7 @@ export class DrfiController {
 
   @Post('Accept')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Accept a DRFI request with data (only its receiver; once); newValue fields also go to my vault' })
+  @ApiOperation({ operationId: 'acceptDrfiRequest', summary: 'Accept a DRFI request with data (only its receiver; once); newValue fields also go to my vault' })
   @ApiEnvelope(DrfiOutcomeDto, { description: 'Accepted', message: 'DRFI request accepted' })
   @ApiErrorsOf(DrfiService, 'accept', 'UNAUTHENTICATED', 'VALIDATION_FAILED')
   async accept(@CurrentUser() me: AuthUser, @Body() body: AcceptDrfiRequestDto): Promise<Envelope<DrfiOutcomeDto>> {
@@ -24,7 +24,7 @@ export class DrfiController {
 
   @Post('Deny')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Deny a DRFI request (only its receiver; once)' })
+  @ApiOperation({ operationId: 'denyDrfiRequest', summary: 'Deny a DRFI request (only its receiver; once)' })
   @ApiEnvelope(DrfiOutcomeDto, { description: 'Denied', message: 'DRFI request denied' })
   @ApiErrorsOf(DrfiService, 'deny', 'UNAUTHENTICATED', 'VALIDATION_FAILED')
   async deny(@CurrentUser() me: AuthUser, @Query() query: DenyDrfiQueryDto): Promise<Envelope<DrfiOutcomeDto>> {
@@ -33,7 +33,7 @@ export class DrfiController {
 }
 
 export class DrfiAuditQueryDto {
-  @ApiPropertyOptional({ description: 'Only events where this user is actor or counterpart' })
+  @ApiPropertyOptional({ pattern: OBJECT_ID_PATTERN, description: 'Only events where this user is actor or counterpart' })
   @IsOptional()
   @IsMongoId()
   userId?: string;
@@ -49,7 +49,7 @@ export class AdminDrfiController {
   constructor(private readonly audit: DrfiAuditService) {}
 
   @Get('Audit')
-  @ApiOperation({ summary: 'The DRFI audit trail, newest first (paths and parties, never values)' })
+  @ApiOperation({ operationId: 'listDrfiAudit', summary: 'The DRFI audit trail, newest first (paths and parties, never values)' })
   @ApiEnvelope(DrfiAuditEntryDto, { isArray: true, description: 'Audit entries', message: 'List 3 DRFI events' })
   @ApiErrors('VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN')
   async list(@Query() query: DrfiAuditQueryDto): Promise<Envelope<DrfiAuditEntryDto[]>> {

@@ -19,7 +19,7 @@ export class HealthController {
 
   @Get()
   @Public()
-  @ApiOperation({ summary: 'Liveness and database reachability (no token needed)' })
+  @ApiOperation({ operationId: 'checkHealth', summary: 'Liveness and database reachability (no token needed)' })
   @ApiEnvelope(HealthDto, { description: 'The database answered a ping', message: 'OK' })
   @ApiErrors('DATABASE_UNAVAILABLE')
   async check(): Promise<Envelope<HealthDto>> {

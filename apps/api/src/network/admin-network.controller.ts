@@ -12,7 +12,7 @@ export class AdminNetworkController {
   constructor(private readonly network: NetworkService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Link two users in each other\'s network (idempotent); creates their conversation' })
+  @ApiOperation({ operationId: 'linkUsers', summary: 'Link two users in each other\'s network (idempotent); creates their conversation' })
   @ApiEnvelope(NetworkLinkResponseDto, { status: HttpStatus.CREATED, description: 'The link', message: 'Users linked' })
   @ApiErrorsOf(NetworkService, 'link', 'VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN')
   async link(@Body() body: LinkUsersRequestDto): Promise<Envelope<NetworkLinkResponseDto>> {
@@ -21,7 +21,7 @@ export class AdminNetworkController {
 
   @Delete()
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Unlink two users (their conversation history is kept)' })
+  @ApiOperation({ operationId: 'unlinkUsers', summary: 'Unlink two users (their conversation history is kept)' })
   @ApiEnvelope(LinkUsersRequestDto, { description: 'The pair unlinked', message: 'Users unlinked' })
   @ApiErrorsOf(NetworkService, 'unlink', 'VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN')
   async unlink(@Query() query: LinkUsersRequestDto): Promise<Envelope<LinkUsersRequestDto>> {

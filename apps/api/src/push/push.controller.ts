@@ -12,7 +12,7 @@ export class PushTokensController {
   constructor(private readonly tokens: DeviceTokensService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Register my device token (a token registered by someone else moves to me)' })
+  @ApiOperation({ operationId: 'registerPushToken', summary: 'Register my device token (a token registered by someone else moves to me)' })
   @ApiEnvelope(DeviceTokenResponseDto, { status: HttpStatus.CREATED, description: 'Registered', message: 'Token registered' })
   @ApiErrors('VALIDATION_FAILED', 'UNAUTHENTICATED')
   async register(@CurrentUser() me: AuthUser, @Body() body: RegisterTokenRequestDto): Promise<Envelope<DeviceTokenResponseDto>> {
@@ -20,7 +20,7 @@ export class PushTokensController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'My device tokens' })
+  @ApiOperation({ operationId: 'listPushTokens', summary: 'My device tokens' })
   @ApiEnvelope(DeviceTokenResponseDto, { isArray: true, description: 'My tokens', message: 'List 1 tokens' })
   @ApiErrors('UNAUTHENTICATED')
   async list(@CurrentUser() me: AuthUser): Promise<Envelope<DeviceTokenResponseDto[]>> {
@@ -30,7 +30,7 @@ export class PushTokensController {
 
   @Delete(':token')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Remove my device token' })
+  @ApiOperation({ operationId: 'removePushToken', summary: 'Remove my device token' })
   @ApiEnvelope(TokenParamDto, { description: 'Removed', message: 'Token removed' })
   @ApiErrorsOf(DeviceTokensService, 'removeOwn', 'VALIDATION_FAILED', 'UNAUTHENTICATED')
   async remove(@CurrentUser() me: AuthUser, @Param() params: TokenParamDto): Promise<Envelope<TokenParamDto>> {
@@ -46,7 +46,7 @@ export class AdminPushController {
   constructor(private readonly tokens: DeviceTokensService) {}
 
   @Get('Tokens')
-  @ApiOperation({ summary: "A user's device tokens (active and deactivated)" })
+  @ApiOperation({ operationId: 'listUserPushTokens', summary: "A user's device tokens (active and deactivated)" })
   @ApiEnvelope(DeviceTokenResponseDto, { isArray: true, description: 'Their tokens', message: 'List 1 tokens' })
   @ApiErrors('VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN')
   async tokensOf(@Query() query: AdminTokensQueryDto): Promise<Envelope<DeviceTokenResponseDto[]>> {
@@ -56,7 +56,7 @@ export class AdminPushController {
 
   @Delete('Tokens/:token')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Revoke a device token' })
+  @ApiOperation({ operationId: 'revokePushToken', summary: 'Revoke a device token' })
   @ApiEnvelope(TokenParamDto, { description: 'Revoked', message: 'Token revoked' })
   @ApiErrorsOf(DeviceTokensService, 'revoke', 'VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN')
   async revoke(@Param() params: TokenParamDto): Promise<Envelope<TokenParamDto>> {
@@ -65,7 +65,7 @@ export class AdminPushController {
   }
 
   @Get('Recent')
-  @ApiOperation({ summary: 'Recent pushes, newest first (with the recording provider: what would have been sent)' })
+  @ApiOperation({ operationId: 'listRecentPushes', summary: 'Recent pushes, newest first (with the recording provider: what would have been sent)' })
   @ApiEnvelope(OutboxEntryDto, { isArray: true, description: 'Pushes', message: 'List 2 pushes' })
   @ApiErrors('VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN')
   async recent(@Query() query: RecentPushesQueryDto): Promise<Envelope<OutboxEntryDto[]>> {

@@ -14,7 +14,7 @@ export class AdminUsersController {
   constructor(private readonly users: UsersService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create a user' })
+  @ApiOperation({ operationId: 'createUser', summary: 'Create a user' })
   @ApiEnvelope(UserResponseDto, { status: HttpStatus.CREATED, description: 'The new user', message: 'User created' })
   @ApiErrorsOf(UsersService, 'create', 'VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN')
   async create(@Body() body: CreateUserRequestDto): Promise<Envelope<UserResponseDto>> {
@@ -22,7 +22,7 @@ export class AdminUsersController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'List users, oldest first, a page at a time' })
+  @ApiOperation({ operationId: 'listUsers', summary: 'List users, oldest first, a page at a time' })
   @ApiEnvelope(UserPageResponseDto, { description: 'A page of users', message: 'List 2 users' })
   @ApiErrors('VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN')
   async list(@Query() query: ListUsersQueryDto): Promise<Envelope<UserPageResponseDto>> {

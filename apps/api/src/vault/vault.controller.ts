@@ -12,7 +12,7 @@ export class VaultController {
   constructor(private readonly vault: VaultService) {}
 
   @Get('Fields')
-  @ApiOperation({ summary: 'The vault field catalog (what a DRFI can ask for)' })
+  @ApiOperation({ operationId: 'listVaultFields', summary: 'The vault field catalog (what a DRFI can ask for)' })
   @ApiEnvelope(VaultFieldDto, { isArray: true, description: 'Every vault field', message: 'List 32 vault fields' })
   @ApiErrors('UNAUTHENTICATED')
   fields(): Envelope<VaultFieldDto[]> {
@@ -21,7 +21,7 @@ export class VaultController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'My vault values, as interaction user data' })
+  @ApiOperation({ operationId: 'getVault', summary: 'My vault values, as interaction user data' })
   @ApiEnvelope(UserDataFieldDto, { isArray: true, description: 'The fields I have a value for', message: 'Vault' })
   @ApiErrors('UNAUTHENTICATED')
   async get(@CurrentUser() me: AuthUser): Promise<Envelope<UserDataFieldDto[]>> {
@@ -29,7 +29,7 @@ export class VaultController {
   }
 
   @Put()
-  @ApiOperation({ summary: 'Set or clear (value null) some of my vault values; all are checked before any is written' })
+  @ApiOperation({ operationId: 'updateVault', summary: 'Set or clear (value null) some of my vault values; all are checked before any is written' })
   @ApiEnvelope(UserDataFieldDto, { isArray: true, description: 'My vault after the update', message: 'Vault updated' })
   @ApiErrorsOf(VaultService, 'update', 'UNAUTHENTICATED', 'VALIDATION_FAILED')
   async update(@CurrentUser() me: AuthUser, @Body() body: UpdateVaultRequestDto): Promise<Envelope<UserDataFieldDto[]>> {

@@ -13,7 +13,7 @@ export class ErrorBodyDto {
   })
   details?: AnyErrorDetails;
 
-  @ApiPropertyOptional({ description: 'Request id, also sent as the x-request-id header', example: 'b4c5e0d2-...' })
+  @ApiPropertyOptional({ pattern: '^[A-Za-z0-9._:-]{1,64}$', description: 'Request id, also sent as the x-request-id header', example: 'b4c5e0d2-8f3a-4c1e-9b7d-2a6f0e5c1d3b' })
   requestId?: string;
 }
 

@@ -49,26 +49,20 @@ export function ApiErrors(...codes: ErrorCode[]): MethodDecorator & ClassDecorat
     const status = ERROR_DEFINITIONS[code].status;
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
-  return applyDecorators(
-    ApiExtraModels(ErrorEnvelopeDto),
-    ...[...byStatus].map(([status, statusCodes]) =>
-      ApiResponse({
-        status,
-        description: statusCodes.map((c) => `\`${c}\`: ${ERROR_DEFINITIONS[c].message}`).join('; '),
-        content: {
-          'application/json': {
-            schema: { $ref: getSchemaPath(ErrorEnvelopeDto) },
-            examples: Object.fromEntries(
-              statusCodes.map((c) => [
-                c,
-                { value: { success: false, message: ERROR_DEFINITIONS[c].message, error: { code: c } } },
-              ]),
-            ),
-          },
-        },
-      }),
-    ),
-  );
+  return applyDecorators(ApiExtraModels(ErrorEnvelopeDto), ...[...byStatus].map(([status, statusCodes]) => ApiResponse({ status, ...errorResponse(statusCodes) })));
+}
+
+/** The documented response of these codes (all of one status): the envelope, an example per code. */
+export function errorResponse(codes: ErrorCode[]) {
+  return {
+    description: codes.map((c) => `\`${c}\`: ${ERROR_DEFINITIONS[c].message}`).join('; '),
+    content: {
+      'application/json': {
+        schema: { $ref: getSchemaPath(ErrorEnvelopeDto) },
+        examples: Object.fromEntries(codes.map((c) => [c, { value: { success: false, message: ERROR_DEFINITIONS[c].message, error: { code: c } } }])),
+      },
+    },
+  };
 }
 
 /**

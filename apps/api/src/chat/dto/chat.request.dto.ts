@@ -1,3 +1,4 @@
+import { OBJECT_ID_PATTERN } from '@app/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsMongoId, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
@@ -6,15 +7,20 @@ import { ArrayMaxSize, IsArray, IsIn, IsInt, IsMongoId, IsOptional, IsString, Is
 export const UNIQUE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export class AddMessageRequestDto {
-  @ApiProperty({ example: '58b3dc67689f5e3418c88302' })
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, example: '58b3dc67689f5e3418c88302' })
   @IsMongoId()
   conversationId: string;
 
-  @ApiProperty({ example: '585a367553bc292828bdac1f', description: 'The other member of the conversation' })
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, example: '585a367553bc292828bdac1f', description: 'The other member of the conversation' })
   @IsMongoId()
   ToReceiverId: string;
 
-  @ApiPropertyOptional({ example: 'A chat message', description: 'Required (not blank, at most MESSAGE_TEXT_MAX_LENGTH characters) except for a DRFI request, whose text is [DRFI Request]' })
+  @ApiPropertyOptional({
+    maxLength: 4000,
+    example: 'A chat message',
+    description:
+      'Required (not blank) except for a DRFI request, whose text is [DRFI Request]. At most MESSAGE_TEXT_MAX_LENGTH characters (default 4,000, the maxLength here), counted as Unicode code points',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(65_536)
@@ -43,31 +49,31 @@ export class AddMessageRequestDto {
 }
 
 export class DeleteMessageRequestDto {
-  @ApiProperty({ example: '58b3dc67689f5e3418c88302' })
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, example: '58b3dc67689f5e3418c88302' })
   @IsMongoId()
   conversationId: string;
 
-  @ApiProperty({ example: '5a216e4005100b3d9029dd71' })
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, example: '5a216e4005100b3d9029dd71' })
   @IsMongoId()
   ToReceiverId: string;
 
-  @ApiProperty({ example: '5a21650305100b3f1454a8d1' })
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, example: '5a21650305100b3f1454a8d1' })
   @IsMongoId()
   messageid: string;
 }
 
 export class ConversationQueryDto {
-  @ApiPropertyOptional({ example: '58cf43cd6e1b1b32388e2f42', description: 'The other user (give this or withAccountId)' })
+  @ApiPropertyOptional({ pattern: OBJECT_ID_PATTERN, example: '58cf43cd6e1b1b32388e2f42', description: 'The other user (give this or withAccountId)' })
   @IsOptional()
   @IsMongoId()
   withUserId?: string;
 
-  @ApiPropertyOptional({ example: 'efbfae6c-b935-43cb-878c-dbea7166c78f', description: "The other user's account id" })
+  @ApiPropertyOptional({ format: 'uuid', example: 'efbfae6c-b935-43cb-878c-dbea7166c78f', description: "The other user's account id" })
   @IsOptional()
   @IsUUID()
   withAccountId?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, description: 'Only the newest `limit` messages (before `before`)' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, description: 'Only the newest `limit` messages (before `before`)' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -75,20 +81,20 @@ export class ConversationQueryDto {
   @Max(200)
   limit?: number;
 
-  @ApiPropertyOptional({ example: '598ec4ab6e1b1b7474e1e144', description: 'Messages older than this message id' })
+  @ApiPropertyOptional({ pattern: OBJECT_ID_PATTERN, example: '598ec4ab6e1b1b7474e1e144', description: 'Messages older than this message id' })
   @IsOptional()
   @IsMongoId()
   before?: string;
 }
 
 export class MessageIdParamDto {
-  @ApiProperty({ example: '5a4db19205100b19c0c56d85' })
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, example: '5a4db19205100b19c0c56d85' })
   @IsMongoId()
   messageId: string;
 }
 
 export class ConversationIdParamDto {
-  @ApiProperty({ example: '58b3dc67689f5e3418c88302' })
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, example: '58b3dc67689f5e3418c88302' })
   @IsMongoId()
   conversationId: string;
 }

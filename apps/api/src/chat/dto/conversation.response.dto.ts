@@ -1,8 +1,9 @@
+import { OBJECT_ID_PATTERN } from '@app/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { MessageResponseDto } from '../../messages/dto/message.response.dto';
 
 export class ChatUserDto {
-  @ApiProperty({ example: '58c67eec6e1b455d503d3b55' })
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, example: '58c67eec6e1b455d503d3b55' })
   id: string;
 
   @ApiProperty({ example: 'Cindy Nguyen' })
@@ -16,7 +17,7 @@ export class ChatUserDto {
 }
 
 export class ConversationWithMessagesDto {
-  @ApiProperty({ example: '58d36da86e1b2963a0c42548' })
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, example: '58d36da86e1b2963a0c42548' })
   id: string;
 
   @ApiProperty({ example: 'Cindy Nguyen', description: 'The other member\'s name' })
@@ -40,7 +41,7 @@ export class ConversationWithMessagesDto {
 
 /** GET /Chat/Conversations: the bare object, as documented (no envelope). */
 export class AllConversationsResponseDto {
-  @ApiProperty({ example: '58cde4d96e1b1b3dd01c29ee' })
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, example: '58cde4d96e1b1b3dd01c29ee' })
   userId: string;
 
   @ApiProperty({ example: 'Yamada Takai' })
@@ -51,7 +52,7 @@ export class AllConversationsResponseDto {
 }
 
 export class FromProfileDto {
-  @ApiProperty({ example: '58c8ce2c6e1b1f2dbcdf0159' })
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, example: '58c8ce2c6e1b1f2dbcdf0159' })
   id: string;
 
   @ApiProperty({ example: 'Angela Simson' })
@@ -62,33 +63,33 @@ export class FromProfileDto {
 }
 
 export class ConversationSummaryDto {
-  @ApiProperty({ example: '58cdeb1a6e1b1b3dd01c2a4f' })
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, example: '58cdeb1a6e1b1b3dd01c2a4f' })
   conversationId: string;
 
-  @ApiProperty({ example: 'f401327f-e99f-4eb5-8e32-8f412f8a000e' })
+  @ApiProperty({ format: 'uuid', example: 'f401327f-e99f-4eb5-8e32-8f412f8a000e' })
   fromAccountId: string;
 
   @ApiProperty({ type: FromProfileDto })
   fromProfile: FromProfileDto;
 
-  @ApiProperty({ example: 3, description: 'All messages, deleted included' })
+  @ApiProperty({ type: 'integer', minimum: 0, example: 3, description: 'All messages, deleted included' })
   messagesCount: number;
 
-  @ApiProperty({ example: 3, description: 'Messages the other member sent' })
+  @ApiProperty({ type: 'integer', minimum: 0, example: 3, description: 'Messages the other member sent' })
   incomingMessagesCount: number;
 
-  @ApiProperty({ example: 1, description: 'Messages not yet seen (deleted ones excluded), both directions' })
+  @ApiProperty({ type: 'integer', minimum: 0, example: 1, description: 'Messages not yet seen (deleted ones excluded), both directions' })
   unreadMessagesCount: number;
 
-  @ApiProperty({ example: 0, description: 'Incoming messages not yet seen (deleted ones excluded)' })
+  @ApiProperty({ type: 'integer', minimum: 0, example: 0, description: 'Incoming messages not yet seen (deleted ones excluded)' })
   unreadIncomingMessagesCount: number;
 
-  @ApiProperty({ example: 0 })
+  @ApiProperty({ type: 'integer', minimum: 0, example: 0 })
   deletedMessagesCount: number;
 }
 
 export class ConversationDetailsDto {
-  @ApiProperty({ example: '58cf43cd6e1b1b32388e2f42' })
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, example: '58cf43cd6e1b1b32388e2f42' })
   id: string;
 
   @ApiProperty({ type: ChatUserDto, description: 'The other member' })

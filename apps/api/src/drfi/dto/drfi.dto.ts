@@ -1,3 +1,4 @@
+import { OBJECT_ID_PATTERN } from '@app/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsMongoId, IsString, MaxLength, ValidateNested } from 'class-validator';
@@ -19,7 +20,7 @@ export class SubmittedFieldDto {
 }
 
 export class AcceptDrfiRequestDto {
-  @ApiProperty({ example: '5a67f16305100b0504addec9', description: 'The DRFI request message' })
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, example: '5a67f16305100b0504addec9', description: 'The DRFI request message' })
   @IsMongoId()
   messageId: string;
 
@@ -33,16 +34,16 @@ export class AcceptDrfiRequestDto {
 }
 
 export class DenyDrfiQueryDto {
-  @ApiProperty({ example: '5a67f16305100b0504addec9', description: 'The DRFI request message' })
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, example: '5a67f16305100b0504addec9', description: 'The DRFI request message' })
   @IsMongoId()
   messageId: string;
 }
 
 export class DrfiOutcomeDto {
-  @ApiProperty({ example: '5a67f16305100b0504addec9' })
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, example: '5a67f16305100b0504addec9' })
   requestMessageId: string;
 
-  @ApiProperty({ example: '5a68987605100b450cef5e73' })
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, example: '5a68987605100b450cef5e73' })
   responseMessageId: string;
 
   @ApiProperty({ enum: ['accepted', 'denied'] })
@@ -50,19 +51,19 @@ export class DrfiOutcomeDto {
 }
 
 export class DrfiAuditEntryDto {
-  @ApiProperty()
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN })
   id: string;
 
-  @ApiProperty()
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN })
   requestMessageId: string;
 
   @ApiProperty({ enum: ['requested', 'accepted', 'denied'] })
   event: string;
 
-  @ApiProperty({ description: 'Who did it' })
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, description: 'Who did it' })
   actorId: string;
 
-  @ApiProperty({ description: 'The other party' })
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, description: 'The other party' })
   counterpartId: string;
 
   @ApiProperty({ type: [String], description: 'requested: the paths asked for; accepted: the paths shared (never values)' })
@@ -71,6 +72,6 @@ export class DrfiAuditEntryDto {
   @ApiProperty({ type: [String], description: 'accepted: the paths written to the vault' })
   vaultUpdatedPaths: string[];
 
-  @ApiProperty({ example: '2017-08-12T09:04:43.066Z' })
+  @ApiProperty({ format: 'date-time', example: '2017-08-12T09:04:43.066Z' })
   at: string;
 }

@@ -1,13 +1,15 @@
+import { UserDataFieldDto } from '../../vault/dto/vault.dto';
+import { OBJECT_ID_PATTERN } from '@app/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DELIVERY_STATUSES, DeliveryStatus, Message, MESSAGE_TYPES } from '@app/dal';
 import { isRead } from '@app/status';
 
 /** A message as the customer's clients know it (chat-api.md), odd casing included. */
 export class MessageResponseDto {
-  @ApiProperty({ example: '598ec4ab6e1b1b7474e1e144' })
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, example: '598ec4ab6e1b1b7474e1e144' })
   messageid: string;
 
-  @ApiProperty({ example: '2017-08-12T09:04:43.066Z' })
+  @ApiProperty({ format: 'date-time', example: '2017-08-12T09:04:43.066Z' })
   created: string;
 
   @ApiProperty({ example: 'Hello there' })
@@ -16,10 +18,10 @@ export class MessageResponseDto {
   @ApiProperty({ description: 'true when the current user is the sender' })
   fromMe: boolean;
 
-  @ApiProperty({ example: '58c67eec6e1b455d503d3b55' })
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, example: '58c67eec6e1b455d503d3b55' })
   toReceiverId: string;
 
-  @ApiProperty({ example: '58d36da86e1b2963a0c42548' })
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, example: '58d36da86e1b2963a0c42548' })
   conversationId: string;
 
   @ApiProperty({ description: 'true exactly when deliveryStatus is seen' })
@@ -44,20 +46,19 @@ export class MessageResponseDto {
   status?: string;
 
   @ApiPropertyOptional({
-    type: 'array',
-    items: { type: 'object' },
+    type: [UserDataFieldDto],
     description:
       'DRFI: interaction user data {path,label,type,value,source?}. On a request in GET /Chat/Conversation, for its receiver the values from their own vault (a hint); for the requester, no values. On an accepted response, the values shared.',
   })
-  drfiFields?: object[];
+  drfiFields?: UserDataFieldDto[];
 
   @ApiPropertyOptional({ description: 'DRFI: the fields as a JSON string (internal format)', example: '[{"path":".contact.mobile","label":"Mobile phone","type":"phone"}]' })
   jsonFieldsdrfi?: string;
 
-  @ApiPropertyOptional({ description: 'DRFI responses: the request answered' })
+  @ApiPropertyOptional({ pattern: OBJECT_ID_PATTERN, description: 'DRFI responses: the request answered' })
   requestMessageId?: string;
 
-  @ApiPropertyOptional({ description: 'DRFI requests, once resolved: the response message' })
+  @ApiPropertyOptional({ pattern: OBJECT_ID_PATTERN, description: 'DRFI requests, once resolved: the response message' })
   responseMessageId?: string;
 }
 

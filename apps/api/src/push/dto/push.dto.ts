@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsMongoId, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { IsPageLimit } from '@app/common';
-import { PUSH_PLATFORMS } from '@app/dal';
+import { IsPageLimit, OBJECT_ID_PATTERN } from '@app/common';
+import { PUSH_PLATFORMS, type PushContent } from '@app/dal';
+import type { FcmResponse } from '../push.service';
 
 const FCM_TOKEN = /^[A-Za-z0-9_:.-]{1,4096}$/;
 
@@ -42,18 +43,18 @@ export class DeviceTokenResponseDto {
   @ApiProperty({ description: 'false once FCM reported the token unregistered or invalid' })
   active: boolean;
 
-  @ApiProperty({ example: '2017-08-12T09:04:43.066Z' })
+  @ApiProperty({ format: 'date-time', example: '2017-08-12T09:04:43.066Z' })
   createdAt: string;
 }
 
 export class AdminTokensQueryDto {
-  @ApiProperty({ example: '58c67eec6e1b455d503d3b55' })
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, example: '58c67eec6e1b455d503d3b55' })
   @IsMongoId()
   userId: string;
 }
 
 export class RecentPushesQueryDto {
-  @ApiPropertyOptional({ description: 'Only pushes to this user' })
+  @ApiPropertyOptional({ pattern: OBJECT_ID_PATTERN, description: 'Only pushes to this user' })
   @IsOptional()
   @IsMongoId()
   userId?: string;
@@ -62,11 +63,62 @@ export class RecentPushesQueryDto {
   limit = 50;
 }
 
+export class PushContentDto implements PushContent {
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'FCM data values (type, payload: the message as JSON text)' })
+  data: Record<string, string>;
+
+  @ApiProperty({ example: 'Alice Tan' })
+  title: string;
+
+  @ApiProperty({ maxLength: 200, example: 'Hello there' })
+  body: string;
+
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, description: 'Pushes with the same id replace each other on the device' })
+  collapseId: string;
+}
+
+export class PushResultDto {
+  @ApiProperty({ example: 'dQw4w9WgXcQ:APA91bH...' })
+  token: string;
+
+  @ApiPropertyOptional({ pattern: '^(projects/[^/]+/messages/|recorded:).+$', example: 'projects/chat/messages/0:1515994438299373', description: "FCM's name of the message sent (recorded:... from the recording provider)" })
+  messageId?: string;
+
+  @ApiPropertyOptional({ example: 'NotRegistered' })
+  error?: string;
+}
+
+/** FCM's answer in the seed's (legacy HTTP API) shape. */
+export class FcmResponseDto implements FcmResponse {
+  @ApiProperty({ type: 'integer', format: 'int64', example: 8892582981373553 })
+  multicast_id: number;
+
+  @ApiProperty({ type: 'integer', minimum: 0, example: 1 })
+  success: number;
+
+  @ApiProperty({ type: 'integer', minimum: 0, example: 0 })
+  failure: number;
+
+  @ApiProperty({ type: 'integer', minimum: 0, example: 0 })
+  canonical_ids: number;
+
+  @ApiProperty({
+    type: 'array',
+    items: {
+      type: 'object',
+      properties: { message_id: { type: 'string' }, error: { type: 'string', example: 'NotRegistered' } },
+      description: 'Per token, in order: message_id when sent, error when not',
+    },
+    example: [{ message_id: '0:1515994438299373%e609af1cf9fd7ecd' }],
+  })
+  results: FcmResponse['results'];
+}
+
 export class OutboxEntryDto {
-  @ApiProperty()
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN })
   id: string;
 
-  @ApiProperty()
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN })
   recipientId: string;
 
   @ApiProperty({ enum: ['message', 'drfi'] })
@@ -75,21 +127,21 @@ export class OutboxEntryDto {
   @ApiProperty({ enum: ['pending', 'sent', 'failed'] })
   status: string;
 
-  @ApiProperty()
+  @ApiProperty({ type: 'integer', minimum: 0 })
   attempts: number;
 
   @ApiProperty({ nullable: true, type: String, enum: ['fcm', 'recording'] })
   provider: string | null;
 
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'data (FCM data values), title, body, collapseId' })
-  content: object;
+  @ApiProperty({ type: PushContentDto })
+  content: PushContentDto;
 
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Per token: messageId or error' })
-  results: object[];
+  @ApiProperty({ type: [PushResultDto], description: 'Per token: what FCM answered' })
+  results: PushResultDto[];
 
   @ApiProperty({ nullable: true, type: String })
   lastError: string | null;
 
-  @ApiProperty()
+  @ApiProperty({ format: 'date-time', example: '2017-08-12T09:04:43.066Z' })
   createdAt: string;
 }

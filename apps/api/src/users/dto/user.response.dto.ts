@@ -1,8 +1,9 @@
+import { OBJECT_ID_PATTERN, E164_PATTERN } from '@app/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { User } from '@app/dal';
 
 export class UserResponseDto {
-  @ApiProperty({ example: '58c67eec6e1b455d503d3b55' })
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, example: '58c67eec6e1b455d503d3b55' })
   id: string;
 
   @ApiProperty({ example: 'f401327f-e99f-4eb5-8e32-8f412f8a000e', format: 'uuid' })
@@ -11,13 +12,13 @@ export class UserResponseDto {
   @ApiProperty({ example: 'Cindy Nguyen' })
   name: string;
 
-  @ApiProperty({ example: '+6591234567' })
+  @ApiProperty({ pattern: E164_PATTERN, example: '+6591234567' })
   phone: string;
 
   @ApiProperty({ example: '/Content/ProfilePictures/58c67eec6e1b455d503d3b55_profile_pic.jpg', nullable: true, type: String })
   avatar: string | null;
 
-  @ApiProperty({ example: '2017-08-12T09:04:43.066Z' })
+  @ApiProperty({ format: 'date-time', example: '2017-08-12T09:04:43.066Z' })
   createdAt: string;
 }
 

@@ -27,7 +27,7 @@ export class ImPayload implements ImRequest {
   @MaxLength(200)
   fromFullName?: string;
 
-  @ApiProperty({ example: 'Hello there' })
+  @ApiProperty({ maxLength: 4000, example: 'Hello there', description: 'At most MESSAGE_TEXT_MAX_LENGTH characters (default 4,000), counted as Unicode code points' })
   @IsString()
   @MaxLength(65_536)
   msg: string;

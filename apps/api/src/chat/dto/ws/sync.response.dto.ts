@@ -1,19 +1,24 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
+import type { SyncResult } from '../../../realtime/socket-events';
+import { DeletedStanzaDto, DrfiStatusStanzaDto, ErrorAckDto, ImStanzaDto, SentAckDto, StatusUpdatedAckDto, StatusUpdateStanzaDto } from '../../../realtime/stanzas.dto';
 
+const oneOf = (...models: (new () => unknown)[]) => ({ type: 'array' as const, items: { oneOf: models.map((m) => ({ $ref: getSchemaPath(m) })) } });
+
+@ApiExtraModels(SentAckDto, StatusUpdatedAckDto, ErrorAckDto)
 class SyncAcksDto {
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: "One ack per message sent with the sync: {status:'sent',...} or an error ack" })
-  messages: object[];
+  @ApiProperty({ ...oneOf(SentAckDto, ErrorAckDto), description: 'One ack per message sent with the sync, in order: its `sent` ack or an error ack' })
+  messages: SyncResult['acks']['messages'];
 
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: "One ack per receipt: {status:'statusUpdated',...} or an error ack" })
-  statuses: object[];
+  @ApiProperty({ ...oneOf(StatusUpdatedAckDto, ErrorAckDto), description: 'One ack per receipt, in order: its `statusUpdated` ack or an error ack' })
+  statuses: SyncResult['acks']['statuses'];
 }
 
 /** What a sync returns (docs/protocol.md). */
-export class SyncResponseDto {
-  @ApiProperty({ example: 'synced' })
+export class SyncResponseDto implements SyncResult {
+  @ApiProperty({ enum: ['synced'] })
   status: 'synced';
 
-  @ApiProperty({ example: 'eyJ0IjoxNzk1MzA2NDM2NDEzfQ', description: 'Pass back on the next sync' })
+  @ApiProperty({ maxLength: 200, example: 'eyJ2IjoyLCJzIjo0Mn0', description: 'Pass back on the next sync (opaque)' })
   cursor: string;
 
   @ApiProperty({ description: 'More changes wait: sync again right away with the new cursor' })
@@ -22,18 +27,18 @@ export class SyncResponseDto {
   @ApiProperty({ type: SyncAcksDto })
   acks: SyncAcksDto;
 
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Messages the caller received since the cursor, as im stanzas' })
-  messages: object[];
+  @ApiProperty({ type: [ImStanzaDto], description: 'Messages the caller received since the cursor, as im stanzas' })
+  messages: ImStanzaDto[];
 
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Messages the caller sent from any of their devices since the cursor, as im stanzas' })
-  sent: object[];
+  @ApiProperty({ type: [ImStanzaDto], description: 'Messages the caller sent from any of their devices since the cursor, as im stanzas' })
+  sent: ImStanzaDto[];
 
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Delivery-status changes of messages the caller sent or received: {status, uniqueid, messageid, conversationId, from, to}' })
-  statusUpdates: object[];
+  @ApiProperty({ type: [StatusUpdateStanzaDto], description: 'Delivery-status changes of messages the caller sent or received' })
+  statusUpdates: StatusUpdateStanzaDto[];
 
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Deleted messages: {uniqueid, messageid, conversationId, from, to, deletedAt}' })
-  deletes: object[];
+  @ApiProperty({ type: [DeletedStanzaDto], description: 'Messages of either party deleted since the cursor' })
+  deletes: DeletedStanzaDto[];
 
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'DRFI requests answered: {messageid, uniqueid, status, responseMessageId, conversationId}' })
-  drfiUpdates: object[];
+  @ApiProperty({ type: [DrfiStatusStanzaDto], description: 'DRFI requests of either party answered since the cursor' })
+  drfiUpdates: DrfiStatusStanzaDto[];
 }

@@ -1,0 +1,172 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { E164_PATTERN, ERROR_DEFINITIONS, ErrorAck, ErrorCode, FieldError, OBJECT_ID_PATTERN } from '@app/common';
+import { DELIVERY_STATUSES, MESSAGE_TYPES } from '@app/dal';
+import type { DeletedStanza, DrfiStatusStanza, ImStanza, SentAck, StatusUpdatedAck, StatusUpdateStanza } from './socket-events';
+
+/**
+ * The socket protocol's payloads as documented schemas (OpenAPI components, which POST /Chat/Sync
+ * returns, and the AsyncAPI document's messages). Each implements its protocol type, so the
+ * schema cannot say other fields than the events carry.
+ */
+
+const id = (description?: string) => ({ type: String, pattern: OBJECT_ID_PATTERN, example: '5a21650305100b3f1454a8d1', ...(description ? { description } : {}) });
+const dateTime = (description: string) => ({ type: String, format: 'date-time', example: '2026-12-02T08:00:00.000Z', description });
+
+export class ImStanzaDto implements ImStanza {
+  @ApiProperty(id('The receiver'))
+  to: string;
+
+  @ApiProperty(id('The sender (the caller, in `sent`)'))
+  from: string;
+
+  @ApiProperty({ example: 'Alice Tan' })
+  fromFullName: string;
+
+  @ApiProperty({ pattern: E164_PATTERN, example: '+6591234567' })
+  fromPhone: string;
+
+  @ApiProperty({ example: 'Hello there' })
+  msg: string;
+
+  @ApiProperty({ maxLength: 200, example: '1f0c7a52-8a7e-4c2b-9d1a-3b5e6f7a8c9d', description: "The sender's id for the message" })
+  uniqueid: string;
+
+  @ApiProperty({ enum: DELIVERY_STATUSES, description: 'The delivery status' })
+  status: ImStanza['status'];
+
+  @ApiProperty({ enum: MESSAGE_TYPES })
+  type: ImStanza['type'];
+
+  @ApiProperty({ type: String, nullable: true, maxLength: 20 })
+  file_type: string | null;
+
+  @ApiProperty(id())
+  messageid: string;
+
+  @ApiProperty(id())
+  conversationId: string;
+
+  @ApiProperty(dateTime('When the server stored it'))
+  created: string;
+
+  @ApiProperty()
+  isDeleted: boolean;
+}
+
+export class StatusUpdateStanzaDto implements StatusUpdateStanza {
+  @ApiProperty({ enum: DELIVERY_STATUSES })
+  status: StatusUpdateStanza['status'];
+
+  @ApiProperty({ maxLength: 200, example: '1f0c7a52-8a7e-4c2b-9d1a-3b5e6f7a8c9d' })
+  uniqueid: string;
+
+  @ApiProperty(id())
+  messageid: string;
+
+  @ApiProperty(id())
+  conversationId: string;
+
+  @ApiProperty(id("The message's sender"))
+  from: string;
+
+  @ApiProperty(id("The message's receiver"))
+  to: string;
+}
+
+export class DeletedStanzaDto implements DeletedStanza {
+  @ApiProperty({ maxLength: 200, example: '1f0c7a52-8a7e-4c2b-9d1a-3b5e6f7a8c9d' })
+  uniqueid: string;
+
+  @ApiProperty(id())
+  messageid: string;
+
+  @ApiProperty(id())
+  conversationId: string;
+
+  @ApiProperty(id("The message's sender"))
+  from: string;
+
+  @ApiProperty(id("The message's receiver"))
+  to: string;
+
+  @ApiProperty(dateTime('When it was deleted'))
+  deletedAt: string;
+}
+
+export class DrfiStatusStanzaDto implements DrfiStatusStanza {
+  @ApiProperty(id('The DRFI request message'))
+  messageid: string;
+
+  @ApiProperty({ maxLength: 200, example: '1f0c7a52-8a7e-4c2b-9d1a-3b5e6f7a8c9d' })
+  uniqueid: string;
+
+  @ApiProperty({ enum: ['sent', 'accepted', 'denied'] })
+  status: DrfiStatusStanza['status'];
+
+  @ApiProperty({ ...id('The response message (none while unanswered or when denied without one)'), nullable: true })
+  responseMessageId: string | null;
+
+  @ApiProperty(id())
+  conversationId: string;
+}
+
+export class SentAckDto implements SentAck {
+  @ApiProperty({ enum: ['sent'] })
+  status: 'sent';
+
+  @ApiProperty({ maxLength: 200, example: '1f0c7a52-8a7e-4c2b-9d1a-3b5e6f7a8c9d' })
+  uniqueid: string;
+
+  @ApiProperty(id())
+  messageid: string;
+
+  @ApiProperty(id())
+  conversationId: string;
+
+  @ApiProperty(dateTime('When the server stored it'))
+  created: string;
+}
+
+export class StatusUpdatedAckDto implements StatusUpdatedAck {
+  @ApiProperty({ enum: ['statusUpdated'] })
+  status: 'statusUpdated';
+
+  @ApiProperty({ maxLength: 200, example: '1f0c7a52-8a7e-4c2b-9d1a-3b5e6f7a8c9d' })
+  uniqueid: string;
+
+  @ApiProperty(id())
+  messageid: string;
+
+  @ApiProperty({ enum: DELIVERY_STATUSES, description: "The message's delivery status now (a no-op leaves it where it was)" })
+  deliveryStatus: string;
+}
+
+export class FieldErrorDto implements FieldError {
+  @ApiProperty({ example: 'msg' })
+  field: string;
+
+  @ApiProperty({ type: [String], example: ['msg must not be empty'] })
+  errors: string[];
+}
+
+class ErrorAckBodyDto {
+  @ApiProperty({ enum: Object.keys(ERROR_DEFINITIONS), example: 'VALIDATION_FAILED' })
+  code: ErrorCode;
+
+  @ApiProperty({ example: 'Validation failed: msg must not be empty' })
+  message: string;
+
+  @ApiPropertyOptional({ type: [FieldErrorDto], description: 'VALIDATION_FAILED only: the failed fields' })
+  details?: FieldError[];
+}
+
+export class ErrorAckDto implements ErrorAck {
+  @ApiProperty({ enum: ['error'] })
+  status: 'error';
+
+  @ApiPropertyOptional({ maxLength: 200, description: "The payload's uniqueid, if it had one" })
+  uniqueid?: string;
+
+  @ApiProperty({ type: ErrorAckBodyDto })
+  error: ErrorAckBodyDto;
+}

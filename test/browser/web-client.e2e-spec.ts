@@ -94,7 +94,7 @@ describe('A web app on another origin, in a real browser', () => {
     const ack = await page.evaluate(
       ({ api, token, transport, to, from }) =>
         new Promise((resolve, reject) => {
-          const socket = (window as unknown as { io: (url: string, options: object) => any }).io(api, { auth: { token }, transports: [transport], reconnection: false }); // eslint-disable-line @typescript-eslint/no-explicit-any
+          const socket = (globalThis as unknown as { io: (url: string, options: object) => any }).io(api, { auth: { token }, transports: [transport], reconnection: false }); // eslint-disable-line @typescript-eslint/no-explicit-any
           socket.on('connect_error', (err: Error) => reject(err.message));
           socket.on('connect', () =>
             socket.emit('im', { to, from, msg: `over ${transport}`, uniqueid: `web-${transport}` }, (reply: unknown) => {

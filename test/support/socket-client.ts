@@ -1,5 +1,6 @@
 import { io, Socket } from 'socket.io-client';
 import type { ErrorAck } from '@app/common';
+import { checkAck, checkServerEvent } from '@app/testing';
 import type { ClientAck, ClientEvent, ClientPayload, ServerEvent, ServerPayload } from '../../apps/api/src/realtime/socket-events';
 import type { TestApp } from './test-app';
 
@@ -45,8 +46,10 @@ export function connect(
  */
 export function emitAck<E extends ClientEvent>(socket: Socket, event: E, payload: ClientPayload<E>): Promise<TestAck<E>>;
 export function emitAck<T = Record<string, unknown>>(socket: Socket, event: string, payload: unknown): Promise<T>;
-export function emitAck(socket: Socket, event: string, payload: unknown): Promise<unknown> {
-  return socket.timeout(TIMEOUT_MS).emitWithAck(event, payload);
+export async function emitAck(socket: Socket, event: string, payload: unknown): Promise<unknown> {
+  const ack: unknown = await socket.timeout(TIMEOUT_MS).emitWithAck(event, payload);
+  checkAck(event, payload, ack);
+  return ack;
 }
 
 export interface Collector<T> {
@@ -64,6 +67,7 @@ export function collect<T>(socket: Socket, event: string): Collector<T> {
   const received: T[] = [];
   const waiters: { predicate: (item: T) => boolean; resolve: (item: T) => void }[] = [];
   socket.on(event, (item: T) => {
+    checkServerEvent(event, item);
     received.push(item);
     for (const waiter of [...waiters]) {
       if (waiter.predicate(item)) {

@@ -4,3 +4,4 @@ export * from './test-database';
 export * from './temp-dirs';
 export * from './query-auditor';
 export * from './contract-checker';
+export * from './socket-contract';

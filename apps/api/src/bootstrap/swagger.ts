@@ -46,7 +46,9 @@ function withExactlyOneOf(document: OpenAPIObject): OpenAPIObject {
  */
 function withEdgeResponses(document: OpenAPIObject): OpenAPIObject {
   for (const operations of Object.values(document.paths)) {
-    for (const [method, operation] of Object.entries(operations) as [string, { parameters?: { in: string }[]; responses: Record<string, unknown> }][]) {
+    for (const [method, operation] of Object.entries(operations) as [string, { parameters?: { in: string }[]; security?: unknown[]; responses: Record<string, unknown> }][]) {
+      // A public operation says so (no security), rather than leaving it unsaid.
+      operation.security ??= [];
       const edge: ErrorCode[] = ['RATE_LIMITED', 'HEADERS_TOO_LARGE', 'DATABASE_UNAVAILABLE', 'INTERNAL'];
       if (['post', 'put', 'delete'].includes(method)) edge.push('PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE');
       if (operation.parameters?.some((p) => p.in === 'path')) edge.push('URI_TOO_LONG');

@@ -53,10 +53,8 @@ export class ImStanzaDto implements ImStanza {
   isDeleted: boolean;
 }
 
-export class StatusUpdateStanzaDto implements StatusUpdateStanza {
-  @ApiProperty({ enum: DELIVERY_STATUSES })
-  status: StatusUpdateStanza['status'];
-
+/** Which message an event is about, and its two parties. */
+class MessageRefDto {
   @ApiProperty({ maxLength: 200, example: '1f0c7a52-8a7e-4c2b-9d1a-3b5e6f7a8c9d' })
   uniqueid: string;
 
@@ -73,22 +71,12 @@ export class StatusUpdateStanzaDto implements StatusUpdateStanza {
   to: string;
 }
 
-export class DeletedStanzaDto implements DeletedStanza {
-  @ApiProperty({ maxLength: 200, example: '1f0c7a52-8a7e-4c2b-9d1a-3b5e6f7a8c9d' })
-  uniqueid: string;
+export class StatusUpdateStanzaDto extends MessageRefDto implements StatusUpdateStanza {
+  @ApiProperty({ enum: DELIVERY_STATUSES })
+  status: StatusUpdateStanza['status'];
+}
 
-  @ApiProperty(id())
-  messageid: string;
-
-  @ApiProperty(id())
-  conversationId: string;
-
-  @ApiProperty(id("The message's sender"))
-  from: string;
-
-  @ApiProperty(id("The message's receiver"))
-  to: string;
-
+export class DeletedStanzaDto extends MessageRefDto implements DeletedStanza {
   @ApiProperty(dateTime('When it was deleted'))
   deletedAt: string;
 }

@@ -2,6 +2,7 @@
 // connection, handshake p99, and the server's CPU while they sit idle. The bare socket.io relay
 // (no auth) is the yardstick.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { seedUsers, withDatabase } from '../seed.mts';
 import { CpuWindow, Generator, median, percentile, rssKiB, startServer, voidingGenerators } from '../support.mts';
 import { databaseUri, fmt, type ScenarioContext, type Section } from './context.mts';
 
@@ -22,7 +23,12 @@ interface RunFigures {
   void: string[];
 }
 
-async function once(label: string, start: () => Promise<{ pid: number; url: string; stop: () => Promise<void> }>, mode: 'chat' | 'bare'): Promise<RunFigures> {
+async function once(
+  label: string,
+  start: () => Promise<{ pid: number; url: string; stop: () => Promise<void> }>,
+  mode: 'chat' | 'bare',
+  users?: string[],
+): Promise<RunFigures> {
   const server = await start();
   const generator = new Generator('connections');
   try {
@@ -30,7 +36,7 @@ async function once(label: string, start: () => Promise<{ pid: number; url: stri
     const rssBefore = rssKiB(server.pid);
     const rampCpu = new CpuWindow({ generator: generator.pid });
     const ramp = await generator.send<{ connected: number; failed: number; firstFailure?: string; handshakes: number[] }>({
-      cmd: 'ramp', url: server.url, mode, count: COUNT, perSecond: PER_SECOND,
+      cmd: 'ramp', url: server.url, mode, count: COUNT, perSecond: PER_SECOND, users,
     });
     const generatorCpu = rampCpu.stop();
     if (ramp.failed) console.error(`  ${ramp.failed} handshakes failed: ${ramp.firstFailure}`);
@@ -62,13 +68,21 @@ async function once(label: string, start: () => Promise<{ pid: number; url: stri
 
 export async function connections(context: ScenarioContext): Promise<Section> {
   const results: Record<string, RunFigures[]> = { 'chat backend': [], 'bare socket.io relay': [] };
+  // The chat backend takes tokens of users that exist only (USER_NOT_FOUND otherwise): one each.
+  const uri = databaseUri(context, 'connections');
+  const users = (await withDatabase(uri, (db) => seedUsers(db, COUNT, 'Idle'))).map((id) => id.toHexString());
   for (let run = 1; run <= context.runs; run++) {
     console.log(`connections: run ${run}`);
     results['chat backend'].push(
-      await once('chat backend', async () => {
-        const s = await startServer(databaseUri(context, 'connections'), { SOCKET_EVENTS_PER_SECOND: '1000000' });
-        return { pid: s.process.pid!, url: s.url, stop: s.stop };
-      }, 'chat'),
+      await once(
+        'chat backend',
+        async () => {
+          const s = await startServer(uri, { SOCKET_EVENTS_PER_SECOND: '1000000' });
+          return { pid: s.process.pid!, url: s.url, stop: s.stop };
+        },
+        'chat',
+        users,
+      ),
     );
     results['bare socket.io relay'].push(
       await once('bare socket.io relay', async () => {

@@ -6,7 +6,7 @@ import { AppError, errorEnvelope, sendError, statusOf } from '@app/common';
 
 /**
  * What HTTP clients we did not write send at the edges, answered in our error envelope
- * (docs/decisions.md, "HTTP edges"): refusals Fastify or Node's parser make before any route runs,
+ * (docs/decisions.md, "Clients we did not write"): refusals Fastify or Node's parser make before any route runs,
  * an empty JSON body, a wrong method.
  */
 

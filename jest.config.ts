@@ -5,7 +5,7 @@ const shared = {
   rootDir: '.',
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] },
-  moduleNameMapper: { '^@app/(common|auth|dal|embedded-db|status|testing)(/.*)?$': '<rootDir>/libs/$1/src$2' },
+  moduleNameMapper: { '^@app/(common|auth|dal|embedded-db|status|storage|testing)(/.*)?$': '<rootDir>/libs/$1/src$2' },
 } satisfies Config;
 
 const config: Config = {
@@ -28,8 +28,8 @@ const config: Config = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/support/contract-setup.ts'],
-      globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
-      globalTeardown: '<rootDir>/libs/testing/src/jest/global-teardown.ts',
+      globalSetup: '<rootDir>/libs/testing/src/jest/e2e-global-setup.ts',
+      globalTeardown: '<rootDir>/libs/testing/src/jest/e2e-global-teardown.ts',
     },
   ],
   maxWorkers: 2,

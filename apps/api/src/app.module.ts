@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@app/auth';
 import { AppConfig, AppConfigModule, AppLoggingModule } from '@app/common';
 import { DatabaseModule } from '@app/dal';
+import { AttachmentsModule } from './attachments/attachments.module';
 import { ChatModule } from './chat/chat.module';
 import { DrfiModule } from './drfi/drfi.module';
 import { HealthModule } from './health/health.module';
@@ -27,6 +28,7 @@ export class AppModule {
         UsersModule,
         NetworkModule,
         ChatModule,
+        AttachmentsModule,
         VaultModule,
         DrfiModule,
         PushModule,

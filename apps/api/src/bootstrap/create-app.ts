@@ -1,4 +1,5 @@
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
@@ -37,6 +38,9 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  // Multipart only where a route reads it (POST /Chat/Attachments); a file part larger than the
+  // attachment limit fails as it streams, not after.
+  await app.register(multipart, { limits: { fileSize: config.attachments.maxBytes, files: 1, fields: 4, fieldSize: 1024 }, throwFileSizeLimit: true });
   // Security headers; the content policy lets Swagger UI (/docs) run its own scripts and styles, and
   // does not ask browsers to upgrade to HTTPS (an admin opening /docs by host name over plain HTTP
   // would get a blank page; TLS is the proxy's to enforce, with HSTS).
@@ -53,9 +57,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   // socket handshake applies the same list.
   app.enableCors({
     origin: config.socket.corsOrigins,
-    methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     credentials: false,
-    exposedHeaders: ['x-request-id', 'retry-after'],
+    // tus uploads (PATCH, HEAD) read these; tus writes the rest of its CORS answers itself.
+    exposedHeaders: ['x-request-id', 'retry-after', 'location', 'upload-offset', 'upload-length', 'tus-resumable', 'upload-metadata'],
   });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());

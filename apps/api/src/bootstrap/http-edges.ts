@@ -46,7 +46,9 @@ export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): 
 /**
  * JSON bodies: an empty body with a JSON content type (what many mobile HTTP stacks send on every
  * POST and DELETE) is no body; anything else goes to Fastify's own parser (prototype-poisoning
- * checks included). Only JSON is taken: a text/plain body is 415 like any other type.
+ * checks included). Only JSON is taken: a text/plain body is 415 like any other type. Besides
+ * JSON, tus upload bytes (`application/offset+octet-stream`) are left unread for the tus server
+ * to stream to storage, and multipart/form-data is @fastify/multipart's (createApp).
  */
 export function installBodyParsers(fastify: FastifyInstance): void {
   const json = fastify.getDefaultJsonParser('error', 'error');
@@ -55,6 +57,7 @@ export function installBodyParsers(fastify: FastifyInstance): void {
     if ((body as string).trim() === '') return done(null, undefined);
     json(request, body as string, done);
   });
+  fastify.addContentTypeParser('application/offset+octet-stream', (_request, _payload, done) => done(null, undefined));
 }
 
 /**

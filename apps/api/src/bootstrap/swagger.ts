@@ -6,6 +6,7 @@ import { AddNetworkMemberRequestDto } from '../network/dto/network.dto';
 /** The tags of the document, in the order Swagger UI shows them. */
 const TAGS: [string, string][] = [
   ['Chat', "The customer's Chat REST API: conversations, history, messages, sync, DRFI"],
+  ['Attachments', 'Photos, videos, voice notes and files: resumable uploads (tus 1.0), one-request uploads, and the signed links that serve them'],
   ['Network', "The caller's network: who they may chat with"],
   ['Vault', "The caller's information vault (answers DRFI requests)"],
   ['Push', "The caller's FCM registration tokens"],

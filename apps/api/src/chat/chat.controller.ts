@@ -71,6 +71,7 @@ export class ChatController {
       uniqueId: body.uniqueid,
       type: body.type,
       drfiPaths: body.drfiPaths,
+      attachmentId: body.attachmentId,
     });
     return ok('Message created successfully', {
       conversationId: message.conversationId,

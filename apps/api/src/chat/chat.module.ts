@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { StatusModule } from '@app/status';
+import { AttachmentsModule } from '../attachments/attachments.module';
 import { DrfiModule } from '../drfi/drfi.module';
 import { MessagesModule } from '../messages/messages.module';
 import { NetworkModule } from '../network/network.module';
@@ -17,7 +18,7 @@ import { SyncService } from './sync.service';
 
 /** The customer's Chat REST API and socket flow, by use case: queries, message commands, receipts, sync. */
 @Module({
-  imports: [MessagesModule, StatusModule, RealtimeModule, PresenceModule, RedisModule, UsersModule, NetworkModule, DrfiModule],
+  imports: [MessagesModule, StatusModule, RealtimeModule, PresenceModule, RedisModule, UsersModule, NetworkModule, DrfiModule, AttachmentsModule],
   controllers: [ChatController],
   providers: [ChatAccessService, ConversationQueriesService, MessageCommandsService, ReceiptsService, SyncService, ChatGateway],
 })

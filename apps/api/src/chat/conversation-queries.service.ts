@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig, AppError, Throws } from '@app/common';
 import { Conversation, countsFor, MemberCounts, Message, otherMember, User } from '@app/dal';
 import { ConversationRepository, MessageRepository } from '@app/dal/messages';
+import { AttachmentLinks } from '@app/storage';
+import { attachmentView } from '../attachments/dto/attachment.dto';
 import { DrfiRequestsService } from '../drfi/drfi-requests.service';
 import type { MessageResponseDto } from '../messages/dto/message.response.dto';
 import { PresenceService } from '../presence/presence.service';
@@ -19,7 +21,7 @@ export interface ConversationView {
   other: ChatParty;
 }
 
-/** Messages with what another domain adds to their display (DRFI fields), by message id. */
+/** Messages with what other domains add to their display (DRFI fields, attachments), by message id. */
 export interface ShownMessages {
   messages: Message[];
   display: Map<string, Partial<MessageResponseDto>>;
@@ -36,7 +38,17 @@ export class ConversationQueriesService {
     private readonly messages: MessageRepository,
     private readonly presence: PresenceService,
     private readonly drfi: DrfiRequestsService,
+    private readonly links: AttachmentLinks,
   ) {}
+
+  /** What other domains add to the messages: DRFI fields, and attachments with links signed now (none once deleted). */
+  private async display(viewerId: string, messages: Message[], hints: boolean): Promise<ShownMessages['display']> {
+    const display = await this.drfi.displayFor(viewerId, messages, { hints });
+    for (const message of messages) {
+      if (message.attachment && !message.deletedAt) display.set(message.id, { ...display.get(message.id), attachment: attachmentView(message.attachment, this.links) });
+    }
+    return display;
+  }
 
   /** Every conversation (one per network member) with its full history: GET /Chat/Conversations. */
   @Throws('USER_NOT_FOUND')
@@ -47,7 +59,7 @@ export class ConversationQueriesService {
     const conversations = [];
     for (const view of views) {
       const { messages } = await this.messages.history(view.conversation);
-      conversations.push({ ...view, messages, display: await this.drfi.displayFor(userId, messages, { hints: false }) });
+      conversations.push({ ...view, messages, display: await this.display(userId, messages, false) });
     }
     return { me, conversations };
   }
@@ -86,7 +98,7 @@ export class ConversationQueriesService {
       if (!before || before.conversationId !== conversation.id) throw new AppError('MESSAGE_NOT_FOUND', 'before: no such message in this conversation');
     }
     const { messages, hasMore } = await this.messages.history(conversation, { limit: page.limit, before });
-    const display = await this.drfi.displayFor(userId, messages, { hints: true });
+    const display = await this.display(userId, messages, true);
     return { conversation, me: await this.party(me), other: await this.party(otherUser), messages, display, hasMore };
   }
 

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppConfig, AppError, codePointLength, Throws } from '@app/common';
-import { Message, otherMember, User } from '@app/dal';
+import { Message, MessageAttachment, messageIdFor, otherMember, User } from '@app/dal';
 import { MessageRepository } from '@app/dal/messages';
+import { AttachmentsService } from '../attachments/attachments.service';
 import { DrfiRequestsService } from '../drfi/drfi-requests.service';
 import { DispatchedMessage, MessageDispatcher } from '../messages/message-dispatcher.service';
 import { deletedStanza } from '../messages/stanzas';
@@ -20,10 +21,12 @@ export interface AddMessageInput {
   type?: 'text' | 'drfi';
   drfiPaths?: string[];
   uniqueId?: string;
+  /** An upload of the sender's for this conversation, now sent in this message. */
+  attachmentId?: string;
 }
 
 /** What a new message says, checked before anything is read or written. */
-type Content = { kind: 'text'; text: string; fileType: string | null } | { kind: 'drfi'; paths: string[] };
+type Content = { kind: 'text'; text: string; fileType: string | null; attachmentId?: string } | { kind: 'drfi'; paths: string[] };
 
 /** Sending and deleting messages: REST Add, socket `im` (and its resends in sync), REST Delete. */
 @Injectable()
@@ -36,6 +39,7 @@ export class MessageCommandsService {
     private readonly dispatcher: MessageDispatcher,
     private readonly drfi: DrfiRequestsService,
     private readonly changes: ChangeFeedService,
+    private readonly attachments: AttachmentsService,
   ) {}
 
   /**
@@ -43,7 +47,10 @@ export class MessageCommandsService {
    * caller's network. A retry with the same uniqueid returns the original (even once they are no
    * longer linked) and creates nothing.
    */
-  @Throws('VALIDATION_FAILED', 'CONVERSATION_NOT_FOUND', 'RECEIVER_MISMATCH', 'UNIQUEID_REUSED', 'RECIPIENT_NOT_IN_NETWORK', 'USER_NOT_FOUND')
+  @Throws(
+    'VALIDATION_FAILED', 'CONVERSATION_NOT_FOUND', 'RECEIVER_MISMATCH', 'UNIQUEID_REUSED', 'RECIPIENT_NOT_IN_NETWORK', 'USER_NOT_FOUND',
+    'ATTACHMENT_NOT_FOUND', 'ATTACHMENT_NOT_READY', 'ATTACHMENT_IN_USE',
+  )
   async add(senderId: string, input: AddMessageInput): Promise<DispatchedMessage> {
     const content = this.checkContent(input, null);
     const conversation = await this.access.memberConversation(input.conversationId, senderId);
@@ -62,7 +69,7 @@ export class MessageCommandsService {
    * against the caller. A resend returns the original's ack, and re-delivers it if nobody has
    * acknowledged it yet (the first `im` may never have left this server).
    */
-  @Throws('VALIDATION_FAILED', 'USER_NOT_FOUND', 'FROM_NOT_CALLER', 'NOT_A_NETWORK_MEMBER', 'UNIQUEID_REUSED')
+  @Throws('VALIDATION_FAILED', 'USER_NOT_FOUND', 'FROM_NOT_CALLER', 'NOT_A_NETWORK_MEMBER', 'UNIQUEID_REUSED', 'ATTACHMENT_NOT_FOUND', 'ATTACHMENT_NOT_READY', 'ATTACHMENT_IN_USE')
   async im(callerId: string, stanza: ImRequest): Promise<SentAck> {
     // A recipient named by id is read with the caller (one read).
     const toId = this.users.personId(stanza.to);
@@ -70,7 +77,7 @@ export class MessageCommandsService {
     if (!this.users.names(stanza.from, me)) throw new AppError('FROM_NOT_CALLER');
     const recipient = toId ? byId : await this.users.findPerson(stanza.to);
     if (!recipient) throw new AppError('NOT_A_NETWORK_MEMBER');
-    const content = this.checkContent({ text: stanza.msg }, stanza.file_type ?? null);
+    const content = this.checkContent({ text: stanza.msg, attachmentId: stanza.attachmentId }, stanza.file_type ?? null);
     let conversationId: string;
     try {
       conversationId = await this.access.conversationIdWith(me.id, recipient.id);
@@ -93,17 +100,24 @@ export class MessageCommandsService {
     if (message.senderId !== userId) throw new AppError('NOT_MESSAGE_SENDER');
     const change = await this.messages.markDeleted(message.id, userId);
     if (!change) return { message: (await this.messages.findById(message.id))!, changed: false };
+    // Its file is no longer served, and its bytes go.
+    if (change.after.attachment) await this.attachments.discard(change.after.attachment.id);
     await this.changes.announce('delete', `d:${change.after.id}`, [change.after.senderId, change.after.receiverId], deletedStanza(change.after), true);
     return { message: change.after, changed: true };
   }
 
   /** Stores (or finds the original of a resend) and publishes: a DRFI request through the DRFI module. */
   private async send(sender: User, conversationId: string, receiverId: string, uniqueId: string, content: Content, push: PushMode): Promise<DispatchedMessage> {
+    let attachment: MessageAttachment | null = null;
+    if (content.kind === 'text' && content.attachmentId) {
+      // Claimed for the message's id (derived from sender and uniqueid), so a resend finds it its own.
+      attachment = await this.attachments.claim(sender.id, receiverId, content.attachmentId, messageIdFor(sender.id, uniqueId).toHexString());
+    }
     const result =
       content.kind === 'drfi'
         ? await this.drfi.send({ sender, conversationId, receiverId, paths: content.paths, uniqueId }, push)
         : await this.dispatcher.dispatch(
-            { conversationId, senderId: sender.id, receiverId, uniqueId, type: 'text', text: content.text, fileType: content.fileType },
+            { conversationId, senderId: sender.id, receiverId, uniqueId, type: 'text', text: content.text, fileType: attachment?.kind ?? content.fileType, attachment },
             sender,
             { push },
           );
@@ -111,20 +125,24 @@ export class MessageCommandsService {
     return result;
   }
 
-  private checkContent(input: Pick<AddMessageInput, 'type' | 'text' | 'drfiPaths'>, fileType: string | null): Content {
+  private checkContent(input: Pick<AddMessageInput, 'type' | 'text' | 'drfiPaths' | 'attachmentId'>, fileType: string | null): Content {
+    if (input.type === 'drfi' && input.attachmentId !== undefined) {
+      throw new AppError('VALIDATION_FAILED', 'Validation failed: a DRFI request carries no attachment', [{ field: 'attachmentId', errors: ['attachmentId does not go with type "drfi"'] }]);
+    }
     if (input.type === 'drfi') return { kind: 'drfi', paths: this.drfi.checkPaths(input.drfiPaths) };
     if (input.drfiPaths !== undefined) {
       throw new AppError('VALIDATION_FAILED', 'Validation failed: drfiPaths goes with type "drfi"', [{ field: 'drfiPaths', errors: ['drfiPaths requires type "drfi"'] }]);
     }
     const text = input.text ?? '';
+    // A photo or file may go without a caption.
     const problem =
-      text.trim() === ''
+      text.trim() === '' && !input.attachmentId
         ? 'text must not be empty'
         : codePointLength(text) > this.config.chat.maxTextLength
           ? `text must be at most ${this.config.chat.maxTextLength} characters`
           : undefined;
     if (problem) throw new AppError('VALIDATION_FAILED', `Validation failed: ${problem}`, [{ field: 'text', errors: [problem] }]);
-    return { kind: 'text', text, fileType };
+    return { kind: 'text', text, fileType, attachmentId: input.attachmentId };
   }
 
   /**

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Sema } from 'async-sema';
 import { AppConfig, ackOrError, Throws } from '@app/common';
 import { ChangeFeedRepository, FeedEntry } from '@app/dal/messages';
+import { AttachmentLinks } from '@app/storage';
+import { withFreshLinks } from '../attachments/dto/attachment.dto';
 import type { ChangeKind, ChangePayload } from '../messages/change-feed.service';
 import type { SyncRequest, SyncResult } from '../realtime/socket-events';
 import { MessageCommandsService } from './message-commands.service';
@@ -28,6 +30,7 @@ export class SyncService {
     private readonly commands: MessageCommandsService,
     private readonly receipts: ReceiptsService,
     private readonly feed: ChangeFeedRepository,
+    private readonly links: AttachmentLinks,
   ) {
     this.reads = new Sema(config.chat.syncReadsInFlight);
   }
@@ -47,7 +50,8 @@ export class SyncService {
       .finally(() => this.reads.release());
     // A position that holds nothing of the caller's was never handed out to them.
     if (!page.known) throw invalidCursor();
-    const messages = payloadsOf(page.entries, 'message');
+    // A stanza is kept as it was sent: its attachment links are signed again (older stanzas have none).
+    const messages = payloadsOf(page.entries, 'message').map((m) => ({ ...m, attachment: m.attachment ? withFreshLinks(m.attachment, this.links) : null }));
     return {
       status: 'synced',
       cursor: encodeCursor(page.position),

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Message, NewMessage, PushContent, User } from '@app/dal';
 import { InsertResult, MessageRepository } from '@app/dal/messages';
+import { AttachmentLinks } from '@app/storage';
 import { FcmResponse, PushMode, PushService } from '../push/push.service';
 import { RealtimeNotifier } from '../realtime/realtime-notifier.service';
 import { ChangeFeedService } from './change-feed.service';
@@ -38,6 +39,7 @@ export class MessageDispatcher {
     private readonly notifier: RealtimeNotifier,
     private readonly changes: ChangeFeedService,
     private readonly push: PushService,
+    private readonly links: AttachmentLinks,
   ) {}
 
   /**
@@ -67,7 +69,7 @@ export class MessageDispatcher {
   async settleResend(message: Message, sender: User): Promise<boolean> {
     const key = messageChangeKey(message);
     if (!(await this.changes.wasAnnounced(message.receiverId, key))) return false;
-    await this.changes.announce('message', key, [message.senderId, message.receiverId], imStanza(message, sender), false);
+    await this.changes.announce('message', key, [message.senderId, message.receiverId], imStanza(message, sender, this.links), false);
     return true;
   }
 
@@ -77,7 +79,7 @@ export class MessageDispatcher {
     sender: User,
     options: { push: PushMode; pushContent?: (message: Message) => PushContent; alongside?: () => Promise<void>; firstAttempt: boolean },
   ): Promise<FcmResponse | undefined> {
-    await this.changes.announce('message', messageChangeKey(message), [message.senderId, message.receiverId], imStanza(message, sender), options.firstAttempt);
+    await this.changes.announce('message', messageChangeKey(message), [message.senderId, message.receiverId], imStanza(message, sender, this.links), options.firstAttempt);
     // What goes out with the message, before the push (a DRFI response's drfiStatusUpdate).
     await options.alongside?.();
     return this.push.forNewMessage(message, (options.pushContent ?? ((m: Message) => messagePushContent(m, sender)))(message), options.push);
@@ -89,6 +91,6 @@ export class MessageDispatcher {
    * (sync has it); no push: the first attempt queued it durably.
    */
   redeliver(message: Message, sender: User): void {
-    this.notifier.toUser(message.receiverId, 'im', imStanza(message, sender));
+    this.notifier.toUser(message.receiverId, 'im', imStanza(message, sender, this.links));
   }
 }

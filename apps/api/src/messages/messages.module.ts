@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MessagesDalModule } from '@app/dal/messages';
+import { StorageModule } from '@app/storage';
 import { PushModule } from '../push/push.module';
 import { RealtimeModule } from '../realtime/realtime.module';
 import { ChangeFeedService } from './change-feed.service';
@@ -11,8 +12,8 @@ import { MessagesService } from './messages.service';
  * writer of `conversations` and `messages` besides libs/status (which writes statuses).
  */
 @Module({
-  imports: [MessagesDalModule, RealtimeModule, PushModule],
+  imports: [MessagesDalModule, RealtimeModule, PushModule, StorageModule],
   providers: [MessageDispatcher, MessagesService, ChangeFeedService],
-  exports: [MessageDispatcher, MessagesService, ChangeFeedService, MessagesDalModule],
+  exports: [MessageDispatcher, MessagesService, ChangeFeedService, MessagesDalModule, StorageModule],
 })
 export class MessagesModule {}

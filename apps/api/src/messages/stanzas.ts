@@ -1,8 +1,10 @@
 import type { Message, User } from '@app/dal';
+import type { AttachmentLinks } from '@app/storage';
+import { attachmentView } from '../attachments/dto/attachment.dto';
 import type { DeletedStanza, ImStanza, StatusUpdateStanza } from '../realtime/socket-events';
 
 /** The stanzas of a message, as sockets and sync receive them (types: realtime/socket-events.ts). */
-export function imStanza(message: Message, sender: User): ImStanza {
+export function imStanza(message: Message, sender: User, links: AttachmentLinks): ImStanza {
   return {
     to: message.receiverId,
     from: message.senderId,
@@ -13,6 +15,7 @@ export function imStanza(message: Message, sender: User): ImStanza {
     status: message.deliveryStatus,
     type: message.type,
     file_type: message.fileType,
+    attachment: message.attachment && !message.deletedAt ? attachmentView(message.attachment, links) : null,
     messageid: message.id,
     conversationId: message.conversationId,
     created: message.createdAt.toISOString(),

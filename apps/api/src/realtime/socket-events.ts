@@ -1,3 +1,4 @@
+import type { AttachmentDto } from '../attachments/dto/attachment.dto';
 import type { ErrorAck } from '@app/common';
 import type { Message } from '@app/dal';
 
@@ -21,6 +22,8 @@ export interface ImStanza {
   status: Message['deliveryStatus'];
   type: Message['type'];
   file_type: string | null;
+  /** A photo, video, voice note or file, with links signed when the stanza was sent (sync signs them again). */
+  attachment: AttachmentDto | null;
   messageid: string;
   conversationId: string;
   created: string;
@@ -81,6 +84,7 @@ export interface ImRequest {
   status?: string;
   type?: string;
   file_type?: string;
+  attachmentId?: string;
 }
 
 /** `messageStatusUpdate`, client (the receiver) to server. */

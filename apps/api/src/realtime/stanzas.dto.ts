@@ -1,3 +1,4 @@
+import { AttachmentDto } from '../attachments/dto/attachment.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { E164_PATTERN, ERROR_DEFINITIONS, ErrorAck, ErrorCode, FieldError, OBJECT_ID_PATTERN } from '@app/common';
 import { DELIVERY_STATUSES, MESSAGE_TYPES } from '@app/dal';
@@ -37,8 +38,11 @@ export class ImStanzaDto implements ImStanza {
   @ApiProperty({ enum: MESSAGE_TYPES })
   type: ImStanza['type'];
 
-  @ApiProperty({ type: String, nullable: true, maxLength: 20 })
+  @ApiProperty({ type: String, nullable: true, maxLength: 100, description: "image, video, audio or file for a message with an attachment; else what the client sent, or null" })
   file_type: string | null;
+
+  @ApiProperty({ type: AttachmentDto, nullable: true, description: 'A photo, video, voice note or file' })
+  attachment: AttachmentDto | null;
 
   @ApiProperty(id())
   messageid: string;

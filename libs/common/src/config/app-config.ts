@@ -46,6 +46,24 @@ export interface PushConfig {
   lockMs: number;
 }
 
+/** Where attachment bytes live. */
+export type AttachmentStorageConfig =
+  | { kind: 'local'; directory: string }
+  | { kind: 's3'; bucket: string; endpoint?: string; region: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
+
+export interface AttachmentsConfig {
+  storage: AttachmentStorageConfig;
+  maxBytes: number;
+  /** MIME types the sniffed bytes may be. */
+  allowedTypes: string[];
+  urlTtlSeconds: number;
+  /** An upload never sent in a message is removed after this long. */
+  unsentTtlMs: number;
+  sweepIntervalMs: number;
+  /** Absolute URLs start with this; relative URLs (to the API) without. */
+  publicUrl?: string;
+}
+
 export type AppConfigValues = Omit<AppConfig, 'with'>;
 
 /** The typed, validated configuration every module reads. Built once at start-up. */
@@ -71,6 +89,7 @@ export class AppConfig {
   readonly socket: SocketConfig;
   readonly rest: RestConfig;
   readonly push: PushConfig;
+  readonly attachments: AttachmentsConfig;
   /** With a URL: several processes share socket rooms, presence and rate limits through Redis. */
   readonly redis?: { url: string; keyPrefix: string };
   /** Where logs go (standard output unless a test captures them). */
@@ -119,6 +138,26 @@ export class AppConfig {
         maxAttempts: env.PUSH_MAX_ATTEMPTS,
         workerIntervalMs: env.PUSH_WORKER_INTERVAL_MS,
         lockMs: env.PUSH_LOCK_MS,
+      },
+      attachments: {
+        storage:
+          env.ATTACHMENT_STORAGE === 's3'
+            ? {
+                kind: 's3',
+                bucket: env.S3_BUCKET!,
+                endpoint: env.S3_ENDPOINT,
+                region: env.S3_REGION,
+                accessKeyId: env.S3_ACCESS_KEY_ID,
+                secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+                forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true',
+              }
+            : { kind: 'local', directory: join(dataDir, 'attachments') },
+        maxBytes: env.ATTACHMENT_MAX_BYTES,
+        allowedTypes: env.ATTACHMENT_ALLOWED_TYPES,
+        urlTtlSeconds: env.ATTACHMENT_URL_TTL_SECONDS,
+        unsentTtlMs: env.ATTACHMENT_UNSENT_TTL_MS,
+        sweepIntervalMs: env.ATTACHMENT_SWEEP_INTERVAL_MS,
+        publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ''),
       },
     });
   }

@@ -5,6 +5,17 @@ export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value);
+/** What an attachment may be unless ATTACHMENT_ALLOWED_TYPES says otherwise: photos, video, voice notes, documents. */
+export const DEFAULT_ATTACHMENT_TYPES = [
+  'image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/heic', 'image/avif',
+  'video/mp4', 'video/quicktime', 'video/webm',
+  'audio/mpeg', 'audio/mp4', 'audio/aac', 'audio/ogg', 'audio/opus', 'audio/wav', 'audio/webm', 'audio/amr',
+  'application/pdf', 'application/zip', 'text/plain',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+] as const;
+
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
 /**
@@ -181,6 +192,72 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(1000)
   PUSH_LOCK_MS = 30_000;
+
+  /** Where attachment bytes live: `local` (files under DATA_DIR/attachments, one process) or `s3` (S3-compatible object storage). */
+  @IsIn(['local', 's3'])
+  ATTACHMENT_STORAGE: 'local' | 's3' = 'local';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(5 * 1024 * 1024 * 1024)
+  ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024;
+
+  /** Comma-separated MIME types an attachment's bytes may be (sniffed from them, not taken from the client). */
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean) : value))
+  @IsArray()
+  @Matches(/^[a-z0-9.+-]+\/[a-z0-9.+-]+$/, { each: true, message: 'ATTACHMENT_ALLOWED_TYPES must list MIME types like image/jpeg, comma-separated' })
+  ATTACHMENT_ALLOWED_TYPES: string[] = [...DEFAULT_ATTACHMENT_TYPES];
+
+  /** How long a signed file or thumbnail URL works. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(7 * 24 * 3600)
+  ATTACHMENT_URL_TTL_SECONDS = 3600;
+
+  /** An upload never sent in a message is removed after this long. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  ATTACHMENT_UNSENT_TTL_MS = 24 * 3600 * 1000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  ATTACHMENT_SWEEP_INTERVAL_MS = 10 * 60 * 1000;
+
+  /** The API's public origin (https://chat.example.com); file URLs are absolute with it, relative to the API without. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[^\s]*)?$/, { message: 'PUBLIC_URL must be an http(s) URL' })
+  PUBLIC_URL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  S3_BUCKET?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'S3_ENDPOINT must be an http(s) URL' })
+  S3_ENDPOINT?: string;
+
+  @IsString()
+  S3_REGION = 'us-east-1';
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  S3_ACCESS_KEY_ID?: string;
+
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  S3_SECRET_ACCESS_KEY?: string;
+
+  @IsIn(['true', 'false'])
+  S3_FORCE_PATH_STYLE: 'true' | 'false' = 'true';
 }
 
 export class ConfigurationError extends Error {
@@ -206,6 +283,7 @@ export function validateEnvironment(raw: NodeJS.ProcessEnv): EnvironmentVariable
       problems.push('FIREBASE_SERVICE_ACCOUNT_JSON: must be a service-account JSON with private_key and client_email');
     }
   }
+  if (env.ATTACHMENT_STORAGE === 's3' && !env.S3_BUCKET) problems.push('S3_BUCKET is required when ATTACHMENT_STORAGE=s3');
   if (env.NODE_ENV === 'production' && !env.AUTH_JWT_SECRET) {
     problems.push('AUTH_JWT_SECRET is required when NODE_ENV=production');
   }

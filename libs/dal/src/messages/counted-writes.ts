@@ -20,6 +20,7 @@ export function toMessage(doc: LeanMessage): Message {
     type: doc.type,
     text: doc.text,
     fileType: doc.fileType ?? null,
+    attachment: doc.attachment ?? null,
     deliveryStatus: doc.deliveryStatus,
     deliveredAt: doc.deliveredAt ?? null,
     seenAt: doc.seenAt ?? null,

@@ -1,3 +1,4 @@
+import type { MessageAttachment } from '../attachments/attachment.entity';
 import type { DeliveryStatus, DrfiData, DrfiFieldValue, MessageType } from './message.schema';
 
 export type { DeliveryStatus, DrfiData, DrfiFieldValue, MessageType };
@@ -11,6 +12,8 @@ export interface Message {
   type: MessageType;
   text: string;
   fileType: string | null;
+  /** A photo, video, voice note or file (a copy of what the attachment was when it was sent). */
+  attachment: MessageAttachment | null;
   deliveryStatus: DeliveryStatus;
   deliveredAt: Date | null;
   seenAt: Date | null;
@@ -24,4 +27,4 @@ export interface Message {
 
 /** What a writer gives; the rest (id, status, dates) the repository sets. */
 export type NewMessage = Pick<Message, 'conversationId' | 'senderId' | 'receiverId' | 'uniqueId' | 'type' | 'text'> &
-  Partial<Pick<Message, 'fileType' | 'drfi'>>;
+  Partial<Pick<Message, 'fileType' | 'drfi' | 'attachment'>>;

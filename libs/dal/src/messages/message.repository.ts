@@ -69,6 +69,7 @@ export class MessageRepository implements OnModuleInit {
         type: message.type,
         text: message.text,
         fileType: message.fileType ?? null,
+        attachment: message.attachment ?? null,
         drfi: message.drfi ?? null,
         deliveryStatus: 'sent',
         seq,

@@ -1,5 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { Types } from 'mongoose';
+import type { MessageAttachment } from '../attachments/attachment.entity';
 
 export const DELIVERY_STATUSES = ['sent', 'delivered', 'seen'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -50,11 +51,16 @@ export class MessageRecord {
   @Prop({ type: String, required: true, enum: MESSAGE_TYPES, default: 'text' })
   type: MessageType;
 
-  @Prop({ required: true })
+  /** May be empty: a photo without a caption. */
+  @Prop({ type: String, default: '' })
   text: string;
 
   @Prop({ type: String, default: null })
   fileType: string | null;
+
+  /** The attachment as it was sent (kind, name, size, type, dimensions); its bytes are the attachments module's. */
+  @Prop({ type: Object, default: null })
+  attachment: MessageAttachment | null;
 
   @Prop({ type: String, required: true, enum: DELIVERY_STATUSES, default: 'sent' })
   deliveryStatus: DeliveryStatus;

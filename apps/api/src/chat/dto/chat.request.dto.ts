@@ -46,6 +46,14 @@ export class AddMessageRequestDto {
   @IsOptional()
   @Matches(UNIQUE_ID, { message: 'uniqueid must be 1 to 128 letters, digits or ._:-' })
   uniqueid?: string;
+
+  @ApiPropertyOptional({
+    pattern: OBJECT_ID_PATTERN,
+    description: 'A photo, video, voice note or file: the id of your upload for this conversation (POST /Chat/Attachments or the tus upload), ready. text is then an optional caption',
+  })
+  @IsOptional()
+  @IsMongoId()
+  attachmentId?: string;
 }
 
 export class DeleteMessageRequestDto {

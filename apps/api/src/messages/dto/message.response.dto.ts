@@ -1,3 +1,4 @@
+import { AttachmentDto } from '../../attachments/dto/attachment.dto';
 import { UserDataFieldDto } from '../../vault/dto/vault.dto';
 import { OBJECT_ID_PATTERN } from '@app/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
@@ -55,6 +56,12 @@ export class MessageResponseDto {
   @ApiPropertyOptional({ description: 'DRFI: the fields as a JSON string (internal format)', example: '[{"path":".contact.mobile","label":"Mobile phone","type":"phone"}]' })
   jsonFieldsdrfi?: string;
 
+  @ApiPropertyOptional({ maxLength: 100, description: "image, video, audio or file for a message with an attachment; else what an older client sent as file_type. Absent when neither" })
+  file_type?: string;
+
+  @ApiPropertyOptional({ type: AttachmentDto, description: 'A photo, video, voice note or file, with links signed for this answer (not on a deleted message)' })
+  attachment?: AttachmentDto;
+
   @ApiPropertyOptional({ pattern: OBJECT_ID_PATTERN, description: 'DRFI responses: the request answered' })
   requestMessageId?: string;
 
@@ -81,5 +88,6 @@ export function mapMessage(message: Message, viewerId: string, extra?: Partial<M
   };
   if (message.deletedAt) dto.Datedeleted = message.deletedAt.toISOString();
   if (message.type !== 'text') dto.type = message.type;
+  if (message.fileType) dto.file_type = message.fileType;
   return extra ? Object.assign(dto, extra) : dto;
 }

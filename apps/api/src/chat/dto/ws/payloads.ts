@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsMongoId, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { OBJECT_ID_PATTERN } from '@app/common';
 import { RECEIPT_STATUSES, ReceiptStatus } from '@app/status';
 import type { ImRequest, StatusUpdateRequest, SyncRequest } from '../../../realtime/socket-events';
 import { UNIQUE_ID } from '../chat.request.dto';
@@ -48,11 +49,16 @@ export class ImPayload implements ImRequest {
   @IsIn(['text', 'chat'])
   type?: string;
 
-  @ApiPropertyOptional({ example: 'image/jpeg' })
+  @ApiPropertyOptional({ example: 'image', description: "Without attachmentId: passed on as the client gave it (older clients). With one: the server sets it to the attachment's type" })
   @IsOptional()
   @IsString()
   @MaxLength(100)
   file_type?: string;
+
+  @ApiPropertyOptional({ pattern: OBJECT_ID_PATTERN, description: 'A ready upload of yours for this conversation; msg is then an optional caption' })
+  @IsOptional()
+  @IsMongoId()
+  attachmentId?: string;
 }
 
 /** `messageStatusUpdate`, client (the receiver) to server. */

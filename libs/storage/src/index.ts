@@ -1,0 +1,3 @@
+export * from './attachment-storage';
+export * from './attachment-links';
+export * from './storage.module';

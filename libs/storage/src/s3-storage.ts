@@ -1,0 +1,96 @@
+import {
+  CreateBucketCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+  S3ClientConfig,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { S3Store } from '@tus/s3-store';
+import { AttachmentStorage, contentDisposition, Delivery, DeliveryHeaders } from './attachment-storage';
+
+export interface S3StorageOptions {
+  bucket: string;
+  endpoint?: string;
+  region: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  forcePathStyle: boolean;
+}
+
+/** How long the store's own URL lives: our signed link was just checked; this only has to reach the client. */
+const REDIRECT_TTL_SECONDS = 60;
+
+/**
+ * Attachments in an S3-compatible bucket (AWS S3, R2, GCS interoperability, MinIO, SeaweedFS): any
+ * number of processes. Uploads go through @tus/s3-store (multipart uploads, resumable); downloads
+ * are redirects to presigned GETs, so the bytes never pass through the API.
+ */
+export class S3AttachmentStorage implements AttachmentStorage {
+  readonly datastore: S3Store;
+  private readonly client: S3Client;
+
+  constructor(private readonly options: S3StorageOptions) {
+    const config: S3ClientConfig = {
+      region: options.region,
+      endpoint: options.endpoint,
+      forcePathStyle: options.forcePathStyle,
+      credentials: options.accessKeyId && options.secretAccessKey ? { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey } : undefined,
+    };
+    this.client = new S3Client(config);
+    this.datastore = new S3Store({ partSize: 8 * 1024 * 1024, s3ClientConfig: { ...config, bucket: options.bucket } });
+  }
+
+  async prepare(): Promise<void> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.options.bucket }));
+    } catch (err) {
+      if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== 404) throw err;
+      await this.client.send(new CreateBucketCommand({ Bucket: this.options.bucket }));
+    }
+  }
+
+  async head(key: string, bytes: number): Promise<Buffer> {
+    return (await this.get(key, `bytes=0-${bytes - 1}`)) ?? Buffer.alloc(0);
+  }
+
+  async read(key: string): Promise<Buffer> {
+    const body = await this.get(key);
+    if (!body) throw new Error(`no object ${key}`);
+    return body;
+  }
+
+  async put(key: string, body: Buffer, contentType: string): Promise<void> {
+    await this.client.send(new PutObjectCommand({ Bucket: this.options.bucket, Key: key, Body: body, ContentType: contentType }));
+  }
+
+  async remove(keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    // An upload id: the object, tus's info object and any unfinished part.
+    const objects = keys.flatMap((key) => [key, `${key}.info`, `${key}.part`]).map((Key) => ({ Key }));
+    await this.client.send(new DeleteObjectsCommand({ Bucket: this.options.bucket, Delete: { Objects: objects, Quiet: true } }));
+  }
+
+  async deliver(key: string, headers: DeliveryHeaders): Promise<Delivery> {
+    const command = new GetObjectCommand({
+      Bucket: this.options.bucket,
+      Key: key,
+      ResponseContentType: headers.contentType,
+      ResponseContentDisposition: contentDisposition(headers),
+    });
+    return { kind: 'redirect', url: await getSignedUrl(this.client, command, { expiresIn: REDIRECT_TTL_SECONDS }) };
+  }
+
+  private async get(key: string, range?: string): Promise<Buffer | undefined> {
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: key, Range: range }));
+      return Buffer.from(await out.Body!.transformToByteArray());
+    } catch (err) {
+      if (err instanceof NoSuchKey) return undefined;
+      throw err;
+    }
+  }
+}

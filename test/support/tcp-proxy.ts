@@ -11,6 +11,11 @@ export class TcpProxy {
   private up = true;
   private listening = true;
   private listeningPort?: number;
+  private dropAt?: number;
+  /** Bytes clients sent through the proxy so far. */
+  bytesFromClients = 0;
+  /** How many times dropOnceAfter cut the link. */
+  drops = 0;
   private constructor(private readonly server: Server) {}
 
   static async to(host: string, port: number): Promise<TcpProxy> {
@@ -22,6 +27,15 @@ export class TcpProxy {
         s.on('close', () => proxy.sockets.delete(s));
         s.on('error', () => undefined);
       }
+      client.on('data', (chunk: Buffer) => {
+        proxy.bytesFromClients += chunk.length;
+        if (proxy.dropAt !== undefined && proxy.bytesFromClients >= proxy.dropAt) {
+          // A flaky link: every connection cut at once, new ones welcome.
+          proxy.dropAt = undefined;
+          proxy.drops += 1;
+          for (const s of proxy.sockets) s.destroy();
+        }
+      });
       client.pipe(upstream).pipe(client);
     });
     const proxy = new TcpProxy(server);
@@ -45,6 +59,11 @@ export class TcpProxy {
     }
     for (const s of this.sockets) s.destroy();
     this.listeningPort = port;
+  }
+
+  /** Cuts every connection once, when clients have sent `bytes` in all (an upload interrupted part-way). */
+  dropOnceAfter(bytes: number): void {
+    this.dropAt = this.bytesFromClients + bytes;
   }
 
   async restore(): Promise<void> {

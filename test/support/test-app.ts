@@ -5,7 +5,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Connection } from 'mongoose';
 import request from 'supertest';
 import { ADMIN_ROLE, TokenService } from '@app/auth';
-import { AppConfig } from '@app/common';
+import { AppConfig, DEFAULT_ATTACHMENT_TYPES } from '@app/common';
 import { ContractChecker, freshDatabaseUri, QueryAuditor, testTempDir } from '@app/testing';
 import { createApp } from '../../apps/api/src/bootstrap/create-app';
 
@@ -30,16 +30,17 @@ export interface TestApp {
 }
 
 export function testConfig(overrides: Partial<ConstructorParameters<typeof AppConfig>[0]> = {}): AppConfig {
+  const dataDir = overrides.dataDir ?? testTempDir('data');
   return new AppConfig({
     nodeEnv: 'test',
     port: 0,
     host: '127.0.0.1',
     mongodbUri: freshDatabaseUri(),
-    dataDir: testTempDir('data'),
+    dataDir,
     toolsDir: join(process.cwd(), '.tools'),
     ferretdbBin: undefined,
     auth: { jwtSecret: TEST_JWT_SECRET },
-    logLevel: 'silent',
+    logLevel: (process.env.TEST_LOG_LEVEL as 'silent') ?? 'silent',
     bodyLimitBytes: 64 * 1024,
     mongodbServerSelectionTimeoutMs: 2000,
     mongodbMonitorCommands: true,
@@ -47,8 +48,22 @@ export function testConfig(overrides: Partial<ConstructorParameters<typeof AppCo
     socket: { maxPayloadBytes: 16 * 1024, eventsPerSecond: 1000, corsOrigins: [TEST_WEB_ORIGIN] },
     rest: { requestsPerMinute: 100_000, publicRequestsPerMinute: 100_000 },
     push: { useApplicationDefault: false, http1: true, sendTimeoutMs: 2000, maxAttempts: 5, workerIntervalMs: 100, lockMs: 1000 },
+    attachments: testAttachments({ kind: 'local', directory: join(dataDir, 'attachments') }),
     ...overrides,
   });
+}
+
+/** Attachment settings of the test apps on a given store (the defaults but a small link lifetime is the test's to set). */
+export function testAttachments(storage: AppConfig['attachments']['storage'], overrides: Partial<AppConfig['attachments']> = {}): AppConfig['attachments'] {
+  return {
+    storage,
+    maxBytes: 25 * 1024 * 1024,
+    allowedTypes: [...DEFAULT_ATTACHMENT_TYPES],
+    urlTtlSeconds: 600,
+    unsentTtlMs: 24 * 3600 * 1000,
+    sweepIntervalMs: 60_000,
+    ...overrides,
+  };
 }
 
 /**

@@ -5,3 +5,4 @@ export * from './temp-dirs';
 export * from './query-auditor';
 export * from './contract-checker';
 export * from './socket-contract';
+export * from './seaweedfs';

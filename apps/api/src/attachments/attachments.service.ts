@@ -215,7 +215,7 @@ export class AttachmentsService implements OnModuleInit {
       state: attachment.state,
       name: truncateText(attachment.name, NAME_MAX),
       size: attachment.size,
-      attachment: ready ? attachmentView(messageAttachmentOf(attachment), this.links) : null,
+      ...(ready ? { attachment: attachmentView(messageAttachmentOf(attachment), this.links) } : {}),
     };
   }
 }

@@ -50,8 +50,8 @@ export class SyncService {
       .finally(() => this.reads.release());
     // A position that holds nothing of the caller's was never handed out to them.
     if (!page.known) throw invalidCursor();
-    // A stanza is kept as it was sent: its attachment links are signed again (older stanzas have none).
-    const messages = payloadsOf(page.entries, 'message').map((m) => ({ ...m, attachment: m.attachment ? withFreshLinks(m.attachment, this.links) : null }));
+    // A stanza is kept as it was sent: its attachment links are signed again.
+    const messages = payloadsOf(page.entries, 'message').map((m) => (m.attachment ? { ...m, attachment: withFreshLinks(m.attachment, this.links) } : m));
     return {
       status: 'synced',
       cursor: encodeCursor(page.position),

@@ -15,7 +15,7 @@ export function imStanza(message: Message, sender: User, links: AttachmentLinks)
     status: message.deliveryStatus,
     type: message.type,
     file_type: message.fileType,
-    attachment: message.attachment && !message.deletedAt ? attachmentView(message.attachment, links) : null,
+    ...(message.attachment && !message.deletedAt ? { attachment: attachmentView(message.attachment, links) } : {}),
     messageid: message.id,
     conversationId: message.conversationId,
     created: message.createdAt.toISOString(),

@@ -23,7 +23,7 @@ export interface ImStanza {
   type: Message['type'];
   file_type: string | null;
   /** A photo, video, voice note or file, with links signed when the stanza was sent (sync signs them again). */
-  attachment: AttachmentDto | null;
+  attachment?: AttachmentDto;
   messageid: string;
   conversationId: string;
   created: string;

@@ -41,8 +41,8 @@ export class ImStanzaDto implements ImStanza {
   @ApiProperty({ type: String, nullable: true, maxLength: 100, description: "image, video, audio or file for a message with an attachment; else what the client sent, or null" })
   file_type: string | null;
 
-  @ApiProperty({ type: AttachmentDto, nullable: true, description: 'A photo, video, voice note or file' })
-  attachment: AttachmentDto | null;
+  @ApiPropertyOptional({ type: AttachmentDto, description: 'A photo, video, voice note or file (absent when none, and once deleted)' })
+  attachment?: AttachmentDto;
 
   @ApiProperty(id())
   messageid: string;

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { OBJECT_ID_PATTERN } from '@app/common';
 import { ATTACHMENT_KINDS, AttachmentKind, MessageAttachment } from '@app/dal';
 import type { AttachmentLinks } from '@app/storage';
@@ -77,6 +77,6 @@ export class UploadedAttachmentDto {
   @ApiProperty({ description: 'Bytes (the whole file)' })
   size: number;
 
-  @ApiProperty({ type: AttachmentDto, nullable: true, description: 'Once ready' })
-  attachment: AttachmentDto | null;
+  @ApiPropertyOptional({ type: AttachmentDto, description: 'Once ready (absent while uploading)' })
+  attachment?: AttachmentDto;
 }

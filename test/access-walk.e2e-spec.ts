@@ -28,6 +28,11 @@ interface World {
   drfiRequestId: string;
   vaultValue: string;
   deviceToken: string;
+  /** The owner's file (a text file) sent to the member in a message, and its signed link. */
+  attachmentId: string;
+  fileLink: string;
+  /** The owner's tus upload to the member, 5 of 10 bytes in. */
+  uploadId: string;
   /** A user no one is linked to, for the operations that add or link someone. */
   stranger: { id: string; accountId: string };
 }
@@ -116,6 +121,48 @@ const REST: Record<string, { call: Call; expect: Record<Role, Outcome> }> = {
     call: (app, w, role) => app.http().delete(`/Push/Tokens/${w.deviceToken}`).set(w.who[role].auth),
     expect: { owner: 'ok', member: 404, outsider: 404, admin: 404 },
   },
+  'POST /Chat/Attachments/Uploads': {
+    call: (app, w, role) =>
+      app
+        .http()
+        .post('/Chat/Attachments/Uploads')
+        .set(w.who[role].auth)
+        .set('Tus-Resumable', '1.0.0')
+        .set('Upload-Length', '10')
+        .set('Upload-Metadata', tusMetadata({ receiverId: otherOf(w, role).user.id, filename: 'notes.txt' })),
+    expect: { owner: 'ok', member: 'ok', outsider: 404, admin: 404 },
+  },
+  'HEAD /Chat/Attachments/Uploads/{id}': {
+    call: (app, w, role) => app.http().head(`/Chat/Attachments/Uploads/${w.uploadId}`).set(w.who[role].auth).set('Tus-Resumable', '1.0.0'),
+    expect: { owner: 'ok', member: 404, outsider: 404, admin: 404 },
+  },
+  'PATCH /Chat/Attachments/Uploads/{id}': {
+    call: (app, w, role) =>
+      app
+        .http()
+        .patch(`/Chat/Attachments/Uploads/${w.uploadId}`)
+        .set(w.who[role].auth)
+        .set('Tus-Resumable', '1.0.0')
+        .set('Upload-Offset', '5')
+        .set('Content-Type', 'application/offset+octet-stream')
+        .send(Buffer.from('wor')),
+    expect: { owner: 'ok', member: 404, outsider: 404, admin: 404 },
+  },
+  'DELETE /Chat/Attachments/Uploads/{id}': {
+    call: (app, w, role) => app.http().delete(`/Chat/Attachments/Uploads/${w.uploadId}`).set(w.who[role].auth),
+    expect: { owner: 'ok', member: 404, outsider: 404, admin: 404 },
+  },
+  'POST /Chat/Attachments': {
+    call: (app, w, role) =>
+      app.http().post('/Chat/Attachments').set(w.who[role].auth).field('receiverId', otherOf(w, role).user.id).attach('file', Buffer.from('hello there'), { filename: 'hi.txt', contentType: 'text/plain' }),
+    expect: { owner: 'ok', member: 'ok', outsider: 404, admin: 404 },
+  },
+  'GET /Chat/Attachments/{id}': {
+    call: (app, w, role) => app.http().get(`/Chat/Attachments/${w.attachmentId}`).set(w.who[role].auth),
+    expect: { owner: 'ok', member: 'ok', outsider: 404, admin: 404 },
+  },
+  // The link is the credential (an <img> sends no token): whoever holds it until it expires.
+  'GET /Chat/Attachments/{id}/{variant}': { call: (app, w) => app.http().get(w.fileLink), expect: everyone },
   'GET /Admin/Push/Tokens': { call: (app, w, role) => app.http().get(`/Admin/Push/Tokens?userId=${w.who.owner.user.id}`).set(w.who[role].auth), expect: admin403 },
   'DELETE /Admin/Push/Tokens/{token}': {
     call: (app, w, role) => app.http().delete(`/Admin/Push/Tokens/${w.deviceToken}`).set(w.who[role].auth),
@@ -136,6 +183,11 @@ const SOCKET: Record<string, { payload: (w: World, role: Role) => object; expect
   },
   sync: { payload: () => ({}), expect: { owner: 'synced', member: 'synced', outsider: 'synced', admin: 'synced' } },
 };
+
+const tusMetadata = (values: Record<string, string>) =>
+  Object.entries(values)
+    .map(([key, value]) => `${key} ${Buffer.from(value).toString('base64')}`)
+    .join(',');
 
 function documentedOperations(): string[] {
   const doc = JSON.parse(readFileSync(join(__dirname, '../docs/openapi.json'), 'utf8'));
@@ -178,7 +230,21 @@ describe('Access control on every operation and event', () => {
     const deviceToken = `owner-device-${randomUUID()}`;
     await app.http().post('/Push/Tokens').set(who.owner.auth).send({ token: deviceToken, platform: 'ios' }).expect((res) => expect(res.status).toBeLessThan(300));
     const stranger = await createUser(app);
+    const file = await app.http().post('/Chat/Attachments').set(who.owner.auth).field('receiverId', who.member.user.id).attach('file', Buffer.from('meeting notes'), { filename: 'notes.txt', contentType: 'text/plain' }).expect(201);
+    await app.http().post('/Chat/Message/Add').set(who.owner.auth).send({ conversationId, ToReceiverId: who.member.user.id, attachmentId: file.body.data.id }).expect(200);
+    const upload = await app
+      .http()
+      .post('/Chat/Attachments/Uploads')
+      .set(who.owner.auth)
+      .set('Tus-Resumable', '1.0.0')
+      .set('Upload-Length', '10')
+      .set('Upload-Metadata', tusMetadata({ receiverId: who.member.user.id, filename: 'part.txt' }))
+      .set('Content-Type', 'application/offset+octet-stream')
+      .send(Buffer.from('hello'))
+      .expect(201);
+    const uploadId = /[0-9a-f]{24}$/.exec(upload.headers.location)![0];
     return {
+      attachmentId: file.body.data.id, fileLink: file.body.data.attachment.url, uploadId,
       who, conversationId, messageId: sent.body.data.messageId, messageText, drfiRequestId: drfi.body.data.messageId, vaultValue, deviceToken,
       stranger: { id: stranger.id, accountId: stranger.accountId },
     };

@@ -14,6 +14,8 @@ declare global {
  * folder (named chat-test-<run>-*, which the test command checks is gone afterwards).
  */
 export default async function globalSetup(): Promise<void> {
+  // Several projects run this (the e2e one through e2e-global-setup): one server for all of them.
+  if (globalThis.__TEST_FERRETDB__) return;
   if (process.env.MONGODB_URI) {
     process.env[TEST_DATABASE_BASE_ENV] = process.env.MONGODB_URI;
     return;

@@ -12,6 +12,8 @@ ENV NODE_ENV=production
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
+# Attachments on local storage (a volume in docker-compose.yml, shared by the API processes).
+RUN mkdir -p /app/.data/attachments && chown -R node:node /app/.data
 USER node
 EXPOSE 3000
 CMD ["node", "dist/apps/api/src/main.js"]

@@ -1,37 +1,29 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { AppConfig } from '@app/common';
+import { AppConfig, PeriodicTask } from '@app/common';
 import { AttachmentsService } from './attachments.service';
 
 /** Every ATTACHMENT_SWEEP_INTERVAL_MS: uploads never sent, and bytes a delete left behind, removed. */
 @Injectable()
 export class AttachmentSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(AttachmentSweeper.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly task: PeriodicTask;
 
-  constructor(
-    private readonly config: AppConfig,
-    private readonly attachments: AttachmentsService,
-  ) {}
+  constructor(config: AppConfig, attachments: AttachmentsService) {
+    this.task = new PeriodicTask(config.attachments.sweepIntervalMs, async () => {
+      try {
+        const removed = await attachments.sweep();
+        if (removed > 0) this.logger.log({ removed }, 'attachments swept');
+      } catch (err) {
+        this.logger.warn({ err: (err as Error).message }, 'attachment sweep failed');
+      }
+    });
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.tick().finally(() => (this.running = undefined));
-    }, this.config.attachments.sweepIntervalMs);
-    this.timer.unref();
+    this.task.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  private async tick(): Promise<void> {
-    try {
-      const removed = await this.attachments.sweep();
-      if (removed > 0) this.logger.log({ removed }, 'attachments swept');
-    } catch (err) {
-      this.logger.warn({ err: (err as Error).message }, 'attachment sweep failed');
-    }
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 }

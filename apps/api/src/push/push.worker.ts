@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { AppConfig } from '@app/common';
+import { AppConfig, PeriodicTask } from '@app/common';
 import { PushOutboxRepository } from '@app/dal/push';
 import { PushService } from './push.service';
 
@@ -7,32 +7,23 @@ import { PushService } from './push.service';
 @Injectable()
 export class PushWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(PushWorker.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly task: PeriodicTask;
 
-  constructor(
-    private readonly config: AppConfig,
-    private readonly outbox: PushOutboxRepository,
-    private readonly push: PushService,
-  ) {}
+  constructor(config: AppConfig, outbox: PushOutboxRepository, push: PushService) {
+    this.task = new PeriodicTask(config.push.workerIntervalMs, async () => {
+      try {
+        for (const entry of await outbox.claimDue(20, config.push.lockMs)) await push.attempt(entry);
+      } catch (err) {
+        this.logger.warn({ err }, 'push worker tick failed');
+      }
+    });
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      if (!this.running) this.running = this.tick().finally(() => (this.running = undefined));
-    }, this.config.push.workerIntervalMs);
-    this.timer.unref();
+    this.task.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
-  }
-
-  private async tick(): Promise<void> {
-    try {
-      for (const entry of await this.outbox.claimDue(20, this.config.push.lockMs)) await this.push.attempt(entry);
-    } catch (err) {
-      this.logger.warn({ err }, 'push worker tick failed');
-    }
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 }

@@ -76,7 +76,7 @@ try {
     photoUpload.push(seconds(start) * 1000);
 
     start = process.hrtime.bigint();
-    const display = await sharp(photo).rotate().jpeg({ quality: 90, mozjpeg: true }).toBuffer();
+    const display = await sharp(photo).rotate().jpeg({ quality: 90 }).toBuffer();
     await sharp(display).resize(320, 320, { fit: 'inside' }).webp({ quality: 70 }).toBuffer();
     sharpAlone.push(seconds(start) * 1000);
   }

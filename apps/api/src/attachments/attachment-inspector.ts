@@ -83,7 +83,7 @@ export async function imageVersions(original: Buffer, mimeType: string): Promise
     const pipeline = sharp(original, { animated, failOn: 'error' });
     const upright = animated ? pipeline : pipeline.rotate();
     const format = mimeType === 'image/png' ? 'png' : mimeType === 'image/gif' ? 'gif' : mimeType === 'image/webp' ? 'webp' : mimeType === 'image/avif' ? 'avif' : 'jpeg';
-    const { data: display, info } = await upright.toFormat(format, format === 'jpeg' ? { quality: 90, mozjpeg: true } : {}).toBuffer({ resolveWithObject: true });
+    const { data: display, info } = await upright.toFormat(format, format === 'jpeg' ? { quality: 90 } : {}).toBuffer({ resolveWithObject: true });
     const thumbnail = await sharp(display).resize(THUMBNAIL_EDGE, THUMBNAIL_EDGE, { fit: 'inside', withoutEnlargement: true }).webp({ quality: 70 }).toBuffer();
     return { display, thumbnail, width: info.width, height: info.pageHeight ?? info.height };
   } catch {

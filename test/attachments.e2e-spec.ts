@@ -4,14 +4,13 @@ import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getConnectionToken } from '@nestjs/mongoose';
 import { Connection, Types } from 'mongoose';
 import sharp from 'sharp';
-import type { Socket } from 'socket.io-client';
 import { Upload } from 'tus-js-client';
 import { PushOutboxRepository } from '@app/dal/push';
 import type { AppConfig } from '@app/common';
 import { eventually, SEAWEEDFS_TEST_CREDENTIALS } from '@app/testing';
 import { chatAs } from './support/chat-client';
 import { conversationFixture, Session } from './support/session';
-import { collect, connect, emitAck } from './support/socket-client';
+import { collect, devicesOn, emitAck } from './support/socket-client';
 import { TcpProxy } from './support/tcp-proxy';
 import { startTestApp, testAttachments, TestApp, testConfig } from './support/test-app';
 
@@ -67,7 +66,6 @@ const backends: [string, () => Storage][] = [
 
 describe.each(backends)('attachments on %s', (_name, storageFor) => {
   let app: TestApp;
-  const sockets: Socket[] = [];
 
   const start = (overrides: Partial<AppConfig['attachments']> = {}) => {
     const config = testConfig();
@@ -79,14 +77,9 @@ describe.each(backends)('attachments on %s', (_name, storageFor) => {
   beforeAll(async () => {
     app = await start();
   });
-  afterEach(() => sockets.splice(0).forEach((s) => s.close()));
   afterAll(() => app.close());
 
-  const device = async (who: Session) => {
-    const socket = await connect(app, who.token);
-    sockets.push(socket);
-    return socket;
-  };
+  const device = devicesOn(() => app);
   const uploadWhole = (on: TestApp, who: Session, receiverId: string, bytes: Buffer, name: string, type: string) =>
     on.http().post('/Chat/Attachments').set(who.auth).field('receiverId', receiverId).attach('file', bytes, { filename: name, contentType: type });
   /** Fetches a signed link (relative to the API) as a browser would: no token, redirects followed. */

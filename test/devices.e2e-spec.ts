@@ -1,26 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { Socket } from 'socket.io-client';
 import { chatAs } from './support/chat-client';
 import { conversationFixture, Session } from './support/session';
-import { collect, connect, emitAck } from './support/socket-client';
+import { collect, devicesOn, emitAck } from './support/socket-client';
 import { startTestApp, TestApp } from './support/test-app';
 
 /** A user with a phone, a tablet and a web tab: every device shows the same conversation. */
 describe('every device in step', () => {
   let app: TestApp;
-  const sockets: Socket[] = [];
 
   beforeAll(async () => {
     app = await startTestApp();
   });
-  afterEach(() => sockets.splice(0).forEach((s) => s.close()));
   afterAll(() => app.close());
 
-  const device = async (who: Session) => {
-    const socket = await connect(app, who.token);
-    sockets.push(socket);
-    return socket;
-  };
+  const device = devicesOn(() => app);
   const im = (from: Session, to: Session, msg: string) => ({ to: to.user.id, from: from.user.id, msg, uniqueid: randomUUID() });
 
   it("sends from one device to the owner's other devices, and a read on one device reaches the other", async () => {

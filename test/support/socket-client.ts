@@ -106,3 +106,17 @@ export function disconnected(socket: Socket): Promise<string> {
     });
   });
 }
+
+/**
+ * The devices a test opens, each closed after its test: `device(who)` connects one more socket of
+ * `who` to `app()` (read when it connects, so it may be set in beforeAll). Call in a describe block.
+ */
+export function devicesOn(app: () => TestApp): (who: { token: string }) => Promise<Socket> {
+  const open: Socket[] = [];
+  afterEach(() => open.splice(0).forEach((s) => s.close()));
+  return async (who) => {
+    const socket = await connect(app(), who.token);
+    open.push(socket);
+    return socket;
+  };
+}

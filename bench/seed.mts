@@ -85,8 +85,8 @@ export async function seedDeviceTokens(db: Db, users: Id[]): Promise<void> {
 }
 
 /**
- * One user with `conversations` linked conversations holding `total` messages between them, with
- * the counts the server keeps. Returns the user and one conversation partner (for a history page).
+ * One user with `conversations` linked conversations holding `total` messages between them (the
+ * first at least 100), with the counts the server keeps. Returns the user and one conversation partner (for a history page).
  */
 export async function seedHistory(
   uri: string,
@@ -100,7 +100,10 @@ export async function seedHistory(
     // The server's indexes first, as a server that has run all along would have them (building
     // them over a million documents at its start-up takes FerretDB minutes).
     for (const [keys, options] of MessageSchema.indexes()) await db.collection('messages').createIndex(keys, options);
-    const perConversation = total / conversations;
+    // The conversation a history page is read from holds at least 100 messages, so the page is a
+    // full 50 at every size; the others share the rest evenly.
+    const historySize = Math.max(Math.ceil(total / conversations), 100);
+    const sizes = others.map((_, ci) => (ci === 0 ? historySize : Math.floor((total - historySize) / (conversations - 1)) + (ci - 1 < (total - historySize) % (conversations - 1) ? 1 : 0)));
     let batch: object[] = [];
     const summaries = [];
     const historyTail: string[] = [];
@@ -110,6 +113,7 @@ export async function seedHistory(
     const meHex = me.toHexString();
     const historyPages: string[] = [];
     for (const [ci, other] of others.entries()) {
+      const perConversation = sizes[ci];
       const pair = sortedPair(me, other);
       const conversationId = new ObjectId(pairId(me.toHexString(), other.toHexString()).toHexString());
       const counts = { total: 0, deleted: 0, sentA: 0, sentB: 0, unreadA: 0, unreadB: 0 };

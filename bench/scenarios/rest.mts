@@ -104,7 +104,7 @@ export async function rest(context: ScenarioContext): Promise<Section> {
     `and the list and a history page at p99 <= 50 ms at ${fmt(largest.messages)}). A p99 under 1 ms counts as 1 ms. ` +
     `"As fast as answered": ${CONNECTIONS} connections each sending its next request when the last is answered (saturation: ` +
     `the p99 is mostly queueing, about ${CONNECTIONS} times the service time); "paced": the same connections sending ${PACED_RATE} requests ` +
-    `a second between them, the latency a user sees while the server is not saturated.\n\n` +
+    `a second between them (autocannon's overallRate, which lets a second's requests go together, so some of them queue), the latency a user sees while the server is not saturated.\n\n` +
     `| endpoint | load | ${sizes.map((at) => `p99 ms at ${fmt(at.messages)}`).join(' | ')} | ratio |\n| --- | --- | ${sizes.map(() => '---:').join(' | ')} | ---: |\n` +
     flatness.map((f) => `| \`${f.endpoint}\` | ${f.server.endsWith('paced') ? `paced, ${PACED_RATE} req/s` : 'as fast as answered'} | ${f.p99.join(' | ')} | **${f.ratio}** |`).join('\n') +
     '\n\n' +

@@ -39,7 +39,7 @@ export function testConfig(overrides: Partial<ConstructorParameters<typeof AppCo
     dataDir,
     toolsDir: join(process.cwd(), '.tools'),
     ferretdbBin: undefined,
-    auth: { jwtSecret: TEST_JWT_SECRET },
+    auth: { jwtSecret: TEST_JWT_SECRET, acceptHs256: true },
     logLevel: (process.env.TEST_LOG_LEVEL as 'silent') ?? 'silent',
     bodyLimitBytes: 64 * 1024,
     mongodbServerSelectionTimeoutMs: 2000,

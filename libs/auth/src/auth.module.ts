@@ -3,7 +3,8 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { AppConfig } from '@app/common';
 import { JwtAuthGuard, RolesGuard } from './guards';
-import { TokenService } from './token.service';
+import { IdentityProviderTokens } from './identity-provider-tokens';
+import { TokenPolicy, TokenService } from './token.service';
 import { TokenSubjects } from './token-subjects';
 
 /** Where the application's TokenSubjects come from: the module that provides them, and the class. */
@@ -24,7 +25,14 @@ export interface SubjectsSource {
       }),
     }),
   ],
-  providers: [TokenService],
+  providers: [
+    TokenService,
+    {
+      provide: TokenPolicy,
+      inject: [AppConfig],
+      useFactory: ({ auth }: AppConfig) => new TokenPolicy(auth.acceptHs256, auth.provider ? new IdentityProviderTokens(auth.provider) : undefined),
+    },
+  ],
   exports: [TokenService],
 })
 export class AuthModule {

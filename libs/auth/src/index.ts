@@ -4,3 +4,4 @@ export * from './decorators';
 export * from './guards';
 export * from './token.service';
 export * from './token-subjects';
+export * from './identity-provider-tokens';

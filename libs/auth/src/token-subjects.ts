@@ -5,4 +5,6 @@
  */
 export abstract class TokenSubjects {
   abstract exists(userId: string): Promise<boolean>;
+  /** The id of the user with this accountId (an identity provider's tokens name users so), if any. */
+  abstract userIdForAccount(accountId: string): Promise<string | undefined>;
 }

@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { decodeProtectedHeader } from 'jose';
 import { AppError } from '@app/common';
 import { AuthUser } from './auth-user';
+import { IdentityProviderTokens } from './identity-provider-tokens';
 import { TokenSubjects } from './token-subjects';
 
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
@@ -13,20 +15,55 @@ interface AccessTokenClaims {
   exp?: unknown;
 }
 
+/** Which tokens are accepted: our own HS256 ones, the identity provider's, or both. */
+export class TokenPolicy {
+  constructor(
+    readonly acceptHs256: boolean,
+    readonly provider?: IdentityProviderTokens,
+  ) {}
+}
+
 /**
- * Verifies access tokens (CONTRACT section 1): HS256 with AUTH_JWT_SECRET, `sub` the user id,
- * optional `roles`, `exp` honoured. The HTTP guard and the socket handshake both use this; for
- * anything but the admin API the user must also exist (`verifyUser`).
+ * Verifies access tokens (CONTRACT section 1). Our own: HS256 with AUTH_JWT_SECRET, `sub` the
+ * user id, optional `roles`, `exp` honoured. The identity provider's (AUTH_JWKS_URL): RS256,
+ * ES256 or EdDSA by its published keys, `iss`, `aud` and `exp` required, the user named by their
+ * accountId in AUTH_ACCOUNT_CLAIM. The token's header says which it claims to be; a kind that is not
+ * configured is refused. The HTTP guard and the socket handshake both use this; for anything but
+ * the admin API the user must also exist (`verifyUser`).
  */
 @Injectable()
 export class TokenService {
+  private readonly policy: TokenPolicy;
+
   constructor(
     private readonly jwt: JwtService,
     private readonly subjects: TokenSubjects,
-  ) {}
+    @Optional() policy?: TokenPolicy,
+  ) {
+    this.policy = policy ?? new TokenPolicy(true);
+  }
 
   async verify(token: string | undefined): Promise<AuthUser> {
     if (!token) throw new AppError('UNAUTHENTICATED', 'Missing access token');
+    let algorithm: unknown;
+    try {
+      algorithm = decodeProtectedHeader(token).alg;
+    } catch {
+      throw new AppError('UNAUTHENTICATED', 'Invalid access token');
+    }
+    if (algorithm === ALGORITHM && this.policy.acceptHs256) return this.verifyOwn(token);
+    if (algorithm !== ALGORITHM && this.policy.provider) return this.verifyFromProvider(this.policy.provider, token);
+    throw new AppError('UNAUTHENTICATED', 'Invalid access token');
+  }
+
+  private async verifyFromProvider(provider: IdentityProviderTokens, token: string): Promise<AuthUser> {
+    const identity = await provider.verify(token);
+    const userId = await this.subjects.userIdForAccount(identity.accountId);
+    if (!userId) throw new AppError('USER_NOT_FOUND');
+    return { userId, roles: identity.roles, expiresAt: identity.expiresAt };
+  }
+
+  private async verifyOwn(token: string): Promise<AuthUser> {
     let claims: AccessTokenClaims;
     try {
       claims = await this.jwt.verifyAsync<AccessTokenClaims & object>(token, { algorithms: [ALGORITHM] });

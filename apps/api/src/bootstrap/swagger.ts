@@ -53,10 +53,14 @@ function withEdgeResponses(document: OpenAPIObject): OpenAPIObject {
       const edge: ErrorCode[] = ['RATE_LIMITED', 'HEADERS_TOO_LARGE', 'DATABASE_UNAVAILABLE', 'INTERNAL'];
       if (['post', 'put', 'delete'].includes(method)) edge.push('PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE');
       if (operation.parameters?.some((p) => p.in === 'path')) edge.push('URI_TOO_LONG');
+      // A token from an identity provider is checked against its keys, which may not be reachable.
+      if (operation.security.length > 0) edge.push('IDENTITY_PROVIDER_UNAVAILABLE');
+      const byStatus = new Map<string, ErrorCode[]>();
       for (const code of edge) {
         const status = String(ERROR_DEFINITIONS[code].status);
-        operation.responses[status] ??= errorResponse([code]);
+        byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
       }
+      for (const [status, codes] of byStatus) operation.responses[status] ??= errorResponse(codes);
     }
   }
   return document;

@@ -17,6 +17,8 @@ const KNOWN_IDS_BOUND = 100_000;
 @Injectable()
 export class UsersService implements TokenSubjects {
   private readonly known = new Set<string>();
+  /** accountId -> user id, as identity provider tokens are verified (an accountId never changes). */
+  private readonly accounts = new Map<string, string>();
 
   constructor(private readonly users: UserRepository) {}
 
@@ -27,6 +29,17 @@ export class UsersService implements TokenSubjects {
     if (this.known.size >= KNOWN_IDS_BOUND) this.known.clear();
     this.known.add(userId);
     return true;
+  }
+
+  /** The user an identity provider's token names by accountId: one read per accountId and process. */
+  async userIdForAccount(accountId: string): Promise<string | undefined> {
+    const cached = this.accounts.get(accountId);
+    if (cached) return cached;
+    const user = await this.users.findByAccountId(accountId);
+    if (!user) return undefined;
+    if (this.accounts.size >= KNOWN_IDS_BOUND) this.accounts.clear();
+    this.accounts.set(accountId, user.id);
+    return user.id;
   }
 
   @Throws('PHONE_TAKEN')

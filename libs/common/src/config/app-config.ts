@@ -4,9 +4,25 @@ import { join, resolve } from 'node:path';
 import { EnvironmentVariables, validateEnvironment } from './environment';
 
 export interface AuthConfig {
+  /** Signs and verifies our own HS256 tokens (development, the token CLI) and attachment links. */
   jwtSecret: string;
   /** Where a generated development secret lives, when one is used (reported at start-up). */
   generatedSecretFile?: string;
+  /** Our own HS256 tokens are accepted (always, unless an identity provider is configured without AUTH_ALLOW_HS256). */
+  acceptHs256: boolean;
+  /** The identity provider, when tokens come from one. */
+  provider?: IdentityProviderConfig;
+}
+
+export interface IdentityProviderConfig {
+  jwksUrl: string;
+  issuer: string;
+  audience: string;
+  /** The claim holding our user's accountId. */
+  accountClaim: string;
+  clockSkewSeconds: number;
+  jwksCooldownMs: number;
+  jwksCacheSeconds: number;
 }
 
 export interface ChatConfig {
@@ -111,7 +127,16 @@ export class AppConfig {
       toolsDir: resolve(env.TOOLS_DIR),
       ferretdbBin: env.FERRETDB_BIN,
       embeddedDbSynchronous: env.EMBEDDED_DB_SYNCHRONOUS,
-      auth: env.AUTH_JWT_SECRET ? { jwtSecret: env.AUTH_JWT_SECRET } : developmentSecret(dataDir),
+      auth: {
+        ...(env.AUTH_JWT_SECRET ? { jwtSecret: env.AUTH_JWT_SECRET } : developmentSecret(dataDir)),
+        acceptHs256: !env.AUTH_JWKS_URL || env.AUTH_ALLOW_HS256 === 'true',
+        provider: env.AUTH_JWKS_URL
+          ? {
+              jwksUrl: env.AUTH_JWKS_URL, issuer: env.AUTH_ISSUER!, audience: env.AUTH_AUDIENCE!, accountClaim: env.AUTH_ACCOUNT_CLAIM,
+              clockSkewSeconds: env.AUTH_CLOCK_SKEW_SECONDS, jwksCooldownMs: env.AUTH_JWKS_COOLDOWN_MS, jwksCacheSeconds: env.AUTH_JWKS_CACHE_SECONDS,
+            }
+          : undefined,
+      },
       logLevel: env.LOG_LEVEL,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       mongodbServerSelectionTimeoutMs: env.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
@@ -172,7 +197,7 @@ export class AppConfig {
  * Outside production a missing secret is generated once and kept under DATA_DIR, so the server,
  * `npm run token` and `npm run seed` agree across restarts.
  */
-function developmentSecret(dataDir: string): AuthConfig {
+function developmentSecret(dataDir: string): Pick<AuthConfig, 'jwtSecret' | 'generatedSecretFile'> {
   const file = join(dataDir, 'dev-jwt-secret');
   mkdirSync(dataDir, { recursive: true });
   try {

@@ -65,6 +65,55 @@ export class EnvironmentVariables {
   @MinLength(32, { message: 'AUTH_JWT_SECRET must be at least 32 characters' })
   AUTH_JWT_SECRET?: string;
 
+  /**
+   * The identity provider's key set (a JWKS URL): RS256, ES256 and EdDSA tokens are verified
+   * against it, with key rotation (an unknown `kid` refetches the set) and caching.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'AUTH_JWKS_URL must be an http(s) URL' })
+  AUTH_JWKS_URL?: string;
+
+  /** The `iss` the provider's tokens must carry (required with AUTH_JWKS_URL). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  AUTH_ISSUER?: string;
+
+  /** The `aud` the provider's tokens must carry (required with AUTH_JWKS_URL). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  AUTH_AUDIENCE?: string;
+
+  /** The claim of a provider's token that holds our user's `accountId`. */
+  @IsString()
+  @MinLength(1)
+  AUTH_ACCOUNT_CLAIM = 'accountId';
+
+  /** Clock skew allowed on `exp`, `nbf` and `iat` of a provider's token, in seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  AUTH_CLOCK_SKEW_SECONDS = 30;
+
+  /** The shortest time between two fetches of the key set (a token with an unknown `kid` refetches it). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  AUTH_JWKS_COOLDOWN_MS = 30_000;
+
+  /** How long a fetched key set is trusted before it is fetched again: a key the provider withdrew is refused after at most this. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  AUTH_JWKS_CACHE_SECONDS = 600;
+
+  /** With AUTH_JWKS_URL set: also accept our own HS256 tokens (the token CLI's); refused otherwise. */
+  @IsIn(['true', 'false'])
+  AUTH_ALLOW_HS256: 'true' | 'false' = 'false';
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 
@@ -284,6 +333,7 @@ export function validateEnvironment(raw: NodeJS.ProcessEnv): EnvironmentVariable
     }
   }
   if (env.ATTACHMENT_STORAGE === 's3' && !env.S3_BUCKET) problems.push('S3_BUCKET is required when ATTACHMENT_STORAGE=s3');
+  if (env.AUTH_JWKS_URL && (!env.AUTH_ISSUER || !env.AUTH_AUDIENCE)) problems.push('AUTH_ISSUER and AUTH_AUDIENCE are required when AUTH_JWKS_URL is set');
   if (env.NODE_ENV === 'production' && !env.AUTH_JWT_SECRET) {
     problems.push('AUTH_JWT_SECRET is required when NODE_ENV=production');
   }

@@ -44,6 +44,7 @@ export const ERROR_DEFINITIONS = {
   HEADERS_TOO_LARGE: { status: 431, message: 'Request headers too large' },
   INTERNAL: { status: 500, message: 'Internal error' },
   DATABASE_UNAVAILABLE: { status: 503, message: 'Database unavailable' },
+  IDENTITY_PROVIDER_UNAVAILABLE: { status: 503, message: "The identity provider's keys could not be fetched" },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_DEFINITIONS;

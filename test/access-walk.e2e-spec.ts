@@ -50,6 +50,12 @@ const REST: Record<string, { call: Call; expect: Record<Role, Outcome> }> = {
     expect: admin403,
   },
   'GET /Admin/Users': { call: (app, w, role) => app.http().get('/Admin/Users').set(w.who[role].auth), expect: admin403 },
+  'POST /Admin/Users/{userId}/RevokeSessions': {
+    call: (app, w, role) => app.http().post(`/Admin/Users/${w.stranger.id}/RevokeSessions`).set(w.who[role].auth),
+    expect: admin403,
+  },
+  'POST /Admin/Users/{userId}/Suspend': { call: (app, w, role) => app.http().post(`/Admin/Users/${w.stranger.id}/Suspend`).set(w.who[role].auth), expect: admin403 },
+  'POST /Admin/Users/{userId}/Restore': { call: (app, w, role) => app.http().post(`/Admin/Users/${w.stranger.id}/Restore`).set(w.who[role].auth), expect: admin403 },
   'GET /Network/Members': { call: (app, w, role) => app.http().get('/Network/Members').set(w.who[role].auth), expect: everyone },
   'POST /Network/Members': {
     call: (app, w, role) => app.http().post('/Network/Members').set(w.who[role].auth).send({ accountId: w.stranger.accountId }),

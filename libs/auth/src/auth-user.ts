@@ -6,4 +6,6 @@ export interface AuthUser {
   roles: string[];
   /** When the token expires (ms since the epoch), if it does: a socket is disconnected then. */
   expiresAt?: number;
+  /** When the token was issued (`iat`, ms since the epoch), if it says: revocation compares it. */
+  issuedAt?: number;
 }

@@ -10,6 +10,8 @@ export interface ProviderIdentity {
   roles: string[];
   /** `exp`, in ms since the epoch (always present: the provider's tokens must expire). */
   expiresAt: number;
+  /** `iat`, in ms since the epoch, when the token has one. */
+  issuedAt?: number;
 }
 
 /**
@@ -47,6 +49,6 @@ export class IdentityProviderTokens {
       throw new AppError('UNAUTHENTICATED', `Access token has no ${this.config.accountClaim} claim`);
     }
     const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : [];
-    return { accountId, roles, expiresAt: claims.exp! * 1000 };
+    return { accountId, roles, expiresAt: claims.exp! * 1000, ...(typeof claims.iat === 'number' ? { issuedAt: claims.iat * 1000 } : {}) };
   }
 }

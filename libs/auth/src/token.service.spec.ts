@@ -4,7 +4,7 @@ import { bearerToken, TokenService } from './token.service';
 describe('TokenService', () => {
   const secret = 'unit-test-secret-unit-test-secret-0123';
   const userId = '58c67eec6e1b455d503d3b55';
-  const tokens = new TokenService(new JwtService({ secret }), { exists: async (id) => id === userId, userIdForAccount: async () => undefined });
+  const tokens = new TokenService(new JwtService({ secret }), { standing: async (id: string) => (id === userId ? { sessionsValidFrom: null, suspended: false } : undefined), userIdForAccount: async () => undefined });
 
   it('verifies what it signs', async () => {
     const before = Date.now();

@@ -13,6 +13,7 @@ interface AccessTokenClaims {
   sub?: unknown;
   roles?: unknown;
   exp?: unknown;
+  iat?: unknown;
 }
 
 /** Which tokens are accepted: our own HS256 ones, the identity provider's, or both. */
@@ -60,7 +61,7 @@ export class TokenService {
     const identity = await provider.verify(token);
     const userId = await this.subjects.userIdForAccount(identity.accountId);
     if (!userId) throw new AppError('USER_NOT_FOUND');
-    return { userId, roles: identity.roles, expiresAt: identity.expiresAt };
+    return { userId, roles: identity.roles, expiresAt: identity.expiresAt, ...(identity.issuedAt !== undefined ? { issuedAt: identity.issuedAt } : {}) };
   }
 
   private async verifyOwn(token: string): Promise<AuthUser> {
@@ -77,16 +78,24 @@ export class TokenService {
     const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : [];
     const user: AuthUser = { userId: claims.sub.toLowerCase(), roles };
     if (typeof claims.exp === 'number') user.expiresAt = claims.exp * 1000;
+    if (typeof claims.iat === 'number') user.issuedAt = claims.iat * 1000;
     return user;
   }
 
   /**
-   * A token of a user that exists (USER_NOT_FOUND, 401, otherwise): what every user-facing route and
-   * the socket handshake take, so nothing is ever created for nobody.
+   * A token of a user that exists (USER_NOT_FOUND, 401, otherwise), is not suspended
+   * (ACCOUNT_SUSPENDED, 403) and was issued after the user's sessions were last revoked (401): what
+   * every user-facing route and the socket handshake take. One read of the user by `_id`, so a
+   * revocation or a suspension on any process holds on every process at once.
    */
   async verifyUser(token: string | undefined): Promise<AuthUser> {
     const user = await this.verify(token);
-    if (!(await this.subjects.exists(user.userId))) throw new AppError('USER_NOT_FOUND');
+    const standing = await this.subjects.standing(user.userId);
+    if (!standing) throw new AppError('USER_NOT_FOUND');
+    if (standing.suspended) throw new AppError('ACCOUNT_SUSPENDED');
+    if (standing.sessionsValidFrom !== null && (user.issuedAt === undefined || user.issuedAt < standing.sessionsValidFrom)) {
+      throw new AppError('UNAUTHENTICATED', 'Access token revoked: sign in again');
+    }
     return user;
   }
 

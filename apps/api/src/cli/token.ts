@@ -21,7 +21,7 @@ function main(): void {
   }
   const config = AppConfig.fromEnvironment();
   // Signing only: nothing here verifies a token, so no user is ever looked up.
-  const signOnly = { exists: () => Promise.reject(new Error('the token CLI only signs')), userIdForAccount: () => Promise.reject(new Error('the token CLI only signs')) };
+  const signOnly = { standing: () => Promise.reject(new Error('the token CLI only signs')), userIdForAccount: () => Promise.reject(new Error('the token CLI only signs')) };
   const tokens = new TokenService(new JwtService({ secret: config.auth.jwtSecret }), signOnly);
   const roles = values.admin ? [ADMIN_ROLE] : [];
   console.log(tokens.sign({ userId: values.user.toLowerCase(), roles }, values['expires-in']));

@@ -24,6 +24,13 @@ export class RealtimeNotifier {
     this.toUsers([userId], event, payload);
   }
 
+  /** Disconnects every socket of the user, on every process (the Redis adapter carries it). */
+  disconnectUser(userId: string): void {
+    if (!this.server) return;
+    // The adapter's broadcast: best effort, like an emit; the token check refuses the reconnect.
+    this.server.in(userRoom(userId)).disconnectSockets(true);
+  }
+
   /** The same event to every socket of each of these users (both parties of a change). */
   toUsers<E extends ServerEvent>(userIds: string[], event: E, payload: ServerPayload<E>): void {
     if (!this.server) return;

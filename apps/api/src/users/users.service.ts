@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { TokenSubjects } from '@app/auth';
+import { SubjectStanding, TokenSubjects } from '@app/auth';
 import { AppError, Throws } from '@app/common';
 import { isDuplicateKeyError, isObjectIdHex, User } from '@app/dal';
 import { UserRepository } from '@app/dal/users';
+import { RealtimeNotifier } from '../realtime/realtime-notifier.service';
 
 export interface NewUserInput {
   name: string;
@@ -11,24 +12,46 @@ export interface NewUserInput {
   avatar?: string | null;
 }
 
-/** Ids remembered as existing (users are never deleted, so a remembered id stays right). */
-const KNOWN_IDS_BOUND = 100_000;
+/** Account ids remembered (users are never deleted and an accountId never changes, so a remembered one stays right). */
+const KNOWN_ACCOUNTS_BOUND = 100_000;
 
 @Injectable()
 export class UsersService implements TokenSubjects {
-  private readonly known = new Set<string>();
   /** accountId -> user id, as identity provider tokens are verified (an accountId never changes). */
   private readonly accounts = new Map<string, string>();
 
-  constructor(private readonly users: UserRepository) {}
+  constructor(
+    private readonly users: UserRepository,
+    private readonly realtime: RealtimeNotifier,
+  ) {}
 
-  /** Whether a user with this id exists (every authenticated request asks: one read per id and process). */
-  async exists(userId: string): Promise<boolean> {
-    if (this.known.has(userId)) return true;
-    if (!(await this.users.findById(userId))) return false;
-    if (this.known.size >= KNOWN_IDS_BOUND) this.known.clear();
-    this.known.add(userId);
-    return true;
+  /**
+   * Whether the user exists, is suspended, and since when their tokens count (every authenticated
+   * request asks: one read by `_id`, uncached, so an admin's revocation holds on every process at once).
+   */
+  async standing(userId: string): Promise<SubjectStanding | undefined> {
+    const standing = await this.users.standing(userId);
+    return standing && { sessionsValidFrom: standing.sessionsValidFrom?.getTime() ?? null, suspended: standing.suspendedAt !== null };
+  }
+
+  /**
+   * Ends every session of the user: tokens issued before now are refused from now on, and their
+   * sockets, on every process, are disconnected (a client reconnects only with a newer token).
+   * Returns the moment: a token counts again if issued at or after it (`iat` is in whole seconds).
+   */
+  @Throws('MEMBER_NOT_FOUND')
+  async revokeSessions(userId: string): Promise<Date> {
+    const at = new Date(Math.ceil(Date.now() / 1000) * 1000);
+    if (!(await this.users.revokeSessionsBefore(userId, at))) throw new AppError('MEMBER_NOT_FOUND');
+    this.realtime.disconnectUser(userId);
+    return at;
+  }
+
+  /** Suspends the user (every token refused, their sockets disconnected) or restores them. */
+  @Throws('MEMBER_NOT_FOUND')
+  async setSuspended(userId: string, suspended: boolean): Promise<void> {
+    if (!(await this.users.setSuspended(userId, suspended ? new Date() : null))) throw new AppError('MEMBER_NOT_FOUND');
+    if (suspended) this.realtime.disconnectUser(userId);
   }
 
   /** The user an identity provider's token names by accountId: one read per accountId and process. */
@@ -37,7 +60,7 @@ export class UsersService implements TokenSubjects {
     if (cached) return cached;
     const user = await this.users.findByAccountId(accountId);
     if (!user) return undefined;
-    if (this.accounts.size >= KNOWN_IDS_BOUND) this.accounts.clear();
+    if (this.accounts.size >= KNOWN_ACCOUNTS_BOUND) this.accounts.clear();
     this.accounts.set(accountId, user.id);
     return user.id;
   }

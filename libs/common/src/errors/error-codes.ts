@@ -12,6 +12,7 @@ export const ERROR_DEFINITIONS = {
   NOT_A_DRFI_REQUEST: { status: 400, message: 'This message is not a DRFI request' },
   UNAUTHENTICATED: { status: 401, message: 'Missing or invalid access token' },
   USER_NOT_FOUND: { status: 401, message: 'The user this access token names does not exist' },
+  ACCOUNT_SUSPENDED: { status: 403, message: 'This account is suspended' },
   FORBIDDEN: { status: 403, message: 'Not allowed' },
   NOT_MESSAGE_RECEIVER: { status: 403, message: 'Only the receiver of a message can do this' },
   NOT_MESSAGE_SENDER: { status: 403, message: 'Only the sender of a message can do this' },

@@ -40,12 +40,12 @@ export function ApiEnvelope(model: Type<unknown>, options: EnvelopeOptions): Met
  * registered code that can produce it, each with an example envelope. Name all of an endpoint's
  * codes in one call (a second call for the same status would replace the first). On a user route
  * (UNAUTHENTICATED without the admin guard's FORBIDDEN) the token check also refuses a token for a
- * user that does not exist (USER_NOT_FOUND).
+ * user that does not exist (USER_NOT_FOUND) or is suspended (ACCOUNT_SUSPENDED).
  */
 export function ApiErrors(...codes: ErrorCode[]): MethodDecorator & ClassDecorator {
   const byStatus = new Map<number, ErrorCode[]>();
   const userRoute = codes.includes('UNAUTHENTICATED') && !codes.includes('FORBIDDEN');
-  for (const code of new Set<ErrorCode>(userRoute ? [...codes, 'USER_NOT_FOUND'] : codes)) {
+  for (const code of new Set<ErrorCode>(userRoute ? [...codes, 'USER_NOT_FOUND', 'ACCOUNT_SUSPENDED'] : codes)) {
     const status = ERROR_DEFINITIONS[code].status;
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }

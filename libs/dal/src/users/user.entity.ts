@@ -13,3 +13,9 @@ export interface NewUser {
   phone: string;
   avatar?: string | null;
 }
+
+/** What decides whether a user's token is accepted (read on every authenticated request). */
+export interface UserStanding {
+  sessionsValidFrom: Date | null;
+  suspendedAt: Date | null;
+}

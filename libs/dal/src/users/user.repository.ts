@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { toObjectId } from '../shared/ids';
-import { NewUser, User } from './user.entity';
+import { NewUser, User, UserStanding } from './user.entity';
 import { UserRecord } from './user.schema';
 
 type LeanUser = UserRecord & { _id: Types.ObjectId };
@@ -35,6 +35,24 @@ export class UserRepository implements OnModuleInit {
   async findById(id: string): Promise<User | undefined> {
     const doc = await this.model.findById(toObjectId(id)).lean<LeanUser>();
     return doc ? toUser(doc) : undefined;
+  }
+
+  /** Whether a token of this user is accepted: one read by `_id`. Undefined: no such user. */
+  async standing(id: string): Promise<UserStanding | undefined> {
+    const doc = await this.model.findById(toObjectId(id), { sessionsValidFrom: 1, suspendedAt: 1 }).lean<LeanUser>();
+    return doc ? { sessionsValidFrom: doc.sessionsValidFrom ?? null, suspendedAt: doc.suspendedAt ?? null } : undefined;
+  }
+
+  /** Refuses the user's tokens issued before `at` (never moves back); false: no such user. */
+  async revokeSessionsBefore(id: string, at: Date): Promise<boolean> {
+    const result = await this.model.updateOne({ _id: toObjectId(id) }, { $max: { sessionsValidFrom: at } });
+    return result.matchedCount > 0;
+  }
+
+  /** Suspends (a date) or restores (null) the user; false: no such user. */
+  async setSuspended(id: string, at: Date | null): Promise<boolean> {
+    const result = await this.model.updateOne({ _id: toObjectId(id) }, { $set: { suspendedAt: at } });
+    return result.matchedCount > 0;
   }
 
   async findByIds(ids: string[]): Promise<User[]> {

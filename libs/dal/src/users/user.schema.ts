@@ -17,6 +17,14 @@ export class UserRecord {
   @Prop({ type: String, default: null })
   avatar: string | null;
 
+  /** Tokens issued before this moment are refused (an admin revoked the user's sessions). */
+  @Prop({ type: Date, default: null })
+  sessionsValidFrom: Date | null;
+
+  /** Set while the user is suspended: every token of theirs is refused. */
+  @Prop({ type: Date, default: null })
+  suspendedAt: Date | null;
+
   createdAt: Date;
   updatedAt: Date;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { SubjectStanding, TokenSubjects } from '@app/auth';
-import { AppError, Throws } from '@app/common';
+import { AppError, Throws, toAppError } from '@app/common';
 import { isDuplicateKeyError, isObjectIdHex, User } from '@app/dal';
 import { UserRepository } from '@app/dal/users';
 import { RealtimeNotifier } from '../realtime/realtime-notifier.service';
@@ -12,13 +12,15 @@ export interface NewUserInput {
   avatar?: string | null;
 }
 
-/** Account ids remembered (users are never deleted and an accountId never changes, so a remembered one stays right). */
+/** Users remembered per process (accountId -> id; the last standing read). */
 const KNOWN_ACCOUNTS_BOUND = 100_000;
 
 @Injectable()
 export class UsersService implements TokenSubjects {
   /** accountId -> user id, as identity provider tokens are verified (an accountId never changes). */
   private readonly accounts = new Map<string, string>();
+  /** The standing last read per user: what the token check trusts while the database is away. */
+  private readonly lastStandings = new Map<string, SubjectStanding>();
 
   constructor(
     private readonly users: UserRepository,
@@ -27,11 +29,24 @@ export class UsersService implements TokenSubjects {
 
   /**
    * Whether the user exists, is suspended, and since when their tokens count (every authenticated
-   * request asks: one read by `_id`, uncached, so an admin's revocation holds on every process at once).
+   * request asks: one read by `_id`, so an admin's revocation holds on every process at once).
    */
   async standing(userId: string): Promise<SubjectStanding | undefined> {
-    const standing = await this.users.standing(userId);
-    return standing && { sessionsValidFrom: standing.sessionsValidFrom?.getTime() ?? null, suspended: standing.suspendedAt !== null };
+    let standing;
+    try {
+      standing = await this.users.standing(userId);
+    } catch (err) {
+      // The database is away: the standing this process last read holds (a user who was let in
+      // may reconnect during an outage, as before it), a user it never read is refused (503).
+      const known = this.lastStandings.get(userId);
+      if (known && toAppError(err).code === 'DATABASE_UNAVAILABLE') return known;
+      throw err;
+    }
+    if (!standing) return undefined;
+    const result = { sessionsValidFrom: standing.sessionsValidFrom?.getTime() ?? null, suspended: standing.suspendedAt !== null };
+    if (this.lastStandings.size >= KNOWN_ACCOUNTS_BOUND) this.lastStandings.clear();
+    this.lastStandings.set(userId, result);
+    return result;
   }
 
   /**

@@ -27,8 +27,13 @@ export class RealtimeNotifier {
   /** Disconnects every socket of the user, on every process (the Redis adapter carries it). */
   disconnectUser(userId: string): void {
     if (!this.server) return;
-    // The adapter's broadcast: best effort, like an emit; the token check refuses the reconnect.
-    this.server.in(userRoom(userId)).disconnectSockets(true);
+    try {
+      this.server.in(userRoom(userId)).disconnectSockets(true);
+    } catch (err) {
+      // Best effort, like an emit: the revocation is written, and the token check refuses the
+      // reconnect; a socket missed here keeps its connection until it next reconnects.
+      this.logger.warn({ err, userId }, 'disconnect failed');
+    }
   }
 
   /** The same event to every socket of each of these users (both parties of a change). */

@@ -4,17 +4,22 @@ import { AuthUser, CurrentUser } from '@app/auth';
 import { ApiEnvelope, ApiErrors, ApiErrorsOf, Envelope, ok } from '@app/common';
 import {
   AddNetworkMemberRequestDto,
+  InvitationSentResponseDto,
   mapMember,
   MemberIdParamDto,
   NetworkMemberResponseDto,
 } from './dto/network.dto';
+import { InvitationsService } from './invitations.service';
 import { NetworkService } from './network.service';
 
 @ApiTags('Network')
 @ApiBearerAuth()
 @Controller('Network/Members')
 export class NetworkController {
-  constructor(private readonly network: NetworkService) {}
+  constructor(
+    private readonly network: NetworkService,
+    private readonly invitations: InvitationsService,
+  ) {}
 
   @Get()
   @ApiOperation({ operationId: 'listNetworkMembers', summary: 'List my network members, each with our conversation id' })
@@ -26,7 +31,11 @@ export class NetworkController {
   }
 
   @Post()
-  @ApiOperation({ operationId: 'addNetworkMember', summary: 'Add a user to my network by account id or phone (linking is mutual and idempotent)' })
+  @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    operationId: 'addNetworkMember',
+    summary: 'Invite a user to my network by account id or phone: they accept or decline (the answer is the same whether or not the number belongs to anyone)',
+  })
   @ApiBody({
     type: AddNetworkMemberRequestDto,
     examples: {
@@ -34,11 +43,16 @@ export class NetworkController {
       byPhone: { summary: 'By cell number', value: { phone: '+6591234567' } },
     },
   })
-  @ApiEnvelope(NetworkMemberResponseDto, { status: HttpStatus.CREATED, description: 'The member added', message: 'Member added' })
-  @ApiErrorsOf(NetworkService, 'addMember', 'UNAUTHENTICATED', 'VALIDATION_FAILED')
-  async add(@CurrentUser() me: AuthUser, @Body() body: AddNetworkMemberRequestDto): Promise<Envelope<NetworkMemberResponseDto>> {
-    const member = await this.network.addMember(me.userId, body);
-    return ok('Member added', mapMember(member.user, member.conversationId));
+  @ApiEnvelope(InvitationSentResponseDto, { status: HttpStatus.ACCEPTED, description: 'The invitation', message: 'Invitation sent' })
+  @ApiErrorsOf(InvitationsService, 'invite', 'UNAUTHENTICATED', 'VALIDATION_FAILED')
+  async add(@CurrentUser() me: AuthUser, @Body() body: AddNetworkMemberRequestDto): Promise<Envelope<InvitationSentResponseDto>> {
+    const sent = await this.invitations.invite(me.userId, body);
+    return ok(sent.status === 'accepted' ? 'Member added' : 'Invitation sent', {
+      invitationId: sent.id,
+      status: sent.status,
+      sentAt: sent.sentAt.toISOString(),
+      ...(sent.member ? { member: mapMember(sent.member.user, sent.member.conversationId) } : {}),
+    });
   }
 
   @Delete(':userId')

@@ -43,21 +43,6 @@ export class NetworkService {
     return { userId, memberId, conversationId: conversation.id, created };
   }
 
-  /** Adds the user with this account id or phone to the caller's network. */
-  @Throws('VALIDATION_FAILED', 'CANNOT_LINK_SELF', 'MEMBER_NOT_FOUND', 'USER_NOT_FOUND')
-  async addMember(ownerId: string, by: { accountId?: string; phone?: string }): Promise<NetworkMember> {
-    if (Boolean(by.accountId) === Boolean(by.phone)) {
-      throw new AppError('VALIDATION_FAILED', 'Give exactly one of accountId or phone', [
-        { field: 'accountId', errors: ['exactly one of accountId or phone is required'] },
-      ]);
-    }
-    const member = by.accountId ? await this.users.findByAccountId(by.accountId) : await this.users.findByPhone(by.phone!);
-    if (!member) throw new AppError('MEMBER_NOT_FOUND');
-    if (!(await this.users.find(ownerId))) throw new AppError('USER_NOT_FOUND', 'Your user no longer exists');
-    const link = await this.link(ownerId, member.id);
-    return { user: member, conversationId: link.conversationId };
-  }
-
   /** Removes a link; the conversation and its history stay. */
   @Throws('NOT_A_NETWORK_MEMBER')
   async unlink(userId: string, memberId: string): Promise<void> {

@@ -48,6 +48,10 @@ export interface RestConfig {
   requestsPerMinute: number;
   /** Requests to public routes (no token) per client IP per minute. */
   publicRequestsPerMinute: number;
+  /** Invitations a user may send per day (INVITATIONS_PER_DAY). */
+  invitationsPerDay: number;
+  /** Reports a user may file per day (REPORTS_PER_DAY). */
+  reportsPerDay: number;
 }
 
 export interface PushConfig {
@@ -153,7 +157,12 @@ export class AppConfig {
         eventsPerSecond: env.SOCKET_EVENTS_PER_SECOND,
         corsOrigins: env.CORS_ORIGINS,
       },
-      rest: { requestsPerMinute: env.REST_REQUESTS_PER_MINUTE, publicRequestsPerMinute: env.REST_PUBLIC_REQUESTS_PER_MINUTE },
+      rest: {
+        requestsPerMinute: env.REST_REQUESTS_PER_MINUTE,
+        publicRequestsPerMinute: env.REST_PUBLIC_REQUESTS_PER_MINUTE,
+        invitationsPerDay: env.INVITATIONS_PER_DAY,
+        reportsPerDay: env.REPORTS_PER_DAY,
+      },
       redis: env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } : undefined,
       push: {
         serviceAccountJson: env.FIREBASE_SERVICE_ACCOUNT_JSON,

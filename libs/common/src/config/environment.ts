@@ -193,6 +193,18 @@ export class EnvironmentVariables {
   @Min(1)
   REST_PUBLIC_REQUESTS_PER_MINUTE = 600;
 
+  /** Invitations a user may send per day (adding by phone or account id): not a spam channel. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  INVITATIONS_PER_DAY = 50;
+
+  /** Reports a user may file per day. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  REPORTS_PER_DAY = 20;
+
   /** Comma-separated browser origins allowed to call the API and open sockets (none: same-origin and non-browser clients only). */
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((o) => o.trim()).filter(Boolean) : value))
   @IsArray()

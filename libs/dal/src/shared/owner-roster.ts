@@ -28,12 +28,16 @@ export const OwnerRosterSchema = SchemaFactory.createForClass(OwnerRosterRecord)
 export class OwnerRoster {
   constructor(
     private readonly model: Model<OwnerRosterRecord>,
-    /** The owner's ids from the documents themselves, in order (a query; once per owner from before rosters). */
-    private readonly buildFrom: (owner: Types.ObjectId) => Promise<Types.ObjectId[]>,
+    /**
+     * The owner's ids from the documents themselves, in order (a query; once per owner from before
+     * rosters). None for a collection born with its rosters: every roster is complete as written.
+     */
+    private readonly buildFrom?: (owner: Types.ObjectId) => Promise<Types.ObjectId[]>,
   ) {}
 
   async ids(owner: Types.ObjectId): Promise<Types.ObjectId[]> {
     const roster = await this.model.findById(owner).lean<OwnerRosterRecord>();
+    if (!this.buildFrom) return roster?.ids ?? [];
     if (roster?.complete) return roster.ids;
     const ids = await this.buildFrom(owner);
     // Ids an add made meanwhile stay (after these).

@@ -56,3 +56,90 @@ export function mapMember(user: User, conversationId: string): NetworkMemberResp
   const { createdAt: _createdAt, ...profile } = mapUser(user);
   return { ...profile, conversationId };
 }
+
+export class InvitationIdParamDto {
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, example: '6650b3a1c2d4e5f6a7b8c9d0' })
+  @IsMongoId()
+  invitationId: string;
+}
+
+export class InvitationSentResponseDto {
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, example: '6650b3a1c2d4e5f6a7b8c9d0' })
+  invitationId: string;
+
+  @ApiProperty({
+    enum: ['pending', 'accepted'],
+    description:
+      '`pending` whether or not the number belongs to anyone (and whatever its holder did with an earlier invitation); ' +
+      '`accepted` only when the two are linked now: they had invited you too, or you were already linked',
+  })
+  status: 'pending' | 'accepted';
+
+  @ApiProperty({ format: 'date-time', example: '2026-12-02T09:04:43.066Z' })
+  sentAt: string;
+
+  @ApiPropertyOptional({ type: () => NetworkMemberResponseDto, description: 'The member, when `accepted`' })
+  member?: NetworkMemberResponseDto;
+}
+
+export class InviterResponseDto extends OmitType(UserResponseDto, ['createdAt', 'accountId'] as const) {}
+
+export class ReceivedInvitationResponseDto {
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, example: '6650b3a1c2d4e5f6a7b8c9d0' })
+  invitationId: string;
+
+  @ApiProperty({ type: InviterResponseDto, description: 'Who invited you' })
+  from: InviterResponseDto;
+
+  @ApiProperty({ format: 'date-time', example: '2026-12-02T09:04:43.066Z' })
+  sentAt: string;
+}
+
+export class SentInvitationResponseDto {
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, example: '6650b3a1c2d4e5f6a7b8c9d0' })
+  invitationId: string;
+
+  @ApiProperty({ pattern: E164_PATTERN, nullable: true, type: String, description: 'As you addressed it (or accountId)', example: '+6591234567' })
+  phone: string | null;
+
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: null })
+  accountId: string | null;
+
+  @ApiProperty({ enum: ['pending'], description: 'Until accepted (then the member is in your network) or withdrawn' })
+  status: 'pending';
+
+  @ApiProperty({ format: 'date-time', example: '2026-12-02T09:04:43.066Z' })
+  sentAt: string;
+}
+
+export class InvitationsResponseDto {
+  @ApiProperty({ type: [ReceivedInvitationResponseDto], description: 'Invitations waiting for your answer, oldest first' })
+  received: ReceivedInvitationResponseDto[];
+
+  @ApiProperty({ type: [SentInvitationResponseDto], description: 'Your invitations not accepted yet, oldest first' })
+  sent: SentInvitationResponseDto[];
+}
+
+export class InvitationAnsweredDto {
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, example: '6650b3a1c2d4e5f6a7b8c9d0' })
+  invitationId: string;
+}
+
+export class BlockUserRequestDto {
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, example: '58c67eec6e1b455d503d3b55' })
+  @IsMongoId()
+  userId: string;
+}
+
+export class BlockedUserResponseDto extends OmitType(UserResponseDto, ['createdAt', 'accountId', 'phone'] as const) {
+  @ApiProperty({ format: 'date-time', example: '2026-12-02T09:04:43.066Z' })
+  blockedAt: string;
+}
+
+export function mapBlocked(user: User, blockedAt: Date): BlockedUserResponseDto {
+  return { id: user.id, name: user.name, avatar: user.avatar, blockedAt: blockedAt.toISOString() };
+}
+
+export function mapInviter(user: User): InviterResponseDto {
+  return { id: user.id, name: user.name, phone: user.phone, avatar: user.avatar };
+}

@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, Types } from 'mongoose';
+import { derivedId, isDuplicateKeyError, toObjectId } from '../shared/ids';
+import { OwnerRoster, OwnerRosterRecord } from '../shared/owner-roster';
+import { Block } from './network.entity';
+import { BlockRecord } from './block.schema';
+
+/** The model of `block_rosters`: each blocker's blocked users. */
+export const BLOCK_ROSTER = 'BlockRoster';
+
+type LeanBlock = BlockRecord & { _id: Types.ObjectId };
+
+const blockId = (blockerId: string, blockedId: string): Types.ObjectId => derivedId(`block:${blockerId}:${blockedId}`);
+
+/** Blocks (one document per blocker and blocked, the truth) and each blocker's roster (what the listing reads). */
+@Injectable()
+export class BlockRepository {
+  private readonly rosters: OwnerRoster;
+
+  constructor(
+    @InjectModel(BlockRecord.name) private readonly model: Model<BlockRecord>,
+    @InjectModel(BLOCK_ROSTER) rosterModel: Model<OwnerRosterRecord>,
+  ) {
+    // The collection was born with its rosters: a roster is never built from a query.
+    this.rosters = new OwnerRoster(rosterModel);
+  }
+
+  /** Records the block (blocking twice keeps the first); returns the block as stored. */
+  async block(blockerId: string, blockedId: string, wasLinked: boolean): Promise<Block> {
+    const _id = blockId(blockerId, blockedId);
+    try {
+      await this.model.create({ _id, blockerId: toObjectId(blockerId), blockedId: toObjectId(blockedId), wasLinked, blockedAt: new Date() });
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+    }
+    await this.rosters.add(toObjectId(blockerId), _id);
+    return toBlock((await this.model.findById(_id).lean<LeanBlock>())!);
+  }
+
+  /** Removes the block (removing it twice changes nothing). */
+  async unblock(blockerId: string, blockedId: string): Promise<void> {
+    const _id = blockId(blockerId, blockedId);
+    await this.model.deleteOne({ _id });
+    await this.rosters.remove(toObjectId(blockerId), _id);
+  }
+
+  /** The blocker's block of the other, if any: one read by `_id`. */
+  async find(blockerId: string, blockedId: string): Promise<Block | undefined> {
+    const doc = await this.model.findById(blockId(blockerId, blockedId)).lean<LeanBlock>();
+    return doc ? toBlock(doc) : undefined;
+  }
+
+  /** Whether the blocker blocked the other: one read by `_id`. */
+  async has(blockerId: string, blockedId: string): Promise<boolean> {
+    return (await this.model.findById(blockId(blockerId, blockedId), { _id: 1 }).lean()) !== null;
+  }
+
+  /** The blocker's blocks, oldest first: one read of the roster, one by `_id $in`. */
+  async of(blockerId: string): Promise<Block[]> {
+    const ids = await this.rosters.ids(toObjectId(blockerId));
+    if (ids.length === 0) return [];
+    const docs = await this.model.find({ _id: { $in: ids } }).lean<LeanBlock[]>();
+    const byId = new Map(docs.map((d) => [d._id.toHexString(), toBlock(d)]));
+    return ids.flatMap((id) => byId.get(id.toHexString()) ?? []);
+  }
+}
+
+function toBlock(d: LeanBlock): Block {
+  return { blockerId: d.blockerId.toHexString(), blockedId: d.blockedId.toHexString(), wasLinked: d.wasLinked, blockedAt: d.blockedAt };
+}

@@ -6,6 +6,7 @@ import { AttachmentsModule } from './attachments/attachments.module';
 import { ChatModule } from './chat/chat.module';
 import { DrfiModule } from './drfi/drfi.module';
 import { HealthModule } from './health/health.module';
+import { ModerationModule } from './moderation/moderation.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { PushModule } from './push/push.module';
 import { NetworkModule } from './network/network.module';
@@ -32,6 +33,7 @@ export class AppModule {
         VaultModule,
         DrfiModule,
         PushModule,
+        ModerationModule,
       ],
     };
   }

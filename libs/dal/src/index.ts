@@ -1,7 +1,7 @@
 // The data layer's shared surface: the connection module, ids and the entity types every domain
 // may read. Repositories are reachable only through each domain's own entry point
 // (`@app/dal/users`, `@app/dal/network`, `@app/dal/messages`, `@app/dal/message-status`,
-// `@app/dal/vault`, `@app/dal/drfi`, `@app/dal/push`, `@app/dal/attachments`), and dependency-cruiser lets only the
+// `@app/dal/vault`, `@app/dal/drfi`, `@app/dal/push`, `@app/dal/attachments`, `@app/dal/moderation`), and dependency-cruiser lets only the
 // owning module import each one.
 export * from './database.module';
 export * from './database-health';

@@ -1,16 +1,18 @@
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ERROR_DEFINITIONS, ErrorCode, errorResponse } from '@app/common';
+import { FileReportRequestDto } from '../moderation/dto/moderation.dto';
 import { AddNetworkMemberRequestDto } from '../network/dto/network.dto';
 
 /** The tags of the document, in the order Swagger UI shows them. */
 const TAGS: [string, string][] = [
   ['Chat', "The customer's Chat REST API: conversations, history, messages, sync, DRFI"],
   ['Attachments', 'Photos, videos, voice notes and files: resumable uploads (tus 1.0), one-request uploads, and the signed links that serve them'],
-  ['Network', "The caller's network: who they may chat with"],
+  ['Network', "The caller's network: who they may chat with, invitations to join it, and the users they blocked"],
   ['Vault', "The caller's information vault (answers DRFI requests)"],
   ['Push', "The caller's FCM registration tokens"],
-  ['Admin', 'Administration: users, links, the DRFI audit trail, push tokens and recent pushes (admin role)'],
+  ['Reports', 'Reporting a message or a user to the admins'],
+  ['Admin', 'Administration: users (revoke, suspend), links, reports and moderation, the audit trails, push tokens and recent pushes (admin role)'],
   ['Health', 'Liveness and database reachability'],
 ];
 
@@ -30,7 +32,10 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
 }
 
 /** Bodies whose fields are exclusive (the service refuses both and neither): stated as `oneOf`. */
-const EXACTLY_ONE_OF: [string, string[]][] = [[AddNetworkMemberRequestDto.name, ['accountId', 'phone']]];
+const EXACTLY_ONE_OF: [string, string[]][] = [
+  [AddNetworkMemberRequestDto.name, ['accountId', 'phone']],
+  [FileReportRequestDto.name, ['messageId', 'userId']],
+];
 
 function withExactlyOneOf(document: OpenAPIObject): OpenAPIObject {
   for (const [schema, fields] of EXACTLY_ONE_OF) {

@@ -8,6 +8,7 @@ import { PresenceModule } from '../presence/presence.module';
 import { RealtimeModule } from '../realtime/realtime.module';
 import { RedisModule } from '../redis/redis.module';
 import { UsersModule } from '../users/users.module';
+import { AdminMessagesController } from './admin-messages.controller';
 import { ChatAccessService } from './chat-access.service';
 import { ChatController } from './chat.controller';
 import { ChatGateway } from './chat.gateway';
@@ -19,7 +20,7 @@ import { SyncService } from './sync.service';
 /** The customer's Chat REST API and socket flow, by use case: queries, message commands, receipts, sync. */
 @Module({
   imports: [MessagesModule, StatusModule, RealtimeModule, PresenceModule, RedisModule, UsersModule, NetworkModule, DrfiModule, AttachmentsModule],
-  controllers: [ChatController],
+  controllers: [ChatController, AdminMessagesController],
   providers: [ChatAccessService, ConversationQueriesService, MessageCommandsService, ReceiptsService, SyncService, ChatGateway],
 })
 export class ChatModule {}

@@ -98,7 +98,22 @@ export class MessageCommandsService {
     const message = await this.messages.findForParticipant(input.messageId, userId);
     if (!message || message.conversationId !== conversation.id) throw new AppError('MESSAGE_NOT_FOUND');
     if (message.senderId !== userId) throw new AppError('NOT_MESSAGE_SENDER');
-    const change = await this.messages.markDeleted(message.id, userId);
+    return this.markDeleted(message);
+  }
+
+  /**
+   * An admin deletes a message for everyone (moderation): it reads as deleted to both parties,
+   * exactly as when its sender deletes it. Deleting twice changes nothing.
+   */
+  @Throws('MESSAGE_NOT_FOUND')
+  async deleteForEveryone(messageId: string): Promise<{ message: Message; changed: boolean }> {
+    const message = await this.messages.findById(messageId);
+    if (!message) throw new AppError('MESSAGE_NOT_FOUND');
+    return this.markDeleted(message);
+  }
+
+  private async markDeleted(message: Message): Promise<{ message: Message; changed: boolean }> {
+    const change = await this.messages.markDeleted(message.id, message.senderId);
     if (!change) return { message: (await this.messages.findById(message.id))!, changed: false };
     // Its file is no longer served, and its bytes go.
     if (change.after.attachment) await this.attachments.discard(change.after.attachment.id);

@@ -102,7 +102,7 @@ export class SentInvitationResponseDto {
   @ApiProperty({ pattern: E164_PATTERN, nullable: true, type: String, description: 'As you addressed it (or accountId)', example: '+6591234567' })
   phone: string | null;
 
-  @ApiProperty({ format: 'uuid', nullable: true, type: String, example: null })
+  @ApiProperty({ format: 'uuid', nullable: true, type: String, description: 'As you addressed it (or phone)' })
   accountId: string | null;
 
   @ApiProperty({ enum: ['pending'], description: 'Until accepted (then the member is in your network) or withdrawn' })

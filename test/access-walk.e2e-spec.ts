@@ -35,6 +35,13 @@ interface World {
   uploadId: string;
   /** A user no one is linked to, for the operations that add or link someone. */
   stranger: { id: string; accountId: string };
+  /** The stranger's invitation to the owner, and the owner's to a second stranger. */
+  invitationToOwner: string;
+  invitationFromOwner: string;
+  /** The member's report of the owner's message. */
+  reportId: string;
+  /** A user the owner blocked. */
+  blockedByOwner: string;
 }
 
 type Call = (app: TestApp, w: World, role: Role) => Promise<Response>;
@@ -65,6 +72,36 @@ const REST: Record<string, { call: Call; expect: Record<Role, Outcome> }> = {
     call: (app, w, role) => app.http().delete(`/Network/Members/${otherOf(w, role).user.id}`).set(w.who[role].auth),
     expect: { owner: 'ok', member: 'ok', outsider: 404, admin: 404 },
   },
+  'GET /Network/Invitations': { call: (app, w, role) => app.http().get('/Network/Invitations').set(w.who[role].auth), expect: everyone },
+  'POST /Network/Invitations/{invitationId}/Accept': {
+    call: (app, w, role) => app.http().post(`/Network/Invitations/${w.invitationToOwner}/Accept`).set(w.who[role].auth),
+    expect: { owner: 'ok', member: 404, outsider: 404, admin: 404 },
+  },
+  'POST /Network/Invitations/{invitationId}/Decline': {
+    call: (app, w, role) => app.http().post(`/Network/Invitations/${w.invitationToOwner}/Decline`).set(w.who[role].auth),
+    expect: { owner: 'ok', member: 404, outsider: 404, admin: 404 },
+  },
+  'DELETE /Network/Invitations/{invitationId}': {
+    call: (app, w, role) => app.http().delete(`/Network/Invitations/${w.invitationFromOwner}`).set(w.who[role].auth),
+    expect: { owner: 'ok', member: 404, outsider: 404, admin: 404 },
+  },
+  'GET /Network/Blocks': { call: (app, w, role) => app.http().get('/Network/Blocks').set(w.who[role].auth), expect: everyone },
+  'POST /Network/Blocks': { call: (app, w, role) => app.http().post('/Network/Blocks').set(w.who[role].auth).send({ userId: w.stranger.id }), expect: everyone },
+  'DELETE /Network/Blocks/{userId}': {
+    call: (app, w, role) => app.http().delete(`/Network/Blocks/${w.blockedByOwner}`).set(w.who[role].auth),
+    expect: { owner: 'ok', member: 404, outsider: 404, admin: 404 },
+  },
+  'POST /Reports': {
+    call: (app, w, role) => app.http().post('/Reports').set(w.who[role].auth).send({ messageId: w.messageId, reason: 'spam' }),
+    expect: { owner: 400, member: 'ok', outsider: 404, admin: 404 },
+  },
+  'GET /Admin/Reports': { call: (app, w, role) => app.http().get('/Admin/Reports').set(w.who[role].auth), expect: admin403 },
+  'POST /Admin/Reports/{reportId}/Close': {
+    call: (app, w, role) => app.http().post(`/Admin/Reports/${w.reportId}/Close`).set(w.who[role].auth).send({ resolution: 'dismissed' }),
+    expect: admin403,
+  },
+  'GET /Admin/Audit': { call: (app, w, role) => app.http().get('/Admin/Audit').set(w.who[role].auth), expect: admin403 },
+  'DELETE /Admin/Messages/{messageId}': { call: (app, w, role) => app.http().delete(`/Admin/Messages/${w.messageId}`).set(w.who[role].auth), expect: admin403 },
   'POST /Admin/Network': {
     call: (app, w, role) => app.http().post('/Admin/Network').set(w.who[role].auth).send({ userId: w.who.owner.user.id, memberId: w.stranger.id }),
     expect: admin403,
@@ -249,7 +286,14 @@ describe('Access control on every operation and event', () => {
       .send(Buffer.from('hello'))
       .expect(201);
     const uploadId = /[0-9a-f]{24}$/.exec(upload.headers.location)![0];
+    const strangerAuth = { Authorization: `Bearer ${app.tokenFor(stranger.id)}` };
+    const invitationToOwner = (await app.http().post('/Network/Members').set(strangerAuth).send({ phone: who.owner.user.phone }).expect(202)).body.data.invitationId;
+    const invitationFromOwner = (await app.http().post('/Network/Members').set(who.owner.auth).send({ accountId: (await createUser(app)).accountId }).expect(202)).body.data.invitationId;
+    const reportId = (await app.http().post('/Reports').set(who.member.auth).send({ messageId: sent.body.data.messageId, reason: 'other' }).expect(201)).body.data.reportId;
+    const blockedByOwner = (await createUser(app)).id;
+    await app.http().post('/Network/Blocks').set(who.owner.auth).send({ userId: blockedByOwner }).expect(201);
     return {
+      invitationToOwner, invitationFromOwner, reportId, blockedByOwner,
       attachmentId: file.body.data.id, fileLink: file.body.data.attachment.url, uploadId,
       who, conversationId, messageId: sent.body.data.messageId, messageText, drfiRequestId: drfi.body.data.messageId, vaultValue, deviceToken,
       stranger: { id: stranger.id, accountId: stranger.accountId },

@@ -27,7 +27,8 @@ export class AttachmentLinks {
   }
 
   sign(attachmentId: string, variant: LinkVariant, now = Date.now()): SignedLink {
-    const expires = Math.floor(now / 1000) + this.ttlSeconds;
+    // Rounded up: a link works for at least its TTL (rounding down cut up to a second off).
+    const expires = Math.ceil(now / 1000) + this.ttlSeconds;
     const query = `expires=${expires}&signature=${this.signature(attachmentId, variant, expires)}`;
     return { url: `${this.publicUrl}/Chat/Attachments/${attachmentId}/${variant}?${query}`, expiresAt: new Date(expires * 1000) };
   }

@@ -4,20 +4,11 @@ import { Model, Types } from 'mongoose';
 import { conditionalUpdate } from '../shared/conditional-update';
 import { derivedId, isDuplicateKeyError, toObjectId } from '../shared/ids';
 import { Report } from './moderation.entity';
-import { ReportKind, ReportReason, ReportRecord, ReportStatus } from './report.schema';
+import { ReportKind, ReportRecord, ReportStatus } from './report.schema';
 
 type LeanReport = ReportRecord & { _id: Types.ObjectId };
 
-export interface NewReport {
-  reporterId: string;
-  kind: ReportKind;
-  userId: string;
-  messageId: string | null;
-  reason: ReportReason;
-  note: string | null;
-  messageText: string | null;
-  messageType: string | null;
-}
+export type NewReport = Pick<Report, 'reporterId' | 'kind' | 'userId' | 'messageId' | 'reason' | 'note' | 'messageText' | 'messageType'>;
 
 @Injectable()
 export class ReportRepository {

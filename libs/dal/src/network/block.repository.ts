@@ -58,11 +58,7 @@ export class BlockRepository {
 
   /** The blocker's blocks, oldest first: one read of the roster, one by `_id $in`. */
   async of(blockerId: string): Promise<Block[]> {
-    const ids = await this.rosters.ids(toObjectId(blockerId));
-    if (ids.length === 0) return [];
-    const docs = await this.model.find({ _id: { $in: ids } }).lean<LeanBlock[]>();
-    const byId = new Map(docs.map((d) => [d._id.toHexString(), toBlock(d)]));
-    return ids.flatMap((id) => byId.get(id.toHexString()) ?? []);
+    return (await this.rosters.documents(toObjectId(blockerId), this.model)).map(toBlock);
   }
 }
 

@@ -101,11 +101,7 @@ export class InvitationRepository {
   }
 
   private async listed(roster: Types.ObjectId): Promise<Invitation[]> {
-    const ids = await this.rosters.ids(roster);
-    if (ids.length === 0) return [];
-    const docs = await this.model.find({ _id: { $in: ids } }).lean<LeanInvitation[]>();
-    const byId = new Map(docs.map((d) => [d._id.toHexString(), toInvitation(d)]));
-    return ids.flatMap((id) => byId.get(id.toHexString()) ?? []);
+    return (await this.rosters.documents(roster, this.model)).map(toInvitation);
   }
 }
 

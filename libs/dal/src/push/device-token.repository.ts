@@ -63,9 +63,7 @@ export class DeviceTokenRepository {
   /** The owner's tokens (all, or only active ones), oldest first: the roster, then its tokens by `_id`. */
   async listFor(ownerId: string, options: { activeOnly: boolean }): Promise<DeviceToken[]> {
     const owner = toObjectId(ownerId);
-    const ids = await this.rosters.ids(owner);
-    const docs = ids.length === 0 ? [] : await this.model.find({ _id: { $in: ids } }).lean<LeanToken[]>();
-    return docs
+    return (await this.rosters.documents(owner, this.model))
       .filter((doc) => doc.userId.equals(owner) && (!options.activeOnly || doc.active))
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
       .map(toDeviceToken);

@@ -45,6 +45,15 @@ export class OwnerRoster {
     return ids;
   }
 
+  /** The listed documents of `model`, in roster order: one read of the roster, one by `_id $in` (an id whose document is gone is skipped). */
+  async documents<R>(owner: Types.ObjectId, model: Model<R>): Promise<(R & { _id: Types.ObjectId })[]> {
+    const ids = await this.ids(owner);
+    if (ids.length === 0) return [];
+    const docs = await model.find({ _id: { $in: ids } }).lean<(R & { _id: Types.ObjectId })[]>();
+    const byId = new Map(docs.map((d) => [d._id.toHexString(), d]));
+    return ids.flatMap((id) => byId.get(id.toHexString()) ?? []);
+  }
+
   async add(owner: Types.ObjectId, id: Types.ObjectId): Promise<void> {
     await this.model.updateOne({ _id: owner }, { $addToSet: { ids: id } }, { upsert: true });
   }

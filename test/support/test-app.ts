@@ -43,6 +43,8 @@ export function testConfig(overrides: Partial<ConstructorParameters<typeof AppCo
     logLevel: (process.env.TEST_LOG_LEVEL as 'silent') ?? 'silent',
     bodyLimitBytes: 64 * 1024,
     mongodbServerSelectionTimeoutMs: 2000,
+    mongodbSocketTimeoutMs: 10_000,
+    mongodbConnectTimeoutMs: 5000,
     mongodbMonitorCommands: true,
     chat: { maxTextLength: 1000, countsRepairAfterMs: 120_000, syncGapTimeoutMs: 2000, syncPageSize: 50, syncReadsInFlight: 2 },
     socket: { maxPayloadBytes: 16 * 1024, eventsPerSecond: 1000, corsOrigins: [TEST_WEB_ORIGIN] },

@@ -1,4 +1,4 @@
-import { Global, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { InjectConnection, MongooseModule } from '@nestjs/mongoose';
 import { Connection } from 'mongoose';
 import { AppConfig } from '@app/common';
@@ -36,18 +36,38 @@ const exported = [DatabaseHealth];
     MongooseModule.forRootAsync({
       imports: [EmbeddedDatabaseModule],
       inject: [AppConfig, EmbeddedDatabase],
-      useFactory: async (config: AppConfig, embedded: EmbeddedDatabase) => ({
-        uri: config.mongodbUri ?? (await embedded.start()),
-        serverSelectionTimeoutMS: config.mongodbServerSelectionTimeoutMs,
-        // SQLite takes one writer at a time: many connections only make FerretDB's writers wait on
-        // each other (measured: 50 socket pairs, 16.7 message cycles/s with 100 connections, 40 with 4).
-        maxPoolSize: config.mongodbMaxPoolSize ?? (config.mongodbUri ? undefined : EMBEDDED_POOL_SIZE),
-        monitorCommands: config.mongodbMonitorCommands ?? false,
-        autoIndex: true,
-      }),
+      useFactory: async (config: AppConfig, embedded: EmbeddedDatabase) => {
+        const uri = config.mongodbUri ?? (await embedded.start());
+        const attempts = config.mongodbConnectAttempts ?? 1;
+        // Said before the first attempt, so a database that is down is named at once; each failed
+        // attempt is a line of its own ("Retrying (n)"), and the last one ends the start-up.
+        new Logger('Database').log(`connecting to ${withoutCredentials(uri)} (${attempts} attempt${attempts === 1 ? '' : 's'}, each up to ${config.mongodbServerSelectionTimeoutMs} ms)`);
+        return {
+          uri,
+          serverSelectionTimeoutMS: config.mongodbServerSelectionTimeoutMs,
+          // Bounds, so a stalled database (it accepts connections and never answers) is a 503 in
+          // seconds: the wait for an answer, and a new connection's handshake. (The driver's
+          // timeoutMS did not bound a call on a stalled connection here: 41 s for a 1.5 s bound.)
+          socketTimeoutMS: config.mongodbSocketTimeoutMs,
+          connectTimeoutMS: config.mongodbConnectTimeoutMs,
+          retryAttempts: config.mongodbConnectAttempts,
+          retryDelay: 1000,
+          verboseRetryLog: true,
+          // SQLite takes one writer at a time: many connections only make FerretDB's writers wait on
+          // each other (measured: 50 socket pairs, 16.7 message cycles/s with 100 connections, 40 with 4).
+          maxPoolSize: config.mongodbMaxPoolSize ?? (config.mongodbUri ? undefined : EMBEDDED_POOL_SIZE),
+          monitorCommands: config.mongodbMonitorCommands ?? false,
+          autoIndex: true,
+        };
+      },
     }),
   ],
   providers: [DatabaseLifecycle, ...exported],
   exports: [...exported],
 })
 export class DatabaseModule {}
+
+/** A database URI fit for a log line: host, port and database, never a user or password. */
+export function withoutCredentials(uri: string): string {
+  return uri.replace(/^(mongodb(?:\+srv)?:\/\/)[^@/]*@/, '$1');
+}

@@ -101,6 +101,11 @@ export class AppConfig {
   readonly logLevel: EnvironmentVariables['LOG_LEVEL'];
   readonly bodyLimitBytes: number;
   readonly mongodbServerSelectionTimeoutMs: number;
+  /** How long a call waits for the database's answer (MONGODB_SOCKET_TIMEOUT_MS); opening a connection (MONGODB_CONNECT_TIMEOUT_MS). */
+  readonly mongodbSocketTimeoutMs?: number;
+  readonly mongodbConnectTimeoutMs?: number;
+  /** Attempts to reach the database at start-up before the process exits. */
+  readonly mongodbConnectAttempts?: number;
   /** Connections to the database; unset: 4 for the embedded FerretDB, the driver's default (100) otherwise. */
   readonly mongodbMaxPoolSize?: number;
   /** Emit the driver's command-monitoring events (the test suite's query auditor listens to them). */
@@ -144,6 +149,9 @@ export class AppConfig {
       logLevel: env.LOG_LEVEL,
       bodyLimitBytes: env.BODY_LIMIT_BYTES,
       mongodbServerSelectionTimeoutMs: env.MONGODB_SERVER_SELECTION_TIMEOUT_MS,
+      mongodbSocketTimeoutMs: env.MONGODB_SOCKET_TIMEOUT_MS,
+      mongodbConnectTimeoutMs: env.MONGODB_CONNECT_TIMEOUT_MS,
+      mongodbConnectAttempts: env.MONGODB_CONNECT_ATTEMPTS,
       mongodbMaxPoolSize: env.MONGODB_MAX_POOL_SIZE,
       chat: {
         maxTextLength: env.MESSAGE_TEXT_MAX_LENGTH,

@@ -41,11 +41,17 @@ describe('validateEnvironment', () => {
     [{ NODE_ENV: 'staging' }, /^NODE_ENV/],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL/],
     [{ AUTH_JWT_SECRET: 'short' }, /^AUTH_JWT_SECRET/],
-    [{ NODE_ENV: 'production' }, /AUTH_JWT_SECRET is required/],
+    [{ NODE_ENV: 'production', MONGODB_URI: 'mongodb://db/chat' }, /AUTH_JWT_SECRET is required/],
+    [{ NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32) }, /MONGODB_URI is required when NODE_ENV=production/],
   ])('names the bad variable in %j', (raw, named) => {
     const problems = problemsOf(raw);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(named);
+  });
+
+  it('runs production on the embedded database only when asked to', () => {
+    expect(problemsOf({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32), EMBEDDED_DB_IN_PRODUCTION: 'true' })).toEqual([]);
+    expect(problemsOf({ NODE_ENV: 'production', AUTH_JWT_SECRET: 'x'.repeat(32), MONGODB_URI: 'mongodb://db/chat' })).toEqual([]);
   });
 
   it('lists every bad variable at once', () => {

@@ -59,6 +59,14 @@ export class EnvironmentVariables {
   @IsIn(['normal', 'full'])
   EMBEDDED_DB_SYNCHRONOUS: 'normal' | 'full' = 'normal';
 
+  /**
+   * `true` lets NODE_ENV=production run on the embedded FerretDB (one process, one machine's disk)
+   * when MONGODB_URI is unset; without it production refuses to start rather than quietly run the
+   * development database.
+   */
+  @IsIn(['true', 'false'])
+  EMBEDDED_DB_IN_PRODUCTION: 'true' | 'false' = 'false';
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()
@@ -128,6 +136,31 @@ export class EnvironmentVariables {
   @Min(100)
   @Max(120_000)
   MONGODB_SERVER_SELECTION_TIMEOUT_MS = 5000;
+
+  /**
+   * How long a database call waits for the database's answer (the driver's socketTimeoutMS): a
+   * stalled database (connections open, no answers) is a 503 after it (twice it for a call the
+   * driver retries). Every call the server makes answers well within it.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  MONGODB_SOCKET_TIMEOUT_MS = 5000;
+
+  /** How long opening a connection (TCP and the handshake) may take. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  MONGODB_CONNECT_TIMEOUT_MS = 5000;
+
+  /** Attempts to reach the database at start-up (each waits MONGODB_SERVER_SELECTION_TIMEOUT_MS), a second apart, before the process exits. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  MONGODB_CONNECT_ATTEMPTS = 12;
 
   @Transform(toInt)
   @IsOptional()
@@ -348,6 +381,9 @@ export function validateEnvironment(raw: NodeJS.ProcessEnv): EnvironmentVariable
   if (env.AUTH_JWKS_URL && (!env.AUTH_ISSUER || !env.AUTH_AUDIENCE)) problems.push('AUTH_ISSUER and AUTH_AUDIENCE are required when AUTH_JWKS_URL is set');
   if (env.NODE_ENV === 'production' && !env.AUTH_JWT_SECRET) {
     problems.push('AUTH_JWT_SECRET is required when NODE_ENV=production');
+  }
+  if (env.NODE_ENV === 'production' && !env.MONGODB_URI && env.EMBEDDED_DB_IN_PRODUCTION !== 'true') {
+    problems.push('MONGODB_URI is required when NODE_ENV=production (or EMBEDDED_DB_IN_PRODUCTION=true to run the embedded database on purpose)');
   }
   if (problems.length > 0) throw new ConfigurationError(problems);
   return env;

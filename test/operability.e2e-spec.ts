@@ -1,0 +1,103 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { freshDatabaseUri } from '@app/testing';
+import { MongoClient } from 'mongodb';
+import { sign } from './support/fault-harness';
+import { LoggedServer } from './support/logged-server';
+import { TcpProxy } from './support/tcp-proxy';
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+const databasePort = () => Number(new URL(freshDatabaseUri()).port);
+
+/**
+ * The server as an operator runs it (docs/operations.md): start-up with a dependency down, a
+ * stalled database, production without a database. Each case is the built server as a process.
+ */
+describe('Operability', () => {
+  const servers: LoggedServer[] = [];
+  const start = async (env: Record<string, string>) => {
+    const server = await LoggedServer.start(env);
+    servers.push(server);
+    return server;
+  };
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.stop('SIGKILL')));
+  });
+
+  it('refuses production without MONGODB_URI, in one line naming it (unless EMBEDDED_DB_IN_PRODUCTION=true)', async () => {
+    const server = await start({ NODE_ENV: 'production' });
+    expect(await server.exited).toBe(1);
+    expect(server.stderr.join('\n')).toMatch(/MONGODB_URI is required when NODE_ENV=production .*EMBEDDED_DB_IN_PRODUCTION=true/);
+    expect(server.lines).toEqual([]);
+  });
+
+  it('names a database that does not answer before the first attempt, counts the attempts, and exits with one clear line', async () => {
+    const port = await closedPort();
+    const server = await start({
+      MONGODB_URI: `mongodb://someone:secret@127.0.0.1:${port}/chat`,
+      MONGODB_SERVER_SELECTION_TIMEOUT_MS: '300',
+      MONGODB_CONNECT_ATTEMPTS: '3',
+    });
+    expect(await server.exited).toBe(1);
+    const texts = server.lines.map((l) => String(l.json?.msg ?? ''));
+    const connecting = texts.findIndex((t) => t.startsWith(`connecting to mongodb://127.0.0.1:${port}/chat (3 attempts`));
+    const attempts = texts.flatMap((t, i) => (/Unable to connect to the database\. .*Retrying \(\d\)/.test(t) ? [[i, /Retrying \((\d)\)/.exec(t)![1]]] : []));
+    expect(attempts.map(([, n]) => n)).toEqual(['1', '2', '3']);
+    // Named before the first attempt ends.
+    expect(connecting).toBeGreaterThanOrEqual(0);
+    expect(connecting).toBeLessThan(attempts[0][0] as number);
+    // Every line is JSON; the last says why the start-up ended; no credential anywhere.
+    expect(server.lines.every((l) => l.json !== undefined)).toBe(true);
+    expect(server.lines.at(-1)!.json).toMatchObject({ level: 60, msg: expect.stringMatching(/^start-up failed: .*127\.0\.0\.1/) });
+    expect(server.lines.map((l) => l.text).join('\n')).not.toContain('secret');
+    expect(server.stderr).toEqual([]);
+  });
+
+  it('comes up once a database that was down at start answers', async () => {
+    const proxy = await TcpProxy.to('127.0.0.1', databasePort());
+    await proxy.cut('refuse');
+    try {
+      const uri = freshDatabaseUri().replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${proxy.port}`);
+      const server = await start({ MONGODB_URI: uri, MONGODB_SERVER_SELECTION_TIMEOUT_MS: '300', MONGODB_CONNECT_ATTEMPTS: '100' });
+      await server.logged(/Retrying \(1\)/);
+      await proxy.restore();
+      await server.logged(/listening on/);
+      expect((await fetch(`${server.url}/health`)).status).toBe(200);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('answers 503 within a few MONGODB_SOCKET_TIMEOUT_MS when the database stalls (connections open, no answers), and recovers', async () => {
+    const proxy = await TcpProxy.to('127.0.0.1', databasePort());
+    const direct = freshDatabaseUri();
+    const uri = direct.replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${proxy.port}`);
+    const client = await MongoClient.connect(direct);
+    try {
+      const userId = (await client.db().collection('users').insertOne({ accountId: randomUUID(), name: 'Op', phone: '+6590000001', avatar: null, sessionsValidFrom: null, suspendedAt: null, createdAt: new Date(), updatedAt: new Date() })).insertedId.toHexString();
+      const server = await start({ MONGODB_URI: uri, MONGODB_SOCKET_TIMEOUT_MS: '1000', MONGODB_SERVER_SELECTION_TIMEOUT_MS: '1000' });
+      await server.logged(/listening on/);
+      const members = () => fetch(`${server.url}/Network/Members`, { headers: { authorization: `Bearer ${sign(userId)}` }, signal: AbortSignal.timeout(15_000) });
+      expect((await members()).status).toBe(200);
+      proxy.stall();
+      // Bounded: the abort signal above fails the test if the server waits for the database much
+      // longer than its bound (a stalled database used to hold a request ~45 s).
+      const stalled = await members();
+      expect({ status: stalled.status, code: ((await stalled.json()) as { error: { code: string } }).error.code }).toEqual({ status: 503, code: 'DATABASE_UNAVAILABLE' });
+      await proxy.restore();
+      expect((await members()).status).toBe(200);
+    } finally {
+      await client.close();
+      await proxy.close();
+    }
+  });
+});

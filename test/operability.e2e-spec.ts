@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { freshDatabaseUri } from '@app/testing';
 import { MongoClient } from 'mongodb';
-import { sign } from './support/fault-harness';
+import { connectTo, sign } from './support/fault-harness';
 import { LoggedServer } from './support/logged-server';
 import { TcpProxy } from './support/tcp-proxy';
 
@@ -73,6 +73,51 @@ describe('Operability', () => {
       await server.logged(/listening on/);
       expect((await fetch(`${server.url}/health`)).status).toBe(200);
     } finally {
+      await proxy.close();
+    }
+  });
+
+  it('starts with Redis down, works alone meanwhile (one line per outage, not one per attempt), and uses Redis once it is back', async () => {
+    const redisPort = Number(new URL(process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379').port || 6379);
+    const proxy = await TcpProxy.to('127.0.0.1', redisPort);
+    await proxy.cut('refuse');
+    const direct = freshDatabaseUri();
+    const client = await MongoClient.connect(direct);
+    try {
+      const users = client.db().collection('users');
+      const person = (phone: string) => ({ accountId: randomUUID(), name: phone, phone, avatar: null, sessionsValidFrom: null, suspendedAt: null, createdAt: new Date(), updatedAt: new Date() });
+      const inserted = (await users.insertMany([person('+6590000011'), person('+6590000012')])).insertedIds;
+      const [a, b] = [inserted[0], inserted[1]];
+      const [alice, bob] = [a.toHexString(), b.toHexString()];
+      const { pairId } = await import('@app/dal');
+      await client.db().collection('network_links').insertOne({ _id: pairId(alice, bob), pairKey: [alice, bob].sort().join(':'), userIds: [a, b].sort((x, y) => x.toHexString().localeCompare(y.toHexString())), createdAt: new Date() });
+      const server = await start({ MONGODB_URI: direct, REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_KEY_PREFIX: `ops-${randomUUID().slice(0, 8)}`, LOG_LEVEL: 'debug' });
+      await server.logged(/listening on/);
+      await server.logged(/Redis \(socket\.io subscriber\) unavailable/);
+      // Alone meanwhile: a message between two of its own sockets is acknowledged and delivered.
+      const [aliceSocket, bobSocket] = [await connectTo(server.url, alice), await connectTo(server.url, bob)];
+      try {
+        const received = new Promise((resolve) => bobSocket.once('im', resolve));
+        const ack = await aliceSocket.timeout(10_000).emitWithAck('im', { to: bob, from: alice, msg: 'Redis is away', uniqueid: randomUUID() });
+        expect(ack).toMatchObject({ status: 'sent' });
+        expect(await received).toMatchObject({ msg: 'Redis is away' });
+        // Still up past the 20th attempt, where the subscriber's SUBSCRIBE used to give up and end the process.
+        await server.logged(/Redis \(socket\.io subscriber\) reconnecting \(attempt 22\)/);
+        expect(server.running).toBe(true);
+        await proxy.restore();
+        await server.logged(/Redis \(socket\.io subscriber\) back after \d+ failed attempt/);
+        await server.logged(/^(?=.*"Redis back after)/);
+        expect(server.running).toBe(true);
+        // One "unavailable" line per connection for the whole outage.
+        expect(server.lines.filter((l) => /unavailable \(/.test(l.text)).length).toBeLessThanOrEqual(3);
+        const again = await aliceSocket.timeout(10_000).emitWithAck('im', { to: bob, from: alice, msg: 'Redis is back', uniqueid: randomUUID() });
+        expect(again).toMatchObject({ status: 'sent' });
+      } finally {
+        aliceSocket.close();
+        bobSocket.close();
+      }
+    } finally {
+      await client.close();
       await proxy.close();
     }
   });

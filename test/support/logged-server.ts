@@ -24,7 +24,7 @@ export class LoggedServer {
   readonly stderr: string[] = [];
   /** The exit code (or signal), once the process ended. */
   readonly exited: Promise<number | NodeJS.Signals>;
-  private readonly waiters: { match: (line: LogLine) => boolean; resolve: (line: LogLine) => void }[] = [];
+  private readonly waiters: { match: (line: LogLine) => boolean; resolve: (line: LogLine) => void; reject: (err: Error) => void }[] = [];
   private readonly spawnedAt = Date.now();
 
   private constructor(
@@ -33,7 +33,13 @@ export class LoggedServer {
   ) {
     createInterface({ input: child.stdout! }).on('line', (text) => this.take(text));
     createInterface({ input: child.stderr! }).on('line', (text) => this.stderr.push(text));
-    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal!)));
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        resolve(code ?? signal!);
+        // Whatever was awaited will not come now.
+        for (const waiter of this.waiters.splice(0)) waiter.reject(new Error(`the server exited (${code ?? signal}) before logging it; stderr: ${this.stderr.join('\n')}`));
+      }),
+    );
   }
 
   static async start(env: Record<string, string>): Promise<LoggedServer> {
@@ -45,12 +51,13 @@ export class LoggedServer {
     return new LoggedServer(child, `http://127.0.0.1:${port}`);
   }
 
-  /** The first line (so far or to come) that matches. */
+  /** The first line (so far or to come) that matches; rejected if the process exits first. */
   logged(match: RegExp | ((line: LogLine) => boolean)): Promise<LogLine> {
     const test = typeof match === 'function' ? match : (line: LogLine) => match.test(line.text);
     const seen = this.lines.find(test);
     if (seen) return Promise.resolve(seen);
-    return new Promise((resolve) => this.waiters.push({ match: test, resolve }));
+    if (!this.running) return Promise.reject(new Error('the server has exited'));
+    return new Promise((resolve, reject) => this.waiters.push({ match: test, resolve, reject }));
   }
 
   get running(): boolean {

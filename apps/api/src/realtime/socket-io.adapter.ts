@@ -6,6 +6,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import type { Server, ServerOptions, Socket } from 'socket.io';
 import { AppConfig } from '@app/common';
+import { watchRedis } from '../redis/redis-watch';
 
 /**
  * socket.io on the HTTP server, with our frame size bound (a larger frame closes the connection) and
@@ -38,8 +39,12 @@ export class ConfiguredIoAdapter extends IoAdapter {
       // A broadcast to other processes is not retried for long while Redis is away: the clients it
       // missed catch up with sync, and a backlog of stale broadcasts helps no one.
       const pub = new Redis(this.config.redis.url, { maxRetriesPerRequest: 1, commandTimeout: 1000 });
-      const sub = new Redis(this.config.redis.url);
-      for (const client of [pub, sub]) client.on('error', (err: Error) => this.log.warn(`Redis (socket.io adapter): ${err.message}`));
+      // The subscriber's commands wait for the connection however long Redis is away (ioredis's
+      // advice for subscribers): a SUBSCRIBE that gave up would be an unhandled rejection in the
+      // adapter, which ended the process ~10 s after a start with Redis down.
+      const sub = new Redis(this.config.redis.url, { maxRetriesPerRequest: null });
+      watchRedis(pub, this.log, 'Redis (socket.io publisher)');
+      watchRedis(sub, this.log, 'Redis (socket.io subscriber)');
       this.clients = [pub, sub];
       server.adapter(createAdapter(this.publishingSafely(pub), sub, { key: `${this.config.redis.keyPrefix}:socket.io` }));
     }

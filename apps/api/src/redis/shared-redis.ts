@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { AppConfig } from '@app/common';
+import { watchRedis } from './redis-watch';
 
 /**
  * The Redis connection for what processes share (presence, rate limits), when REDIS_URL is set.
@@ -21,8 +22,8 @@ export class SharedRedis implements OnApplicationShutdown {
       // And a command answered by no one within a second fails: a link that accepts and drops
       // connections would otherwise hold it for a resend that never comes.
       this.client = new Redis(config.redis.url, { maxRetriesPerRequest: 2, enableOfflineQueue: false, commandTimeout: 1000, lazyConnect: false });
-      // While Redis is away ioredis reconnects by itself; each failure is worth a line, not a crash.
-      this.client.on('error', (err: Error) => this.logger.warn(`Redis: ${err.message}`));
+      // While Redis is away ioredis reconnects by itself; an outage is worth a line, not a crash.
+      watchRedis(this.client, this.logger, 'Redis');
     }
   }
 

@@ -86,6 +86,7 @@ export async function startServer(
       MONGODB_URI: mongodbUri,
       AUTH_JWT_SECRET: BENCH_SECRET,
       LOG_LEVEL: 'warn',
+      SHUTDOWN_DRAIN_MS: '0',
       // e.g. BENCH_SERVER_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server under any scenario
       ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
       // Our own FerretDB stands in for the embedded one: give it the embedded default's pool.

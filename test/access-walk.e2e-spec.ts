@@ -52,6 +52,8 @@ const otherOf = (w: World, role: Role) => (role === 'owner' ? w.who.member : w.w
 
 const REST: Record<string, { call: Call; expect: Record<Role, Outcome> }> = {
   'GET /health': { call: (app) => app.http().get('/health'), expect: everyone },
+  'GET /health/live': { call: (app) => app.http().get('/health/live'), expect: everyone },
+  'GET /health/ready': { call: (app) => app.http().get('/health/ready'), expect: everyone },
   'POST /Admin/Users': {
     call: (app, w, role) => app.http().post('/Admin/Users').set(w.who[role].auth).send({ name: 'New', phone: `+659${String(Date.now()).slice(-7)}` }),
     expect: admin403,

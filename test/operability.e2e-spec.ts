@@ -1,7 +1,8 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { freshDatabaseUri } from '@app/testing';
+import { pairId } from '@app/dal';
+import { eventually, freshDatabaseUri } from '@app/testing';
 import { MongoClient } from 'mongodb';
 import { connectTo, sign } from './support/fault-harness';
 import { LoggedServer } from './support/logged-server';
@@ -17,6 +18,16 @@ async function closedPort(): Promise<number> {
 }
 
 const databasePort = () => Number(new URL(freshDatabaseUri()).port);
+
+/** Two linked users written straight to the database (the server under test may not be up yet). */
+async function seedPair(client: MongoClient): Promise<[string, string]> {
+  const person = (phone: string) => ({ accountId: randomUUID(), name: phone, phone, avatar: null, sessionsValidFrom: null, suspendedAt: null, createdAt: new Date(), updatedAt: new Date() });
+  const inserted = (await client.db().collection('users').insertMany([person('+6590000011'), person('+6590000012')])).insertedIds;
+  const [a, b] = [inserted[0], inserted[1]].sort((x, y) => x.toHexString().localeCompare(y.toHexString()));
+  const [alice, bob] = [a.toHexString(), b.toHexString()];
+  await client.db().collection('network_links').insertOne({ _id: pairId(alice, bob), pairKey: `${alice}:${bob}`, userIds: [a, b], createdAt: new Date() });
+  return [alice, bob];
+}
 
 /**
  * The server as an operator runs it (docs/operations.md): start-up with a dependency down, a
@@ -84,13 +95,7 @@ describe('Operability', () => {
     const direct = freshDatabaseUri();
     const client = await MongoClient.connect(direct);
     try {
-      const users = client.db().collection('users');
-      const person = (phone: string) => ({ accountId: randomUUID(), name: phone, phone, avatar: null, sessionsValidFrom: null, suspendedAt: null, createdAt: new Date(), updatedAt: new Date() });
-      const inserted = (await users.insertMany([person('+6590000011'), person('+6590000012')])).insertedIds;
-      const [a, b] = [inserted[0], inserted[1]];
-      const [alice, bob] = [a.toHexString(), b.toHexString()];
-      const { pairId } = await import('@app/dal');
-      await client.db().collection('network_links').insertOne({ _id: pairId(alice, bob), pairKey: [alice, bob].sort().join(':'), userIds: [a, b].sort((x, y) => x.toHexString().localeCompare(y.toHexString())), createdAt: new Date() });
+      const [alice, bob] = await seedPair(client);
       const server = await start({ MONGODB_URI: direct, REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_KEY_PREFIX: `ops-${randomUUID().slice(0, 8)}`, LOG_LEVEL: 'debug' });
       await server.logged(/listening on/);
       await server.logged(/Redis \(socket\.io subscriber\) unavailable/);
@@ -144,5 +149,73 @@ describe('Operability', () => {
       await client.close();
       await proxy.close();
     }
+  });
+
+  describe('SIGTERM', () => {
+    const phases = (server: LoggedServer) =>
+      server.lines.filter((l) => l.json?.context === 'Shutdown').map((l) => String(l.json!.msg).split(':')[0].split(' ')[0]);
+
+    it('fails readiness first, keeps serving through the drain window, lets sockets reconnect elsewhere, and exits 0 with every phase logged', async () => {
+      const direct = freshDatabaseUri();
+      const client = await MongoClient.connect(direct);
+      try {
+        const [alice, bob] = await seedPair(client);
+        const server = await start({ MONGODB_URI: direct, SHUTDOWN_DRAIN_MS: '1500', SHUTDOWN_DEADLINE_MS: '20000' });
+        await server.logged(/listening on/);
+        const [aliceSocket, bobSocket] = [await connectTo(server.url, alice), await connectTo(server.url, bob)];
+        const dropped = new Promise<string>((resolve) => aliceSocket.once('disconnect', (reason) => resolve(reason)));
+        try {
+          expect((await fetch(`${server.url}/health/ready`)).status).toBe(200);
+          server.child.kill('SIGTERM');
+          await server.logged(/SIGTERM: draining/);
+          // Readiness fails at once; liveness and everything else are still served.
+          const ready = await fetch(`${server.url}/health/ready`);
+          expect({ status: ready.status, body: await ready.json() }).toMatchObject({ status: 503, body: { error: { code: 'NOT_READY' }, message: 'Not ready: lifecycle' } });
+          expect((await fetch(`${server.url}/health/live`)).status).toBe(200);
+          expect((await fetch(`${server.url}/Network/Members`, { headers: { authorization: `Bearer ${sign(alice)}` } })).status).toBe(200);
+          const received = new Promise((resolve) => bobSocket.once('im', resolve));
+          expect(await aliceSocket.timeout(10_000).emitWithAck('im', { to: bob, from: alice, msg: 'during the drain', uniqueid: randomUUID() })).toMatchObject({ status: 'sent' });
+          expect(await received).toMatchObject({ msg: 'during the drain' });
+          // Closed at the transport: a client reconnects by itself (a server "go away" would not).
+          expect(await dropped).toBe('transport close');
+          expect(await server.exited).toBe(0);
+          expect(phases(server)).toEqual(['SIGTERM', 'closing', 'asked', 'stopped']);
+          expect(server.lines.find((l) => /asked/.test(l.text))!.json!.msg).toMatch(/^asked 2 sockets to reconnect elsewhere/);
+        } finally {
+          aliceSocket.close();
+          bobSocket.close();
+        }
+      } finally {
+        await client.close();
+      }
+    });
+
+    it('exits by SHUTDOWN_DEADLINE_MS even with a socket event stuck on a stalled database', async () => {
+      const proxy = await TcpProxy.to('127.0.0.1', databasePort());
+      const direct = freshDatabaseUri();
+      const client = await MongoClient.connect(direct);
+      try {
+        const [alice, bob] = await seedPair(client);
+        const uri = direct.replace(/127\.0\.0\.1:\d+/, `127.0.0.1:${proxy.port}`);
+        const server = await start({ MONGODB_URI: uri, SHUTDOWN_DRAIN_MS: '0', SHUTDOWN_DEADLINE_MS: '3000', MONGODB_SOCKET_TIMEOUT_MS: '120000' });
+        await server.logged(/listening on/);
+        const aliceSocket = await connectTo(server.url, alice);
+        try {
+          proxy.stall();
+          aliceSocket.emit('im', { to: bob, from: alice, msg: 'stuck', uniqueid: randomUUID() }, () => undefined);
+          // The event is in flight once its first read (of the two users, by id) is stuck at the database.
+          await eventually(async () => expect(proxy.held().includes(Buffer.from(bob, 'hex'))).toBe(true));
+          server.child.kill('SIGTERM');
+          expect(await server.exited).toBe(1);
+          expect(server.lines.find((l) => /^closing/.test(String(l.json?.msg)))!.json!.msg).toMatch(/waiting for 1 in flight/);
+          expect(phases(server)).toEqual(['SIGTERM', 'closing', 'deadline']);
+        } finally {
+          aliceSocket.close();
+        }
+      } finally {
+        await client.close();
+        await proxy.close();
+      }
+    });
   });
 });

@@ -38,3 +38,27 @@ describe('REST rate limit per IP on public routes', () => {
     await app.http().get('/Network/Members').set(user.auth).expect(200);
   });
 });
+
+describe('The per-IP limit behind a proxy', () => {
+  const limited = async (app: TestApp, forwardedFor: string) => (await app.http().get('/health').set('X-Forwarded-For', forwardedFor)).status;
+
+  it('counts the client X-Forwarded-For names when the peer is a trusted proxy (TRUSTED_PROXIES)', async () => {
+    const app = await startTestApp({ rest: { ...testConfig().rest, publicRequestsPerMinute: 2 }, trustedProxies: ['127.0.0.1', '::1', '::ffff:127.0.0.1'] });
+    try {
+      expect([await limited(app, '203.0.113.1'), await limited(app, '203.0.113.1'), await limited(app, '203.0.113.1')]).toEqual([200, 200, 429]);
+      // Another client behind the same proxy has a budget of its own.
+      expect(await limited(app, '203.0.113.2')).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('ignores X-Forwarded-For from a peer that is not a trusted proxy (a client cannot pick its address)', async () => {
+    const app = await startTestApp({ rest: { ...testConfig().rest, publicRequestsPerMinute: 2 } });
+    try {
+      expect([await limited(app, '203.0.113.1'), await limited(app, '203.0.113.2'), await limited(app, '203.0.113.3')]).toEqual([200, 200, 429]);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -32,7 +32,7 @@ describe('A Redis outage under a running server', () => {
     const port = await freeLoopbackPort();
     child = spawn(process.execPath, [MAIN], {
       env: {
-        PATH: process.env.PATH ?? '', NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', MONGODB_URI: uri, AUTH_JWT_SECRET: TEST_JWT_SECRET,
+        PATH: process.env.PATH ?? '', NODE_ENV: 'test', PORT: String(port), HOST: '127.0.0.1', MONGODB_URI: uri, AUTH_JWT_SECRET: TEST_JWT_SECRET, SHUTDOWN_DRAIN_MS: '0',
         REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_KEY_PREFIX: `outage-${randomBytes(4).toString('hex')}`, LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'pipe', 'inherit'],

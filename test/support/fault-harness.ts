@@ -64,6 +64,8 @@ export class ServerProcess {
         SOCKET_EVENTS_PER_SECOND: '100000',
         REST_REQUESTS_PER_MINUTE: '10000000',
         MONGODB_SERVER_SELECTION_TIMEOUT_MS: '1000',
+        // Stopped between cases: no load balancer to drain for.
+        SHUTDOWN_DRAIN_MS: '0',
         ...this.env,
       },
       stdio: ['ignore', process.env.FAULT_SERVER_LOG ? openSync(process.env.FAULT_SERVER_LOG, 'a') : 'ignore', 'inherit'],

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
  */
 export class TcpProxy {
   private readonly sockets = new Set<Socket>();
-  private readonly pairs: { client: Socket; upstream?: Socket }[] = [];
+  private readonly pairs: { client: Socket; upstream?: Socket; held: Buffer[] }[] = [];
   private stalled = false;
   private up = true;
   private listening = true;
@@ -25,11 +25,13 @@ export class TcpProxy {
     const server = createServer((client) => {
       if (!proxy.up) return client.destroy();
       proxy.track(client);
-      const pair: { client: Socket; upstream?: Socket } = { client };
+      const pair: { client: Socket; upstream?: Socket; held: Buffer[] } = { client, held: [] };
       proxy.pairs.push(pair);
       client.on('close', () => proxy.pairs.splice(proxy.pairs.indexOf(pair), 1));
       client.on('data', (chunk: Buffer) => {
         proxy.bytesFromClients += chunk.length;
+        // Stalled: what clients send is read (and counted) but held, never forwarded.
+        if (proxy.stalled) pair.held.push(chunk);
         if (proxy.dropAt !== undefined && proxy.bytesFromClients >= proxy.dropAt) {
           // A flaky link: every connection cut at once, new ones welcome.
           proxy.dropAt = undefined;
@@ -38,8 +40,7 @@ export class TcpProxy {
         }
       });
       // A connection made while stalled is held (accepted, never answered) until restored.
-      if (proxy.stalled) client.pause();
-      else proxy.join(pair);
+      if (!proxy.stalled) proxy.join(pair);
     });
     const proxy = new TcpProxy(server);
     proxy.connectUpstream = () => connect(port, host);
@@ -55,24 +56,34 @@ export class TcpProxy {
     socket.on('error', () => undefined);
   }
 
-  private join(pair: { client: Socket; upstream?: Socket }): void {
+  private join(pair: { client: Socket; upstream?: Socket; held: Buffer[] }): void {
     if (!pair.upstream) {
       pair.upstream = this.connectUpstream();
       this.track(pair.upstream);
     }
+    for (const chunk of pair.held.splice(0)) pair.upstream.write(chunk);
     pair.client.pipe(pair.upstream).pipe(pair.client);
-    pair.client.resume();
+    pair.upstream.resume();
   }
 
-  /** Nothing passes either way from now on; connections stay open, new ones are accepted and held. */
+  /**
+   * Nothing passes either way from now on; connections stay open, new ones are accepted and held,
+   * and what clients send is still counted (bytesFromClients), so a test can wait for a request
+   * to be stuck.
+   */
   stall(): void {
     this.stalled = true;
     for (const { client, upstream } of this.pairs) {
       client.unpipe();
       upstream?.unpipe();
-      client.pause();
       upstream?.pause();
+      client.resume();
     }
+  }
+
+  /** What clients have sent since the stall, held back. */
+  held(): Buffer {
+    return Buffer.concat(this.pairs.flatMap((p) => p.held));
   }
 
   get port(): number {
@@ -102,10 +113,7 @@ export class TcpProxy {
     this.up = true;
     if (this.stalled) {
       this.stalled = false;
-      for (const pair of this.pairs) {
-        this.join(pair);
-        pair.upstream!.resume();
-      }
+      for (const pair of this.pairs) this.join(pair);
     }
     if (!this.listening) {
       this.listening = true;

@@ -5,11 +5,13 @@ import { Logger } from '@nestjs/common';
 import pino from 'pino';
 import { AppConfig, ConfigurationError } from '@app/common';
 import { createApp } from './bootstrap/create-app';
+import { installGracefulShutdown } from './bootstrap/graceful-shutdown';
 
 async function main(): Promise<void> {
   const config = AppConfig.fromEnvironment();
   try {
     const app = await createApp(config);
+    installGracefulShutdown(app, config);
     await app.listen({ port: config.port, host: config.host });
     const logger = new Logger('Bootstrap');
     if (config.auth.generatedSecretFile) {

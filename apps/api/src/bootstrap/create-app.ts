@@ -17,6 +17,9 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const adapter = new FastifyAdapter({
     bodyLimit: config.bodyLimitBytes,
     genReqId: requestIdOf,
+    // X-Forwarded-For names the client only when the peer is a listed proxy (TRUSTED_PROXIES):
+    // otherwise anyone could choose the address their per-IP limit counts against.
+    trustProxy: config.trustedProxies?.length ? config.trustedProxies : false,
     // The customer's routes are ASP.NET-style (/Chat/Message/Add), where clients are used to
     // case-insensitive paths; docs/decisions.md.
     routerOptions: { caseSensitive: false, maxParamLength: MAX_PARAM_LENGTH },
@@ -65,7 +68,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
   app.useWebSocketAdapter(new ConfiguredIoAdapter(app, config));
-  app.enableShutdownHooks();
+  // No shutdown hooks here: the server's SIGTERM is graceful-shutdown.ts (drain, then close);
+  // CLIs and tests close the app themselves.
   setupSwagger(app);
   return app;
 }

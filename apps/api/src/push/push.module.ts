@@ -28,6 +28,6 @@ import { RecordingPushProvider } from './providers/recording-push.provider';
     PushWorker,
     DeviceTokensService,
   ],
-  exports: [PushService],
+  exports: [PushService, PushWorker],
 })
 export class PushModule {}

@@ -36,6 +36,17 @@ export class RealtimeNotifier {
     }
   }
 
+  /**
+   * Closes every socket of this process at the transport (shutdown): clients see a lost connection,
+   * not a server's "go away", so they reconnect (to another process) and sync. Returns how many.
+   */
+  closeTransports(): number {
+    if (!this.server) return 0;
+    const sockets = [...this.server.of('/').sockets.values()];
+    for (const socket of sockets) socket.conn.close();
+    return sockets.length;
+  }
+
   /** The same event to every socket of each of these users (both parties of a change). */
   toUsers<E extends ServerEvent>(userIds: string[], event: E, payload: ServerPayload<E>): void {
     if (!this.server) return;

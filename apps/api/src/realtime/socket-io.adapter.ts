@@ -5,7 +5,8 @@ import type { Observable } from 'rxjs';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import type { Server, ServerOptions, Socket } from 'socket.io';
-import { AppConfig } from '@app/common';
+import { AppConfig, AppError, errorAck } from '@app/common';
+import { Lifecycle } from '../health/lifecycle';
 import { watchRedis } from '../redis/redis-watch';
 
 /**
@@ -19,11 +20,17 @@ export class ConfiguredIoAdapter extends IoAdapter {
   private readonly log = new Logger('SocketEvents');
 
   constructor(
-    app: INestApplicationContext,
+    private readonly app: INestApplicationContext,
     private readonly config: AppConfig,
   ) {
     super(app);
   }
+
+  private get lifecycle(): Lifecycle {
+    return (this.cachedLifecycle ??= this.app.get(Lifecycle));
+  }
+
+  private cachedLifecycle?: Lifecycle;
 
   override createIOServer(port: number, options?: Partial<ServerOptions>) {
     const allowed = new Set(this.config.socket.corsOrigins);
@@ -79,6 +86,12 @@ export class ConfiguredIoAdapter extends IoAdapter {
       socket.on(String(message), (...args: unknown[]) => {
         const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (response: unknown) => void) : undefined;
         const data = args.length <= 1 ? args[0] : args;
+        // Shutting down: the events in flight finish, a new one is refused (the client resends it
+        // to the process it reconnects to; docs/operations.md).
+        if (this.lifecycle.closing) {
+          ack?.(errorAck(new AppError('SERVER_SHUTTING_DOWN'), (data as { uniqueid?: unknown } | undefined)?.uniqueid));
+          return;
+        }
         let result: Observable<unknown>;
         try {
           result = transform(callback(data, ack));
@@ -86,6 +99,7 @@ export class ConfiguredIoAdapter extends IoAdapter {
           this.log.error(err);
           return;
         }
+        this.lifecycle.eventStarted();
         result.subscribe({
           next: (response) => {
             if (response === undefined || response === null) return;
@@ -93,7 +107,11 @@ export class ConfiguredIoAdapter extends IoAdapter {
             if (named.event) socket.emit(named.event, named.data);
             else if (!isAckHandledManually && ack) ack(response);
           },
-          error: (err: unknown) => this.log.error(err),
+          error: (err: unknown) => {
+            this.log.error(err);
+            this.lifecycle.eventFinished();
+          },
+          complete: () => this.lifecycle.eventFinished(),
         });
       });
     }

@@ -64,6 +64,8 @@ export interface PushConfig {
   maxAttempts: number;
   workerIntervalMs: number;
   lockMs: number;
+  /** Readiness says `degraded` past this wait of the oldest due push. */
+  readyMaxWaitMs: number;
 }
 
 /** Where attachment bytes live. */
@@ -114,6 +116,10 @@ export class AppConfig {
   readonly socket: SocketConfig;
   readonly rest: RestConfig;
   readonly push: PushConfig;
+  /** SIGTERM: serve this long with readiness failing, and exit by the deadline (both from the signal). */
+  readonly shutdown?: { drainMs: number; deadlineMs: number };
+  /** Proxies whose X-Forwarded-For names the client (TRUSTED_PROXIES). */
+  readonly trustedProxies?: string[];
   readonly attachments: AttachmentsConfig;
   /** With a URL: several processes share socket rooms, presence and rate limits through Redis. */
   readonly redis?: { url: string; keyPrefix: string };
@@ -180,7 +186,10 @@ export class AppConfig {
         maxAttempts: env.PUSH_MAX_ATTEMPTS,
         workerIntervalMs: env.PUSH_WORKER_INTERVAL_MS,
         lockMs: env.PUSH_LOCK_MS,
+        readyMaxWaitMs: env.PUSH_READY_MAX_WAIT_MS,
       },
+      shutdown: { drainMs: env.SHUTDOWN_DRAIN_MS, deadlineMs: env.SHUTDOWN_DEADLINE_MS },
+      trustedProxies: env.TRUSTED_PROXIES,
       attachments: {
         storage:
           env.ATTACHMENT_STORAGE === 's3'

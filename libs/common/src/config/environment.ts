@@ -287,6 +287,32 @@ export class EnvironmentVariables {
   @Min(1000)
   PUSH_LOCK_MS = 30_000;
 
+  /** Readiness reports `degraded` when the oldest due push has waited longer than this. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  PUSH_READY_MAX_WAIT_MS = 60_000;
+
+  /** How long the server keeps serving after SIGTERM with readiness failing, for the load balancer to stop sending it work. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  SHUTDOWN_DRAIN_MS = 5000;
+
+  /** From SIGTERM, the longest shutdown may take: past it the process exits (1) whatever is unfinished. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  SHUTDOWN_DEADLINE_MS = 25_000;
+
+  /** Comma-separated addresses or CIDR ranges of proxies whose X-Forwarded-For is trusted (none: the peer's address is the client's). */
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((o) => o.trim()).filter(Boolean) : value))
+  @IsArray()
+  @Matches(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, { each: true, message: 'TRUSTED_PROXIES must list IP addresses or CIDR ranges, comma-separated' })
+  TRUSTED_PROXIES: string[] = [];
+
   /** Where attachment bytes live: `local` (files under DATA_DIR/attachments, one process) or `s3` (S3-compatible object storage). */
   @IsIn(['local', 's3'])
   ATTACHMENT_STORAGE: 'local' | 's3' = 'local';

@@ -51,6 +51,8 @@ export const ERROR_DEFINITIONS = {
   HEADERS_TOO_LARGE: { status: 431, message: 'Request headers too large' },
   INTERNAL: { status: 500, message: 'Internal error' },
   DATABASE_UNAVAILABLE: { status: 503, message: 'Database unavailable' },
+  SERVER_SHUTTING_DOWN: { status: 503, message: 'This server is shutting down: reconnect and send again' },
+  NOT_READY: { status: 503, message: 'Not ready to serve' },
   IDENTITY_PROVIDER_UNAVAILABLE: { status: 503, message: "The identity provider's keys could not be fetched" },
 } as const satisfies Record<string, { status: number; message: string }>;
 

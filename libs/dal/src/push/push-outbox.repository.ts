@@ -45,21 +45,24 @@ export class PushOutboxRepository {
     return doc ? toEntry(doc) : undefined;
   }
 
-  /** Takes up to `limit` due, unlocked pending pushes, locking each for `lockMs`. */
-  async claimDue(limit: number, lockMs: number): Promise<OutboxEntry[]> {
+  /**
+   * Takes up to `limit` due, unlocked pending pushes, locking each for `lockMs`; also says since
+   * when the oldest of them was due (null: none was), the outbox's backlog.
+   */
+  async claimDue(limit: number, lockMs: number): Promise<{ claimed: OutboxEntry[]; oldestDueAt: Date | null }> {
     const now = new Date();
     const due = await this.model
-      .find({ status: 'pending', nextAttemptAt: { $lte: now }, lockedUntil: { $lte: now } }, { _id: 1 })
+      .find({ status: 'pending', nextAttemptAt: { $lte: now }, lockedUntil: { $lte: now } }, { _id: 1, nextAttemptAt: 1 })
       .sort({ nextAttemptAt: 1 })
       .limit(limit)
-      .lean<{ _id: Types.ObjectId }[]>();
+      .lean<{ _id: Types.ObjectId; nextAttemptAt: Date }[]>();
     const claimed: OutboxEntry[] = [];
     for (const { _id } of due) {
       const lockedUntil = new Date(Date.now() + lockMs);
       const before = await conditionalUpdate<PushOutboxRecord, LeanEntry>(this.model, _id, { status: 'pending', lockedUntil: { $lte: now } }, { $set: { lockedUntil } });
       if (before) claimed.push({ ...toEntry(before), lockedUntil });
     }
-    return claimed;
+    return { claimed, oldestDueAt: due[0]?.nextAttemptAt ?? null };
   }
 
   async markSent(id: string, provider: string, results: OutboxEntry['results']): Promise<void> {

@@ -1,11 +1,11 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { pairId } from '@app/dal';
 import { eventually, freshDatabaseUri } from '@app/testing';
 import { MongoClient } from 'mongodb';
 import { connectTo, sign } from './support/fault-harness';
 import { LoggedServer } from './support/logged-server';
+import { seedPair } from './support/seed-pair';
 import { TcpProxy } from './support/tcp-proxy';
 
 /** A loopback port nothing listens on. */
@@ -18,16 +18,6 @@ async function closedPort(): Promise<number> {
 }
 
 const databasePort = () => Number(new URL(freshDatabaseUri()).port);
-
-/** Two linked users written straight to the database (the server under test may not be up yet). */
-async function seedPair(client: MongoClient): Promise<[string, string]> {
-  const person = (phone: string) => ({ accountId: randomUUID(), name: phone, phone, avatar: null, sessionsValidFrom: null, suspendedAt: null, createdAt: new Date(), updatedAt: new Date() });
-  const inserted = (await client.db().collection('users').insertMany([person('+6590000011'), person('+6590000012')])).insertedIds;
-  const [a, b] = [inserted[0], inserted[1]].sort((x, y) => x.toHexString().localeCompare(y.toHexString()));
-  const [alice, bob] = [a.toHexString(), b.toHexString()];
-  await client.db().collection('network_links').insertOne({ _id: pairId(alice, bob), pairKey: `${alice}:${bob}`, userIds: [a, b], createdAt: new Date() });
-  return [alice, bob];
-}
 
 /**
  * The server as an operator runs it (docs/operations.md): start-up with a dependency down, a

@@ -1,3 +1,4 @@
+import { Metrics } from '../apps/api/src/metrics/metrics.service';
 import { testConfig, startTestApp, TestApp } from './support/test-app';
 import { session } from './support/session';
 
@@ -15,6 +16,7 @@ describe('REST rate limit per user', () => {
     const limited = await app.http().get('/Network/Members').set(greedy.auth).expect(429);
     expect(limited.body).toMatchObject({ success: false, error: { code: 'RATE_LIMITED' } });
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await app.get(Metrics).rateLimited.get()).values).toEqual([expect.objectContaining({ labels: { surface: 'rest' }, value: 1 })]);
     await app.http().get('/Network/Members').set(other.auth).expect(200);
     await app.http().get('/health').expect(200);
   });

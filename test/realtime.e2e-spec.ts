@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'socket.io-client';
 import { MessageRepository } from '@app/dal/messages';
 import { createUser, eventually } from '@app/testing';
+import { Metrics } from '../apps/api/src/metrics/metrics.service';
 import { chatAs } from './support/chat-client';
 import { conversationFixture, Session } from './support/session';
 import { collect, connect, disconnected, emitAck } from './support/socket-client';
@@ -329,6 +330,9 @@ describe('socket event rate limit', () => {
       expect(limited.length).toBeGreaterThanOrEqual(5);
       expect(limited[0]).toMatchObject({ error: { code: 'RATE_LIMITED' } });
       expect(socket.connected).toBe(true);
+      // Counted for the on-call engineer, by surface.
+      const counted = (await app.get(Metrics).rateLimited.get()).values.find((v) => v.labels.surface === 'socket');
+      expect(counted?.value).toBe(limited.length);
     } finally {
       socket.close();
     }

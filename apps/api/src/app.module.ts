@@ -6,6 +6,7 @@ import { AttachmentsModule } from './attachments/attachments.module';
 import { ChatModule } from './chat/chat.module';
 import { DrfiModule } from './drfi/drfi.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { ModerationModule } from './moderation/moderation.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { PushModule } from './push/push.module';
@@ -23,6 +24,7 @@ export class AppModule {
         AppConfigModule.forRoot(config),
         AppLoggingModule,
         DatabaseModule,
+        MetricsModule,
         AuthModule.withGlobalGuards({ imports: [UsersModule], useExisting: UsersService }),
         RateLimitModule,
         HealthModule,

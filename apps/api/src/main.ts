@@ -1,5 +1,7 @@
 // First: later modules load from Node's compile cache (start-up counts: healthy within 5 s of a crash).
 import './compile-cache';
+// Second: the OpenTelemetry SDK must be running before the modules it instruments are loaded.
+import './bootstrap/tracing';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import pino from 'pino';

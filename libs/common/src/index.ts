@@ -5,3 +5,4 @@ export * from './logging/logging.module';
 export { HttpExceptionFilter, sendError } from './errors/http-exception.filter';
 export * from './logging/bootstrap-logger';
 export * from './workers/periodic-task';
+export * from './tracing/spans';

@@ -25,3 +25,25 @@ export class DatabaseHealth {
     }
   }
 }
+
+/** One database command as the driver saw it (command monitoring; no filter or value, only its name). */
+export interface DatabaseCommandTiming {
+  command: string;
+  durationMs: number;
+  ok: boolean;
+}
+
+/**
+ * The driver's command-monitoring events, for metrics: each command's name, time and outcome.
+ * Events flow only when the connection monitors commands (on when metrics are served).
+ */
+@Injectable()
+export class DatabaseCommands {
+  constructor(@InjectConnection() private readonly connection: Connection) {}
+
+  onCommand(listener: (timing: DatabaseCommandTiming) => void): void {
+    const client = this.connection.getClient();
+    client.on('commandSucceeded', (event) => listener({ command: event.commandName, durationMs: event.duration, ok: true }));
+    client.on('commandFailed', (event) => listener({ command: event.commandName, durationMs: event.duration, ok: false }));
+  }
+}

@@ -3,7 +3,7 @@ import { InjectConnection, MongooseModule } from '@nestjs/mongoose';
 import { Connection } from 'mongoose';
 import { AppConfig } from '@app/common';
 import { EmbeddedDatabase, EmbeddedDatabaseModule } from '@app/embedded-db';
-import { DatabaseHealth } from './database-health';
+import { DatabaseCommands, DatabaseHealth } from './database-health';
 
 /** Closes the connection before the embedded server goes away, so shutdown is quick and quiet. */
 @Injectable()
@@ -21,7 +21,7 @@ class DatabaseLifecycle implements OnApplicationShutdown {
 
 const EMBEDDED_POOL_SIZE = 4;
 
-const exported = [DatabaseHealth];
+const exported = [DatabaseHealth, DatabaseCommands];
 
 /**
  * The mongoose connection (MONGODB_URI, else the embedded FerretDB), imported once by the app.
@@ -56,7 +56,8 @@ const exported = [DatabaseHealth];
           // SQLite takes one writer at a time: many connections only make FerretDB's writers wait on
           // each other (measured: 50 socket pairs, 16.7 message cycles/s with 100 connections, 40 with 4).
           maxPoolSize: config.mongodbMaxPoolSize ?? (config.mongodbUri ? undefined : EMBEDDED_POOL_SIZE),
-          monitorCommands: config.mongodbMonitorCommands ?? false,
+          // Command monitoring feeds the metrics' database latency (and the tests' query auditor).
+          monitorCommands: config.mongodbMonitorCommands ?? config.metrics !== undefined,
           autoIndex: true,
         };
       },

@@ -5,6 +5,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Logger } from 'nestjs-pino';
 import { AppConfig, BootstrapLogger, createValidationPipe, HttpExceptionFilter, requestIdOf } from '@app/common';
 import { AppModule } from '../app.module';
+import { Metrics } from '../metrics/metrics.service';
 import { ConfiguredIoAdapter } from '../realtime/socket-io.adapter';
 import { clientErrorHandler, frameworkErrors, installBodyParsers, installMethodNotAllowed, MAX_PARAM_LENGTH } from './http-edges';
 import { setupSwagger } from './swagger';
@@ -41,6 +42,12 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  // HTTP latency by route pattern (never the path itself: ids stay out of the labels). Routes are
+  // registered at init, after this hook.
+  const metrics = app.get(Metrics);
+  fastify.addHook('onResponse', async (request, reply) => {
+    metrics.httpSeconds.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
   // Multipart only where a route reads it (POST /Chat/Attachments); a file part larger than the
   // attachment limit fails as it streams, not after.
   await app.register(multipart, { limits: { fileSize: config.attachments.maxBytes, files: 1, fields: 4, fieldSize: 1024 }, throwFileSizeLimit: true });

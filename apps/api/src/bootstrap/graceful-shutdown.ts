@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig } from '@app/common';
 import { Lifecycle } from '../health/lifecycle';
 import { RealtimeNotifier } from '../realtime/realtime-notifier.service';
+import { flushTraces } from './tracing';
 
 /**
  * SIGTERM (and SIGINT), in phases, each logged (docs/operations.md):
@@ -12,7 +13,8 @@ import { RealtimeNotifier } from '../realtime/realtime-notifier.service';
  *    ones in flight finish and are acknowledged;
  * 3. sockets are closed at the transport, which clients treat as a lost connection: they reconnect
  *    (through the load balancer, to another process) and sync;
- * 4. the app closes: HTTP stops accepting, requests in flight finish, the database goes last.
+ * 4. the app closes: HTTP stops accepting, requests in flight finish, the database goes last;
+ *    buffered trace spans are sent.
  * Whatever dependencies do, the process exits by SHUTDOWN_DEADLINE_MS after the signal (1 if the
  * deadline cut it short).
  */
@@ -37,6 +39,8 @@ export function installGracefulShutdown(app: NestFastifyApplication, config: App
     const sockets = app.get(RealtimeNotifier).closeTransports();
     logger.log(`asked ${sockets} socket${sockets === 1 ? '' : 's'} to reconnect elsewhere; closing HTTP and the database`);
     await app.close();
+    // The spans of the last requests (no-op when traces are off).
+    await flushTraces();
     logger.log('stopped');
     clearTimeout(deadline);
     process.exit(0);

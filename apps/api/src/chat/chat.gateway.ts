@@ -17,6 +17,7 @@ import { sharedRateLimiter } from '../rate-limit/shared-rate-limiter';
 import { SharedRedis } from '../redis/shared-redis';
 import { ChatServer, RealtimeNotifier } from '../realtime/realtime-notifier.service';
 import { AuthenticatedSocket, socketAuthMiddleware } from '../realtime/socket-auth';
+import { SocketActivity } from '../realtime/socket-activity.service';
 import type { ClientAck, ClientEvent } from '../realtime/socket-events';
 import { ImPayload, StatusUpdatePayload, SyncPayload } from './dto/ws/payloads';
 import { MessageCommandsService } from './message-commands.service';
@@ -44,6 +45,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly commands: MessageCommandsService,
     private readonly receipts: ReceiptsService,
     private readonly syncs: SyncService,
+    private readonly activity: SocketActivity,
     redis: SharedRedis,
   ) {
     // With Redis, the per-user budget is shared by all processes (a user may have sockets on several).
@@ -51,12 +53,13 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   }
 
   afterInit(server: ChatServer): void {
-    server.use(socketAuthMiddleware(this.tokens));
+    server.use(socketAuthMiddleware(this.tokens, this.activity));
     this.notifier.attach(server);
   }
 
   async handleConnection(socket: AuthenticatedSocket): Promise<void> {
     // The user's room was joined at the handshake (socketAuthMiddleware).
+    this.activity.connected(socket);
     await this.presence.connected(socket.data.user.userId, socket.id);
   }
 
@@ -66,26 +69,30 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   @SubscribeMessage('im')
   im(@ConnectedSocket() socket: AuthenticatedSocket, @MessageBody() body: unknown): Promise<ClientAck<'im'>> {
-    return this.handle<'im', ImPayload>(socket, body, ImPayload, (payload) => this.commands.im(socket.data.user.userId, payload));
+    return this.handle<'im', ImPayload>('im', socket, body, ImPayload, (payload) => this.commands.im(socket.data.user.userId, payload));
   }
 
   @SubscribeMessage('messageStatusUpdate')
   statusUpdate(@ConnectedSocket() socket: AuthenticatedSocket, @MessageBody() body: unknown): Promise<ClientAck<'messageStatusUpdate'>> {
-    return this.handle<'messageStatusUpdate', StatusUpdatePayload>(socket, body, StatusUpdatePayload, (payload) =>
+    return this.handle<'messageStatusUpdate', StatusUpdatePayload>('messageStatusUpdate', socket, body, StatusUpdatePayload, (payload) =>
       this.receipts.statusUpdate(socket.data.user.userId, payload),
     );
   }
 
   @SubscribeMessage('sync')
   sync(@ConnectedSocket() socket: AuthenticatedSocket, @MessageBody() body: unknown): Promise<ClientAck<'sync'>> {
-    return this.handle<'sync', SyncPayload>(socket, body ?? {}, SyncPayload, (payload) => this.syncs.sync(socket.data.user.userId, payload));
+    return this.handle<'sync', SyncPayload>('sync', socket, body ?? {}, SyncPayload, (payload) => this.syncs.sync(socket.data.user.userId, payload));
   }
 
-  private async handle<E extends ClientEvent, P>(socket: Socket, body: unknown, dto: Dto, work: (payload: P) => Promise<Exclude<ClientAck<E>, ErrorAck>>): Promise<ClientAck<E>> {
+  private async handle<E extends ClientEvent, P>(event: E, socket: Socket, body: unknown, dto: Dto, work: (payload: P) => Promise<Exclude<ClientAck<E>, ErrorAck>>): Promise<ClientAck<E>> {
     const uniqueid = (body as { uniqueid?: unknown } | null)?.uniqueid;
     try {
-      await this.rate.consume((socket as AuthenticatedSocket).data.user.userId).catch((rejection: unknown) => {
-        if (rejection instanceof RateLimiterRes) throw new AppError('RATE_LIMITED', 'Too many events: slow down');
+      const { userId } = (socket as AuthenticatedSocket).data.user;
+      await this.rate.consume(userId).catch((rejection: unknown) => {
+        if (rejection instanceof RateLimiterRes) {
+          this.activity.rateLimited(userId, event);
+          throw new AppError('RATE_LIMITED', 'Too many events: slow down');
+        }
         throw rejection;
       });
       if (typeof body !== 'object' || body === null || Array.isArray(body)) {

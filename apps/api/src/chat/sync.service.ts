@@ -6,6 +6,7 @@ import { AttachmentLinks } from '@app/storage';
 import { withFreshLinks } from '../attachments/dto/attachment.dto';
 import type { ChangeKind, ChangePayload } from '../messages/change-feed.service';
 import type { SyncRequest, SyncResult } from '../realtime/socket-events';
+import { Metrics } from '../metrics/metrics.service';
 import { MessageCommandsService } from './message-commands.service';
 import { ReceiptsService } from './receipts.service';
 import { decodeCursor, encodeCursor, invalidCursor } from './sync-cursor';
@@ -31,6 +32,7 @@ export class SyncService {
     private readonly receipts: ReceiptsService,
     private readonly feed: ChangeFeedRepository,
     private readonly links: AttachmentLinks,
+    private readonly metrics: Metrics,
   ) {
     this.reads = new Sema(config.chat.syncReadsInFlight);
   }
@@ -50,6 +52,8 @@ export class SyncService {
       .finally(() => this.reads.release());
     // A position that holds nothing of the caller's was never handed out to them.
     if (!page.known) throw invalidCursor();
+    this.metrics.syncPages.inc();
+    this.metrics.syncPageChanges.observe(page.entries.length);
     // A stanza is kept as it was sent: its attachment links are signed again.
     const messages = payloadsOf(page.entries, 'message').map((m) => (m.attachment ? { ...m, attachment: withFreshLinks(m.attachment, this.links) } : m));
     return {

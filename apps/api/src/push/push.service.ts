@@ -1,8 +1,10 @@
 import { randomInt } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { AppConfig } from '@app/common';
+import { SpanKind } from '@opentelemetry/api';
+import { AppConfig, inSpan } from '@app/common';
 import type { Message, OutboxEntry, PushContent } from '@app/dal';
 import { DeviceTokenRepository, PushOutboxRepository } from '@app/dal/push';
+import { Metrics } from '../metrics/metrics.service';
 import { PresenceService } from '../presence/presence.service';
 import { PUSH_PROVIDER, PushBatchResult, PushProvider } from './providers/push-provider';
 
@@ -57,7 +59,10 @@ export class PushService implements OnApplicationShutdown {
     private readonly tokens: DeviceTokenRepository,
     private readonly outbox: PushOutboxRepository,
     private readonly presence: PresenceService,
-  ) {}
+    private readonly metrics: Metrics,
+  ) {
+    metrics.outboxDepthSource = () => outbox.countPending();
+  }
 
   get providerName(): string {
     return this.provider.name;
@@ -96,17 +101,28 @@ export class PushService implements OnApplicationShutdown {
     const attempts = entry.attempts + 1;
     let result: PushBatchResult;
     try {
-      result = await this.provider.send(entry.tokens, entry.content);
+      // A span per send (ids and counts only: a push's text never goes into a trace).
+      result = await inSpan('fcm send', { kind: SpanKind.CLIENT, attributes: { 'push.provider': this.provider.name, 'push.kind': entry.kind, 'push.tokens': entry.tokens.length, 'push.attempt': attempts } }, async (span) => {
+        const sent = await this.provider.send(entry.tokens, entry.content);
+        span.setAttributes({ 'push.success_count': sent.successCount, 'push.failure_count': sent.failureCount });
+        return sent;
+      });
     } catch (err) {
       const reason = (err as { code?: string }).code ?? (err as Error).message;
+      this.metrics.pushAttempts.inc({ outcome: 'error' });
       await this.retryLater(entry, entry.tokens, attempts, `send failed: ${reason}`, []);
       return undefined;
     }
-    for (const gone of result.results.filter((r) => r.tokenGone)) await this.tokens.deactivate(gone.token, gone.error ?? 'unregistered');
+    for (const failed of result.results.filter((r) => r.error)) this.metrics.pushFailures.inc({ code: failed.error });
+    for (const gone of result.results.filter((r) => r.tokenGone)) {
+      await this.tokens.deactivate(gone.token, gone.error ?? 'unregistered');
+      this.metrics.pushTokensPruned.inc();
+    }
     const retry = result.results.filter((r) => r.transient).map((r) => r.token);
     const recorded = result.results.map(({ token, messageId, error }) => ({ token, ...(messageId ? { messageId } : {}), ...(error ? { error } : {}) }));
     if (retry.length > 0) await this.retryLater(entry, retry, attempts, `transient: ${result.results.find((r) => r.transient)?.error}`, recorded);
     else await this.outbox.markSent(entry.id, this.provider.name, recorded);
+    this.metrics.pushAttempts.inc({ outcome: retry.length > 0 ? 'retry' : result.failureCount > 0 ? 'partial' : 'sent' });
     return result;
   }
 
@@ -118,6 +134,7 @@ export class PushService implements OnApplicationShutdown {
 
   private async retryLater(entry: OutboxEntry, tokens: string[], attempts: number, error: string, results: OutboxEntry['results']): Promise<void> {
     if (attempts >= this.config.push.maxAttempts) {
+      this.metrics.pushAttempts.inc({ outcome: 'gave-up' });
       await this.outbox.markFailed(entry.id, error, attempts);
       return;
     }

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig, PeriodicTask, toAppError } from '@app/common';
 import { PushOutboxRepository } from '@app/dal/push';
+import { Metrics } from '../metrics/metrics.service';
 import { PushService } from './push.service';
 
 /** The outbox's backlog as the worker last saw it, for readiness. */
@@ -19,12 +20,13 @@ export class PushWorker implements OnApplicationBootstrap, OnApplicationShutdown
   private failingSince?: Date;
   private lastBacklog: PushBacklog = { oldestWaitMs: 0, checkedAt: null };
 
-  constructor(config: AppConfig, outbox: PushOutboxRepository, push: PushService) {
+  constructor(config: AppConfig, outbox: PushOutboxRepository, push: PushService, metrics: Metrics) {
     this.task = new PeriodicTask(config.push.workerIntervalMs, async () => {
       try {
         const now = Date.now();
         const { claimed, oldestDueAt } = await outbox.claimDue(20, config.push.lockMs);
         this.lastBacklog = { oldestWaitMs: oldestDueAt ? Math.max(0, now - oldestDueAt.getTime()) : 0, checkedAt: new Date() };
+        metrics.pushOldestWaitSeconds.set(this.lastBacklog.oldestWaitMs / 1000);
         this.recovered();
         for (const entry of claimed) await push.attempt(entry);
       } catch (err) {

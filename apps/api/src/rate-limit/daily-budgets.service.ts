@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { AppConfig, AppError } from '@app/common';
+import { Metrics } from '../metrics/metrics.service';
 import { SharedRedis } from '../redis/shared-redis';
 import { sharedRateLimiter } from './shared-rate-limiter';
 
@@ -17,7 +18,7 @@ export type DailyAction = 'invitation' | 'report';
 export class DailyBudgets {
   private readonly limiters: Record<DailyAction, { limiter: RateLimiterAbstract; perDay: number }>;
 
-  constructor(config: AppConfig, redis: SharedRedis) {
+  constructor(config: AppConfig, redis: SharedRedis, private readonly metrics: Metrics) {
     this.limiters = {
       invitation: { limiter: sharedRateLimiter(redis, 'daily-invitations', config.rest.invitationsPerDay, DAY_SECONDS), perDay: config.rest.invitationsPerDay },
       report: { limiter: sharedRateLimiter(redis, 'daily-reports', config.rest.reportsPerDay, DAY_SECONDS), perDay: config.rest.reportsPerDay },
@@ -31,6 +32,7 @@ export class DailyBudgets {
       await limiter.consume(userId);
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      this.metrics.rateLimited.inc({ surface: `daily-${action}` });
       const hours = Math.max(1, Math.ceil(rejection.msBeforeNext / 3_600_000));
       throw new AppError('RATE_LIMITED', `At most ${perDay} ${action === 'invitation' ? 'invitations' : 'reports'} a day: try again in ${hours} h`);
     }

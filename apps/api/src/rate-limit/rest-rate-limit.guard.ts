@@ -1,10 +1,11 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AuthUser } from '@app/auth';
 import { AppConfig, AppError } from '@app/common';
 import { sharedRateLimiter } from './shared-rate-limiter';
 import { SharedRedis } from '../redis/shared-redis';
+import { Metrics } from '../metrics/metrics.service';
 
 /**
  * Global, after authentication: each user gets REST_REQUESTS_PER_MINUTE requests a minute, and each
@@ -16,7 +17,9 @@ export class RestRateLimitGuard implements CanActivate {
   private readonly perUser: RateLimiterAbstract;
   private readonly perIp: RateLimiterAbstract;
 
-  constructor(config: AppConfig, redis: SharedRedis) {
+  private readonly logger = new Logger('RateLimit');
+
+  constructor(config: AppConfig, redis: SharedRedis, private readonly metrics: Metrics) {
     this.perUser = sharedRateLimiter(redis, 'rest-rate', config.rest.requestsPerMinute, 60);
     this.perIp = sharedRateLimiter(redis, 'rest-public-rate', config.rest.publicRequestsPerMinute, 60);
   }
@@ -31,6 +34,9 @@ export class RestRateLimitGuard implements CanActivate {
       return true;
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      this.metrics.rateLimited.inc({ surface: 'rest' });
+      // The user id, or for public routes only the fact (an address is personal data).
+      this.logger.warn({ userId: request.user?.userId, route: request.routeOptions.url, requestId: request.id }, 'request rate-limited');
       void http.getResponse<FastifyReply>().header('retry-after', String(Math.ceil(rejection.msBeforeNext / 1000)));
       throw new AppError('RATE_LIMITED', 'Too many requests: slow down');
     }

@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Server } from 'socket.io';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { tracer } from '@app/common';
 import type { ClientToServerEvents, ServerEvent, ServerPayload, ServerToClientEvents } from './socket-events';
 
 export const userRoom = (userId: string) => `user:${userId}`;
@@ -50,13 +52,18 @@ export class RealtimeNotifier {
   /** The same event to every socket of each of these users (both parties of a change). */
   toUsers<E extends ServerEvent>(userIds: string[], event: E, payload: ServerPayload<E>): void {
     if (!this.server) return;
+    // The delivery, as a child of the span that caused it (the sender's `im`, a REST call).
+    const span = tracer.startSpan(`socket.io emit ${event}`, { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'socket.io', 'messaging.operation.name': 'emit', 'chat.recipients': userIds.length } });
     try {
       // socket.io's typed emit needs the event's exact parameters; E is one of them.
       const rooms = this.server.to(userIds.map(userRoom));
       (rooms.emit as (event: E, payload: ServerPayload<E>) => boolean).call(rooms, event, payload);
     } catch (err) {
       // A failed emit never fails the write that caused it: the client gets the change by sync.
+      span.setStatus({ code: SpanStatusCode.ERROR, message: 'emit failed' });
       this.logger.warn({ err, event }, 'emit failed');
+    } finally {
+      span.end();
     }
   }
 }

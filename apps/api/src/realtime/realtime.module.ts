@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { RealtimeNotifier } from './realtime-notifier.service';
+import { SocketActivity } from './socket-activity.service';
 
-/** How services reach sockets (RealtimeNotifier); the gateway attaches the socket.io server. */
-@Module({ providers: [RealtimeNotifier], exports: [RealtimeNotifier] })
+/** How services reach sockets (RealtimeNotifier); the gateway attaches the socket.io server. SocketActivity logs and counts sockets. */
+@Module({ providers: [RealtimeNotifier, SocketActivity], exports: [RealtimeNotifier, SocketActivity] })
 export class RealtimeModule {}

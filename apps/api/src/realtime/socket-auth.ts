@@ -1,7 +1,9 @@
 import type { Socket } from 'socket.io';
 import { AuthUser, bearerToken, TokenService } from '@app/auth';
 import { userRoom } from './realtime-notifier.service';
-import { toAppError } from '@app/common';
+import { Link, SpanContext, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { inSpan, toAppError } from '@app/common';
+import type { SocketActivity } from './socket-activity.service';
 
 export type AuthenticatedSocket = Socket & { data: { user: AuthUser } };
 
@@ -20,21 +22,35 @@ export function handshakeToken(socket: Socket): string | undefined {
  * after `connect` misses this socket. A refusal reaches the client as `connect_error` with
  * `data: { code }`.
  */
-export function socketAuthMiddleware(tokens: TokenService) {
+export function socketAuthMiddleware(tokens: TokenService, activity: SocketActivity) {
   return (socket: Socket, next: (err?: Error) => void) => {
-    tokens.verifyUser(handshakeToken(socket)).then(
-      async (user) => {
+    void inSpan('socket.io handshake', { kind: SpanKind.SERVER, attributes: { 'messaging.system': 'socket.io', 'chat.socket_id': socket.id } }, async (span) => {
+      (socket.data as HandshakeData).handshake = span.spanContext();
+      try {
+        const user = await tokens.verifyUser(handshakeToken(socket));
+        span.setAttribute('chat.user_id', user.userId);
         socket.data.user = user;
         await socket.join(userRoom(user.userId));
         disconnectAtExpiry(socket, user.expiresAt);
         next();
-      },
-      (err: unknown) => {
+      } catch (err) {
         const error = toAppError(err);
+        span.setStatus({ code: SpanStatusCode.ERROR, message: error.code });
+        activity.refused(error.code, { socketId: socket.id });
         next(Object.assign(new Error(error.message), { data: { code: error.code } }));
-      },
-    );
+      }
+    });
   };
+}
+
+interface HandshakeData {
+  handshake?: SpanContext;
+}
+
+/** Every event's span links to its socket's handshake span (a socket lives longer than one trace). */
+export function handshakeLinks(socket: Socket): Link[] {
+  const handshake = (socket.data as HandshakeData).handshake;
+  return handshake && trace.isSpanContextValid(handshake) ? [{ context: handshake }] : [];
 }
 
 /** The longest a timer can wait; a token valid for longer is not cut off by us (25 days). */

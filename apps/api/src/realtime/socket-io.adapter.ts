@@ -5,9 +5,13 @@ import type { Observable } from 'rxjs';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import type { Server, ServerOptions, Socket } from 'socket.io';
-import { AppConfig, AppError, errorAck } from '@app/common';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { AppConfig, AppError, errorAck, tracer } from '@app/common';
 import { Lifecycle } from '../health/lifecycle';
+import { Metrics } from '../metrics/metrics.service';
 import { watchRedis } from '../redis/redis-watch';
+import { handshakeLinks } from './socket-auth';
+import { SocketActivity } from './socket-activity.service';
 
 /**
  * socket.io on the HTTP server, with our frame size bound (a larger frame closes the connection) and
@@ -30,7 +34,12 @@ export class ConfiguredIoAdapter extends IoAdapter {
     return (this.cachedLifecycle ??= this.app.get(Lifecycle));
   }
 
+  private get metrics(): Metrics {
+    return (this.cachedMetrics ??= this.app.get(Metrics));
+  }
+
   private cachedLifecycle?: Lifecycle;
+  private cachedMetrics?: Metrics;
 
   override createIOServer(port: number, options?: Partial<ServerOptions>) {
     const allowed = new Set(this.config.socket.corsOrigins);
@@ -40,7 +49,12 @@ export class ConfiguredIoAdapter extends IoAdapter {
       cors: { origin: [...allowed] },
       // A browser page always names its origin; one not in CORS_ORIGINS may not open a socket with
       // the user's token (apps and servers send no Origin).
-      allowRequest: (request, callback) => callback(null, request.headers.origin === undefined || allowed.has(request.headers.origin)),
+      allowRequest: (request, callback) => {
+        const { origin } = request.headers;
+        const allow = origin === undefined || allowed.has(origin);
+        if (!allow) this.app.get(SocketActivity).refused('ORIGIN_NOT_ALLOWED', { origin });
+        callback(null, allow);
+      },
     } as ServerOptions);
     if (this.config.redis) {
       // A broadcast to other processes is not retried for long while Redis is away: the clients it
@@ -79,39 +93,69 @@ export class ConfiguredIoAdapter extends IoAdapter {
    * and socket (fromEvent, mergeMap, takeUntil a shared disconnect stream), which an idle socket
    * pays for in memory (docs/benchmarks/README.md). Same behaviour: events run concurrently, the
    * handler's result (through Nest's pipes, guards and filters, which `callback` already wraps)
-   * becomes the ack, or an emit when it names an event.
+   * becomes the ack, or an emit when it names an event. Each event is timed to its ack (metrics)
+   * and traced as a span linked to the socket's handshake.
    */
   override bindMessageHandlers(socket: Socket, handlers: MessageMappingProperties[], transform: (data: unknown) => Observable<unknown>): void {
     for (const { message, callback, isAckHandledManually } of handlers) {
-      socket.on(String(message), (...args: unknown[]) => {
-        const ack = typeof args[args.length - 1] === 'function' ? (args.pop() as (response: unknown) => void) : undefined;
+      const event = String(message);
+      socket.on(event, (...args: unknown[]) => {
+        const clientAck = typeof args[args.length - 1] === 'function' ? (args.pop() as (response: unknown) => void) : undefined;
         const data = args.length <= 1 ? args[0] : args;
+        const recorded = this.metrics.socketEvent(event);
+        const span = tracer.startSpan(`socket.io ${event}`, {
+          kind: SpanKind.SERVER,
+          attributes: { 'messaging.system': 'socket.io', 'messaging.operation.name': event, 'chat.user_id': (socket.data as { user?: { userId: string } }).user?.userId, 'chat.socket_id': socket.id },
+          links: handshakeLinks(socket),
+        });
+        let settled = false;
+        const finish = (outcome: string) => {
+          if (settled) return;
+          settled = true;
+          recorded(outcome);
+          if (outcome !== 'ok') span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
+          span.end();
+        };
+        const ack = (response: unknown) => {
+          const error = (response as { status?: string; error?: { code?: string } } | null)?.status === 'error' ? (response as { error?: { code?: string } }).error?.code : undefined;
+          finish(error ?? 'ok');
+          clientAck?.(response);
+        };
         // Shutting down: the events in flight finish, a new one is refused (the client resends it
         // to the process it reconnects to; docs/operations.md).
         if (this.lifecycle.closing) {
-          ack?.(errorAck(new AppError('SERVER_SHUTTING_DOWN'), (data as { uniqueid?: unknown } | undefined)?.uniqueid));
+          ack(errorAck(new AppError('SERVER_SHUTTING_DOWN'), (data as { uniqueid?: unknown } | undefined)?.uniqueid));
           return;
         }
-        let result: Observable<unknown>;
-        try {
-          result = transform(callback(data, ack));
-        } catch (err) {
-          this.log.error(err);
-          return;
-        }
-        this.lifecycle.eventStarted();
-        result.subscribe({
-          next: (response) => {
-            if (response === undefined || response === null) return;
-            const named = response as { event?: string; data?: unknown };
-            if (named.event) socket.emit(named.event, named.data);
-            else if (!isAckHandledManually && ack) ack(response);
-          },
-          error: (err: unknown) => {
+        // Inside the event's span: the handler's database calls and emits become its children
+        // (the subscription too, since the interceptors' observable starts the handler lazily).
+        context.with(trace.setSpan(context.active(), span), () => {
+          let result: Observable<unknown>;
+          try {
+            result = transform(callback(data, ack));
+          } catch (err) {
             this.log.error(err);
-            this.lifecycle.eventFinished();
-          },
-          complete: () => this.lifecycle.eventFinished(),
+            finish('INTERNAL');
+            return;
+          }
+          this.lifecycle.eventStarted();
+          result.subscribe({
+            next: (response) => {
+              if (response === undefined || response === null) return;
+              const named = response as { event?: string; data?: unknown };
+              if (named.event) socket.emit(named.event, named.data);
+              else if (!isAckHandledManually) ack(response);
+            },
+            error: (err: unknown) => {
+              this.log.error(err);
+              finish('INTERNAL');
+              this.lifecycle.eventFinished();
+            },
+            complete: () => {
+              finish('ok');
+              this.lifecycle.eventFinished();
+            },
+          });
         });
       });
     }

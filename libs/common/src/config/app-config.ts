@@ -120,6 +120,8 @@ export class AppConfig {
   readonly shutdown?: { drainMs: number; deadlineMs: number };
   /** Proxies whose X-Forwarded-For names the client (TRUSTED_PROXIES). */
   readonly trustedProxies?: string[];
+  /** Prometheus metrics on a listener of their own (METRICS_PORT; 0: any free port, as tests use). */
+  readonly metrics?: { port: number; host: string };
   readonly attachments: AttachmentsConfig;
   /** With a URL: several processes share socket rooms, presence and rate limits through Redis. */
   readonly redis?: { url: string; keyPrefix: string };
@@ -190,6 +192,7 @@ export class AppConfig {
       },
       shutdown: { drainMs: env.SHUTDOWN_DRAIN_MS, deadlineMs: env.SHUTDOWN_DEADLINE_MS },
       trustedProxies: env.TRUSTED_PROXIES,
+      metrics: env.METRICS_PORT === undefined ? undefined : { port: env.METRICS_PORT, host: env.METRICS_HOST },
       attachments: {
         storage:
           env.ATTACHMENT_STORAGE === 's3'

@@ -307,6 +307,18 @@ export class EnvironmentVariables {
   @Max(600_000)
   SHUTDOWN_DEADLINE_MS = 25_000;
 
+  /** Prometheus metrics at /metrics on this port, its own listener (unset: not served). Never on the API's port. */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  METRICS_PORT?: number;
+
+  /** The metrics listener's address; keep it on a private network (the figures are not authenticated). */
+  @IsString()
+  METRICS_HOST = '0.0.0.0';
+
   /** Comma-separated addresses or CIDR ranges of proxies whose X-Forwarded-For is trusted (none: the peer's address is the client's). */
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((o) => o.trim()).filter(Boolean) : value))
   @IsArray()

@@ -15,6 +15,9 @@ export class ErrorBodyDto {
 
   @ApiPropertyOptional({ pattern: '^[A-Za-z0-9._:-]{1,64}$', description: 'Request id, also sent as the x-request-id header', example: 'b4c5e0d2-8f3a-4c1e-9b7d-2a6f0e5c1d3b' })
   requestId?: string;
+
+  @ApiPropertyOptional({ pattern: '^[0-9a-f]{32}$', description: 'OpenTelemetry trace id of the request, when the server exports traces', example: '4bf92f3577b34da6a3ce929d0e0e4736' })
+  traceId?: string;
 }
 
 export class ErrorEnvelopeDto {
@@ -33,9 +36,11 @@ export function errorEnvelope(
   message: string,
   details?: AnyErrorDetails,
   requestId?: string,
+  traceId?: string,
 ): ErrorEnvelopeDto {
   const error: ErrorBodyDto = { code };
   if (details !== undefined) error.details = details;
   if (requestId) error.requestId = requestId;
+  if (traceId) error.traceId = traceId;
   return { success: false, message, error };
 }

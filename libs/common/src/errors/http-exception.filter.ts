@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { currentTraceId } from '../tracing/spans';
 import { errorEnvelope } from './error-envelope';
 import { toAppError } from './to-app-error';
 
@@ -25,5 +26,5 @@ export function sendError(reply: FastifyReply, request: FastifyRequest, exceptio
   void reply
     .status(error.status)
     .header('content-type', 'application/json; charset=utf-8')
-    .send(errorEnvelope(error.code, error.message, error.details, request.id));
+    .send(errorEnvelope(error.code, error.message, error.details, request.id, currentTraceId()));
 }

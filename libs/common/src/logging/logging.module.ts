@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Module } from '@nestjs/common';
+import { Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
 import { requestIdOf } from '../http/request-id';
+import { currentTraceId } from '../tracing/spans';
 
 /** Query parameters that may carry a credential (socket.io clients send `token`). */
 const SECRET_QUERY = /([?&](?:token|access_token)=)[^&]*/gi;
@@ -20,9 +21,16 @@ export function redactUrl(url: string | undefined): string | undefined {
     LoggerModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
+        // Probes are asked every few seconds by every orchestrator: not a line each.
+        exclude: ['health', 'health/live', 'health/ready'].map((path) => ({ method: RequestMethod.ALL, path })),
         pinoHttp: [
           {
             level: config.logLevel,
+            // The trace id beside the request id, on every line written inside a traced span.
+            mixin: () => {
+              const traceId = currentTraceId();
+              return traceId ? { traceId } : {};
+            },
             genReqId: (req: IncomingMessage) => requestIdOf(req),
             redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'err.config'], censor: '[redacted]' },
             serializers: {

@@ -65,6 +65,11 @@ export class PushOutboxRepository {
     return { claimed, oldestDueAt: due[0]?.nextAttemptAt ?? null };
   }
 
+  /** Pending pushes (due or waiting for a retry), for metrics; index { status, nextAttemptAt }. */
+  countPending(): Promise<number> {
+    return this.model.countDocuments({ status: 'pending' });
+  }
+
   async markSent(id: string, provider: string, results: OutboxEntry['results']): Promise<void> {
     await this.update(id, { status: 'sent', provider, results, lastError: null });
   }

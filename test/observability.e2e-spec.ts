@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { freshDatabaseUri } from '@app/testing';
 import { MongoClient } from 'mongodb';
 import { io } from 'socket.io-client';
@@ -131,6 +133,15 @@ describe('Observability', () => {
     expect(sample(await scrape(), 'chat_sockets_connected')).toBe(0);
   });
 
+  it('has every metric the Grafana dashboard (deploy/grafana) asks for', async () => {
+    const dashboard = JSON.parse(readFileSync(join(__dirname, '..', 'deploy', 'grafana', 'dashboards', 'chat-backend.json'), 'utf8')) as { panels: { targets: { expr: string }[] }[] };
+    const asked = new Set(dashboard.panels.flatMap((p) => p.targets.flatMap((t) => t.expr.match(/\b(?:chat|process|nodejs)_\w+/g) ?? [])));
+    const exposed = new Set([...(await scrape()).matchAll(/^# TYPE (\S+) /gm)].map((m) => m[1]));
+    const missing = [...asked].filter((name) => !exposed.has(name.replace(/_(bucket|count|sum|total)$/, '')) && !exposed.has(name));
+    expect(missing).toEqual([]);
+    expect(asked.size).toBeGreaterThan(15);
+  });
+
   it('logs sockets with the user id and reason, never a token; probes are not logged', async () => {
     const connected = await server.logged((l) => l.json?.msg === 'socket connected' && l.json.userId === bob);
     expect(connected.json).toMatchObject({ context: 'Sockets', socketId: expect.any(String), transport: 'websocket' });
@@ -138,6 +149,12 @@ describe('Observability', () => {
     expect(gone.json).toMatchObject({ reason: 'client namespace disconnect' });
     const refused = await server.logged((l) => l.json?.msg === 'socket refused');
     expect(refused.json).toMatchObject({ code: 'UNAUTHENTICATED', level: 40 });
+    // A browser page on an origin not in CORS_ORIGINS, with a valid token.
+    const foreign = io(server.url, { transports: ['websocket'], auth: { token: sign(alice) }, extraHeaders: { origin: 'https://elsewhere.example' }, forceNew: true, reconnection: false });
+    await new Promise((resolve) => foreign.once('connect_error', resolve));
+    foreign.close();
+    const corsRefusal = await server.logged((l) => l.json?.msg === 'socket refused' && l.json.code === 'ORIGIN_NOT_ALLOWED');
+    expect(corsRefusal.json).toMatchObject({ origin: 'https://elsewhere.example', level: 40 });
 
     for (const probe of ['/health/live', '/health/ready', '/health']) expect((await fetch(`${server.url}${probe}`)).status).toBe(200);
     const marker = `/Chat/Conversations?probe=${randomUUID()}`;

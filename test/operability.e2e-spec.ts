@@ -53,6 +53,8 @@ describe('Operability', () => {
     const connecting = texts.findIndex((t) => t.startsWith(`connecting to mongodb://127.0.0.1:${port}/chat (3 attempts`));
     const attempts = texts.flatMap((t, i) => (/Unable to connect to the database\. .*Retrying \(\d\)/.test(t) ? [[i, /Retrying \((\d)\)/.exec(t)![1]]] : []));
     expect(attempts.map(([, n]) => n)).toEqual(['1', '2', '3']);
+    // The first line, written before the application's modules load, already names it.
+    expect(server.lines[0].json).toMatchObject({ context: 'Bootstrap', msg: expect.stringContaining(`database mongodb://127.0.0.1:${port}/chat`) });
     // Named before the first attempt ends.
     expect(connecting).toBeGreaterThanOrEqual(0);
     expect(connecting).toBeLessThan(attempts[0][0] as number);
@@ -162,10 +164,19 @@ describe('Operability', () => {
           const ready = await fetch(`${server.url}/health/ready`);
           expect({ status: ready.status, body: await ready.json() }).toMatchObject({ status: 503, body: { error: { code: 'NOT_READY' }, message: 'Not ready: lifecycle' } });
           expect((await fetch(`${server.url}/health/live`)).status).toBe(200);
-          expect((await fetch(`${server.url}/Network/Members`, { headers: { authorization: `Bearer ${sign(alice)}` } })).status).toBe(200);
-          const received = new Promise((resolve) => bobSocket.once('im', resolve));
-          expect(await aliceSocket.timeout(10_000).emitWithAck('im', { to: bob, from: alice, msg: 'during the drain', uniqueid: randomUUID() })).toMatchObject({ status: 'sent' });
-          expect(await received).toMatchObject({ msg: 'during the drain' });
+          // Under load: requests and socket events sent together during the drain are all answered,
+          // and every message reaches the recipient.
+          const burst = 20;
+          const received: unknown[] = [];
+          const allReceived = new Promise<void>((resolve) => bobSocket.on('im', (stanza) => received.push(stanza) === burst && resolve()));
+          const [requests, acks] = await Promise.all([
+            Promise.all(Array.from({ length: burst }, () => fetch(`${server.url}/Network/Members`, { headers: { authorization: `Bearer ${sign(alice)}` } }).then((r) => r.status))),
+            Promise.all(Array.from({ length: burst }, (_, i) => aliceSocket.timeout(10_000).emitWithAck('im', { to: bob, from: alice, msg: `during the drain ${i}`, uniqueid: randomUUID() }))),
+          ]);
+          expect(requests).toEqual(Array(burst).fill(200));
+          expect(acks).toEqual(Array(burst).fill(expect.objectContaining({ status: 'sent' })));
+          await allReceived;
+          expect(received).toContainEqual(expect.objectContaining({ msg: 'during the drain 0' }));
           // Closed at the transport: a client reconnects by itself (a server "go away" would not).
           expect(await dropped).toBe('transport close');
           expect(await server.exited).toBe(0);

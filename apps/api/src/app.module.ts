@@ -7,6 +7,7 @@ import { ChatModule } from './chat/chat.module';
 import { DrfiModule } from './drfi/drfi.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { MetricsServer } from './metrics/metrics.server';
 import { ModerationModule } from './moderation/moderation.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { PushModule } from './push/push.module';
@@ -37,6 +38,7 @@ export class AppModule {
         PushModule,
         ModerationModule,
       ],
+      providers: [MetricsServer],
     };
   }
 }

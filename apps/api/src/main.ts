@@ -1,28 +1,29 @@
 // First: later modules load from Node's compile cache (start-up counts: healthy within 5 s of a crash).
 import './compile-cache';
-// Second: the OpenTelemetry SDK must be running before the modules it instruments are loaded.
+// Second: the OpenTelemetry SDK (when configured) must be running before the modules it instruments load.
 import './bootstrap/tracing';
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
 import pino from 'pino';
-import { AppConfig, ConfigurationError } from '@app/common';
-import { createApp } from './bootstrap/create-app';
-import { installGracefulShutdown } from './bootstrap/graceful-shutdown';
+import { AppConfig, ConfigurationError, withoutCredentials } from '@app/common';
 
 async function main(): Promise<void> {
   const config = AppConfig.fromEnvironment();
+  const log = pino({ level: config.logLevel });
+  // The first line, before the application's modules load (about a second): what starts, on what.
+  log.info({ context: 'Bootstrap' }, `starting (NODE_ENV=${config.nodeEnv}; database ${config.mongodbUri ? withoutCredentials(config.mongodbUri) : 'embedded FerretDB'}; Redis ${config.redis ? 'configured' : 'none'})`);
   try {
+    const { createApp } = await import('./bootstrap/create-app');
+    const { installGracefulShutdown } = await import('./bootstrap/graceful-shutdown');
     const app = await createApp(config);
     installGracefulShutdown(app, config);
     await app.listen({ port: config.port, host: config.host });
-    const logger = new Logger('Bootstrap');
     if (config.auth.generatedSecretFile) {
-      logger.warn(`AUTH_JWT_SECRET is not set: using the development secret kept in ${config.auth.generatedSecretFile}`);
+      log.warn({ context: 'Bootstrap' }, `AUTH_JWT_SECRET is not set: using the development secret kept in ${config.auth.generatedSecretFile}`);
     }
-    logger.log(`listening on http://${config.host}:${config.port}; Swagger UI at /docs`);
+    log.info({ context: 'Bootstrap' }, `listening on http://${config.host}:${config.port}; Swagger UI at /docs`);
   } catch (err) {
     // One JSON line naming what stopped the start-up (a database that never answered, a port in use).
-    pino({ level: config.logLevel }).fatal({ context: 'Bootstrap', cause: err instanceof Error ? err.name : typeof err }, `start-up failed: ${err instanceof Error ? err.message : String(err)}`);
+    log.fatal({ context: 'Bootstrap', cause: err instanceof Error ? err.name : typeof err }, `start-up failed: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   }
 }

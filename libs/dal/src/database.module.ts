@@ -1,7 +1,7 @@
 import { Global, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { InjectConnection, MongooseModule } from '@nestjs/mongoose';
 import { Connection } from 'mongoose';
-import { AppConfig } from '@app/common';
+import { AppConfig, withoutCredentials } from '@app/common';
 import { EmbeddedDatabase, EmbeddedDatabaseModule } from '@app/embedded-db';
 import { DatabaseCommands, DatabaseHealth } from './database-health';
 
@@ -67,8 +67,3 @@ const exported = [DatabaseHealth, DatabaseCommands];
   exports: [...exported],
 })
 export class DatabaseModule {}
-
-/** A database URI fit for a log line: host, port and database, never a user or password. */
-export function withoutCredentials(uri: string): string {
-  return uri.replace(/^(mongodb(?:\+srv)?:\/\/)[^@/]*@/, '$1');
-}

@@ -1,40 +1,17 @@
-import type { IncomingMessage } from 'node:http';
-import { FastifyOtelInstrumentation } from '@fastify/otel';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
-import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-
-/** Probes and scrapes are not traced: they would be most of the traces and none of the interest. */
-const UNTRACED = /^\/health\/(live|ready)(\?|$)/;
+import type { NodeSDK } from '@opentelemetry/sdk-node';
 
 /**
- * OpenTelemetry traces over OTLP (HTTP, JSON) when OTEL_EXPORTER_OTLP_ENDPOINT (or
- * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set; otherwise nothing is started and every span is the
- * API's no-op. The SDK reads the standard OTEL_* variables (service name, sampler, batch delay;
- * docs/operations.md). Instrumented: incoming and outgoing HTTP, Fastify's routes, every MongoDB
- * command (names and shapes: the instrumentation's statement capture stays off, so no value reaches
- * a trace) and ioredis; our own spans cover socket events, handshakes, deliveries and FCM sends.
- * Started before anything else is loaded (main.ts), so the instrumentations see the modules load.
+ * Traces are on when OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set;
+ * otherwise no SDK is loaded and every span is the API's no-op. Imported by main.ts before
+ * anything else, so the instrumentations see the modules they patch load. The SDK is loaded
+ * synchronously and only when wanted: it costs about a quarter of a second at start-up.
  */
 function startTracing(env: NodeJS.ProcessEnv): NodeSDK | undefined {
   if (!env.OTEL_EXPORTER_OTLP_ENDPOINT && !env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return undefined;
-  const sdk = new NodeSDK({
-    serviceName: env.OTEL_SERVICE_NAME ?? 'chat-backend',
-    traceExporter: new OTLPTraceExporter(),
-    // Metrics are Prometheus's (METRICS_PORT) and logs go to standard output.
-    metricReaders: [],
-    logRecordProcessors: [],
-    instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (request: IncomingMessage) => UNTRACED.test(request.url ?? '') }),
-      new FastifyOtelInstrumentation({ registerOnInitialization: true, ignorePaths: (options) => UNTRACED.test(options.url) }),
-      new MongoDBInstrumentation({ enhancedDatabaseReporting: false }),
-      new IORedisInstrumentation(),
-    ],
-  });
-  sdk.start();
-  return sdk;
+  // A synchronous load on purpose (an import() would let the instrumented modules load first).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { startTracingSdk } = require('./tracing-sdk') as typeof import('./tracing-sdk');
+  return startTracingSdk(env);
 }
 
 const sdk = startTracing(process.env);

@@ -16,10 +16,11 @@ import { ConversationQueriesService } from './conversation-queries.service';
 import { MessageCommandsService } from './message-commands.service';
 import { ReceiptsService } from './receipts.service';
 import { SyncService } from './sync.service';
+import { MetricsModule } from '../metrics/metrics.module';
 
 /** The customer's Chat REST API and socket flow, by use case: queries, message commands, receipts, sync. */
 @Module({
-  imports: [MessagesModule, StatusModule, RealtimeModule, PresenceModule, RedisModule, UsersModule, NetworkModule, DrfiModule, AttachmentsModule],
+  imports: [MessagesModule, StatusModule, RealtimeModule, MetricsModule, PresenceModule, RedisModule, UsersModule, NetworkModule, DrfiModule, AttachmentsModule],
   controllers: [ChatController, AdminMessagesController],
   providers: [ChatAccessService, ConversationQueriesService, MessageCommandsService, ReceiptsService, SyncService, ChatGateway],
 })

@@ -1,11 +1,12 @@
-import { Global, Module } from '@nestjs/common';
-import { MetricsServer } from './metrics.server';
+import { Module } from '@nestjs/common';
 import { Metrics } from './metrics.service';
 
-/** Prometheus metrics: the instruments every domain records into (global) and their own listener. */
-@Global()
+/**
+ * Prometheus metrics: the instruments the domains record into (one registry per app). Their
+ * listener, MetricsServer, belongs to the server's AppModule only, so a CLI never takes its port.
+ */
 @Module({
-  providers: [Metrics, MetricsServer],
-  exports: [Metrics, MetricsServer],
+  providers: [Metrics],
+  exports: [Metrics],
 })
 export class MetricsModule {}

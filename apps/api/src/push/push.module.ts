@@ -9,9 +9,10 @@ import { PushWorker } from './push.worker';
 import { FcmPushProvider } from './providers/fcm-push.provider';
 import { PUSH_PROVIDER } from './providers/push-provider';
 import { RecordingPushProvider } from './providers/recording-push.provider';
+import { MetricsModule } from '../metrics/metrics.module';
 
 @Module({
-  imports: [PresenceModule, PushDalModule],
+  imports: [PresenceModule, PushDalModule, MetricsModule],
   controllers: [PushTokensController, AdminPushController],
   providers: [
     {

@@ -236,3 +236,8 @@ function developmentSecret(dataDir: string): Pick<AuthConfig, 'jwtSecret' | 'gen
   }
   return { jwtSecret: readFileSync(file, 'utf8').trim(), generatedSecretFile: file };
 }
+
+/** A database URI fit for a log line: host, port and database, never a user or password. */
+export function withoutCredentials(uri: string): string {
+  return uri.replace(/^(mongodb(?:\+srv)?:\/\/)[^@/]*@/, '$1');
+}

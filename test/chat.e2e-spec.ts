@@ -176,6 +176,27 @@ describe('Chat REST API (chat-api.md)', () => {
   });
 
   describe('GET /Chat/Conversations/List', () => {
+    it('reads the other parties\' profiles once: a second list asks the database for no user profile (profiles never change)', async () => {
+      const { alice } = await conversationFixture(app);
+      const carol = await session(app, { name: 'Carol' });
+      await linkUsers(app, alice.user, carol.user);
+      const profileReads: unknown[] = [];
+      const client = app.get<Connection>(getConnectionToken()).getClient();
+      const listener = (event: { commandName: string; command: Record<string, unknown> }) => {
+        // The token check's standing read (sessions, suspension) names its fields; a profile read does not.
+        if (event.commandName === 'find' && event.command.find === 'users' && !event.command.projection) profileReads.push(event.command.filter);
+      };
+      const names = async () => ((await chatAs(app, alice).list().expect(200)).body.data as { fromProfile: { displayName: string } }[]).map((c) => c.fromProfile.displayName).sort();
+      expect(await names()).toEqual(['Bob', 'Carol']);
+      client.on('commandStarted', listener);
+      try {
+        expect(await names()).toEqual(['Bob', 'Carol']);
+      } finally {
+        client.off('commandStarted', listener);
+      }
+      expect(profileReads).toEqual([]);
+    });
+
     it('returns the documented shape with exact counts from both sides', async () => {
       const { alice, bob, conversationId } = await conversationFixture(app);
       const a1 = (await chatAs(app, alice).send(conversationId, bob, 'a1').expect(200)).body.data.messageId;

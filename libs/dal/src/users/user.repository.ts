@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
+import { LRUCache } from 'lru-cache';
 import { Model, Types } from 'mongoose';
 import { toObjectId } from '../shared/ids';
 import { NewUser, User, UserStanding } from './user.entity';
@@ -18,8 +19,19 @@ function toUser(doc: LeanUser): User {
   };
 }
 
+/** How many users' profiles a process keeps (about 200 bytes each). */
+const PROFILE_CACHE_SIZE = 50_000;
+
 @Injectable()
 export class UserRepository implements OnModuleInit {
+  /**
+   * A user's profile (id, account id, name, phone, avatar, creation) never changes once written:
+   * nothing updates or deletes those fields, so a profile read once is kept (least recently used
+   * out first) and the conversation list's other parties cost no read. What does change (the
+   * standing: sessions and suspension) is never cached (`standing`).
+   */
+  private readonly profiles = new LRUCache<string, User>({ max: PROFILE_CACHE_SIZE });
+
   constructor(@InjectModel(UserRecord.name) private readonly model: Model<UserRecord>) {}
 
   async onModuleInit(): Promise<void> {
@@ -33,8 +45,10 @@ export class UserRepository implements OnModuleInit {
   }
 
   async findById(id: string): Promise<User | undefined> {
+    const cached = this.profiles.get(id);
+    if (cached) return cached;
     const doc = await this.model.findById(toObjectId(id)).lean<LeanUser>();
-    return doc ? toUser(doc) : undefined;
+    return doc ? this.kept(toUser(doc)) : undefined;
   }
 
   /** Whether a token of this user is accepted: one read by `_id`. Undefined: no such user. */
@@ -56,9 +70,17 @@ export class UserRepository implements OnModuleInit {
   }
 
   async findByIds(ids: string[]): Promise<User[]> {
-    if (ids.length === 0) return [];
-    const docs = await this.model.find({ _id: { $in: ids.map(toObjectId) } }).lean<LeanUser[]>();
-    return docs.map(toUser);
+    const found = ids.flatMap((id) => this.profiles.get(id) ?? []);
+    const missing = ids.filter((id) => !this.profiles.has(id));
+    if (missing.length === 0) return found;
+    const docs = await this.model.find({ _id: { $in: missing.map(toObjectId) } }).lean<LeanUser[]>();
+    return [...found, ...docs.map((doc) => this.kept(toUser(doc)))];
+  }
+
+  /** Frozen: a kept profile is shared by every caller. */
+  private kept(user: User): User {
+    this.profiles.set(user.id, Object.freeze(user));
+    return user;
   }
 
   async findByAccountId(accountId: string): Promise<User | undefined> {

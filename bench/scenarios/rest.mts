@@ -62,7 +62,9 @@ async function measure(
       endpoint,
       mode: slow
         ? `1 request at a time, 1 per run (one takes over ${SLOW_MS} ms)`
-        : `${CONNECTIONS} connections, ${SECONDS} s${request.rate ? `, paced at ${request.rate} req/s` : ', as fast as answered'}`,
+        : request.rate
+          ? `open loop, ${request.rate} req/s evenly spaced, ${SECONDS} s`
+          : `${CONNECTIONS} connections, ${SECONDS} s, as fast as answered`,
       runs,
       median: {
         rps: median(runs.map((r) => r.rps)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)),
@@ -103,8 +105,8 @@ export async function rest(context: ScenarioContext): Promise<Section> {
     `Flatness: p99 at ${fmt(largest.messages)} stored messages over p99 at ${fmt(smallest.messages)} (target: within 1.5x; ` +
     `and the list and a history page at p99 <= 50 ms at ${fmt(largest.messages)}). A p99 under 1 ms counts as 1 ms. ` +
     `"As fast as answered": ${CONNECTIONS} connections each sending its next request when the last is answered (saturation: ` +
-    `the p99 is mostly queueing, about ${CONNECTIONS} times the service time); "paced": the same connections sending ${PACED_RATE} requests ` +
-    `a second between them (autocannon's overallRate, which lets a second's requests go together, so some of them queue), the latency a user sees while the server is not saturated.\n\n` +
+    `the p99 is mostly queueing, about ${CONNECTIONS} times the service time); "paced": an open loop of ${PACED_RATE} requests a second ` +
+    `evenly spaced, each timed from when it was due (bench/generators/http-load.mts), the latency a user sees while the server is not saturated.\n\n` +
     `| endpoint | load | ${sizes.map((at) => `p99 ms at ${fmt(at.messages)}`).join(' | ')} | ratio |\n| --- | --- | ${sizes.map(() => '---:').join(' | ')} | ---: |\n` +
     flatness.map((f) => `| \`${f.endpoint}\` | ${f.server.endsWith('paced') ? `paced, ${PACED_RATE} req/s` : 'as fast as answered'} | ${f.p99.join(' | ')} | **${f.ratio}** |`).join('\n') +
     '\n\n' +

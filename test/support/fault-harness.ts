@@ -34,6 +34,10 @@ export function connectTo(url: string, userId: string): Promise<Socket> {
   });
 }
 
+/** Phone numbers no other call in this process has used (a random prefix per call could repeat). */
+let phoneCounter = randomBytes(3).readUIntBE(0, 3);
+const nextPhone = () => `+1555${String(phoneCounter++ % 1e8).padStart(8, '0')}`;
+
 /** A server process on a fixed port, so that it can be killed and started again where clients look. */
 export class ServerProcess {
   private child?: ChildProcess;
@@ -257,13 +261,12 @@ export class Store {
   async pairs(count: number): Promise<{ sender: string; recipient: string }[]> {
     const users = this.client.db().collection('users');
     const links = this.client.db().collection('network_links');
-    const prefix = 1000 + (randomBytes(2).readUInt16BE() % 9000);
     const pairs = [];
     for (let i = 0; i < count; i++) {
       const [a, b] = [new ObjectId(), new ObjectId()];
       const now = new Date();
       await users.insertMany(
-        [a, b].map((_id, j) => ({ _id, accountId: randomUUID(), name: `Fault ${_id}`, phone: `+1555${prefix}${String(2 * i + j).padStart(4, '0')}`, avatar: null, createdAt: now, updatedAt: now })),
+        [a, b].map((_id) => ({ _id, accountId: randomUUID(), name: `Fault ${_id}`, phone: nextPhone(), avatar: null, createdAt: now, updatedAt: now })),
       );
       const sorted = [a, b].sort((x, y) => x.toHexString().localeCompare(y.toHexString()));
       await links.insertOne({ _id: new ObjectId(pairId(a.toHexString(), b.toHexString()).toHexString()), pairKey: sorted.map(String).join(':'), userIds: sorted, createdAt: now });

@@ -281,9 +281,7 @@ describe.each(backends)('attachments on %s', (_name, storageFor) => {
   describe('with short-lived links and uploads', () => {
     let brief: TestApp;
     beforeAll(async () => {
-      // Long enough that an upload under a loaded machine completes before the sweeper may take it
-      // (at 1 s, a slow upload in the full suite was swept mid-way and answered 500).
-      brief = await start({ urlTtlSeconds: 1, unsentTtlMs: 3000, sweepIntervalMs: 200 });
+      brief = await start({ urlTtlSeconds: 1, unsentTtlMs: 1000, sweepIntervalMs: 200 });
     });
     afterAll(() => brief.close());
 

@@ -77,7 +77,11 @@ export class SeaweedFsServer {
     const args = [
       'server', `-dir=${join(this.dataDir, 'data')}`, '-ip=127.0.0.1', '-ip.bind=127.0.0.1',
       `-master.port=${master}`, `-master.port.grpc=${masterGrpc}`, '-master.volumeSizeLimitMB=64',
-      `-volume.port=${volume}`, `-volume.port.grpc=${volumeGrpc}`, '-volume.max=8',
+      `-volume.port=${volume}`, `-volume.port.grpc=${volumeGrpc}`,
+      // Every test app has a bucket of its own, and each bucket grows several volumes at once: a
+      // fixed 8 ran out at the third bucket of a run (S3 InternalError on an upload, depending on the
+      // order the files ran in). 0: as many as the disk holds.
+      '-volume.max=0',
       '-filer', `-filer.port=${filer}`, `-filer.port.grpc=${filerGrpc}`,
       '-s3', `-s3.port=${s3}`, `-s3.port.grpc=${s3Grpc}`, '-s3.port.iceberg=0', '-s3.iam=false', `-s3.config=${identities}`,
     ];

@@ -64,7 +64,7 @@ describe('Edges real clients hit (issue 14)', () => {
 
   beforeAll(async () => {
     // A socket frame bound large enough for the 10,000-deep frame to reach the server.
-    app = await startTestApp({ socket: { maxPayloadBytes: 128 * 1024, eventsPerSecond: 1000, corsOrigins: [TEST_WEB_ORIGIN] }, bodyLimitBytes: 128 * 1024 });
+    app = await startTestApp({ socket: { maxPayloadBytes: 128 * 1024, eventsPerSecond: 1000, corsOrigins: [TEST_WEB_ORIGIN], handshakesInFlight: 4 }, bodyLimitBytes: 128 * 1024 });
   });
   afterAll(() => app.close());
 

@@ -36,7 +36,7 @@ describe('A web app on another origin, in a real browser', () => {
     const webPort = await freeLoopbackPort();
     await new Promise<void>((resolve) => web.listen(webPort, '127.0.0.1', resolve));
     webOrigin = `http://web.chat.example:${(web.address() as AddressInfo).port}`;
-    app = await startTestApp({ socket: { maxPayloadBytes: 16 * 1024, eventsPerSecond: 1000, corsOrigins: [webOrigin] } });
+    app = await startTestApp({ socket: { maxPayloadBytes: 16 * 1024, eventsPerSecond: 1000, corsOrigins: [webOrigin], handshakesInFlight: 4 } });
     apiUrl = app.url.replace('127.0.0.1', 'api.chat.example');
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',

@@ -19,8 +19,6 @@ class DatabaseLifecycle implements OnApplicationShutdown {
   }
 }
 
-const EMBEDDED_POOL_SIZE = 4;
-
 const exported = [DatabaseHealth, DatabaseCommands];
 
 /**
@@ -55,7 +53,7 @@ const exported = [DatabaseHealth, DatabaseCommands];
           verboseRetryLog: true,
           // SQLite takes one writer at a time: many connections only make FerretDB's writers wait on
           // each other (measured: 50 socket pairs, 16.7 message cycles/s with 100 connections, 40 with 4).
-          maxPoolSize: config.mongodbMaxPoolSize ?? (config.mongodbUri ? undefined : EMBEDDED_POOL_SIZE),
+          maxPoolSize: config.mongodbMaxPoolSize,
           // Command monitoring feeds the metrics' database latency (and the tests' query auditor).
           monitorCommands: config.mongodbMonitorCommands ?? config.metrics !== undefined,
           autoIndex: true,

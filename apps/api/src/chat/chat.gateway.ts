@@ -8,6 +8,7 @@ import {
   SubscribeMessage,
   WebSocketGateway,
 } from '@nestjs/websockets';
+import { Sema } from 'async-sema';
 import { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Socket } from 'socket.io';
 import { TokenService } from '@app/auth';
@@ -36,6 +37,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   private readonly logger = new Logger(ChatGateway.name);
   private readonly validation = createValidationPipe();
   private readonly rate: RateLimiterAbstract;
+  private readonly handshakes: Sema;
 
   constructor(
     config: AppConfig,
@@ -50,10 +52,11 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   ) {
     // With Redis, the per-user budget is shared by all processes (a user may have sockets on several).
     this.rate = sharedRateLimiter(redis, 'socket-rate', config.socket.eventsPerSecond, 1);
+    this.handshakes = new Sema(config.socket.handshakesInFlight);
   }
 
   afterInit(server: ChatServer): void {
-    server.use(socketAuthMiddleware(this.tokens, this.activity));
+    server.use(socketAuthMiddleware(this.tokens, this.activity, this.handshakes));
     this.notifier.attach(server);
   }
 

@@ -1,3 +1,4 @@
+import type { Sema } from 'async-sema';
 import type { Socket } from 'socket.io';
 import { AuthUser, bearerToken, TokenService } from '@app/auth';
 import { userRoom } from './realtime-notifier.service';
@@ -20,14 +21,16 @@ export function handshakeToken(socket: Socket): string | undefined {
  * socket.io middleware: verifies the token once per connection with the HTTP verifier, and joins
  * the user's room before the client is told it is connected, so nothing sent to the user right
  * after `connect` misses this socket. A refusal reaches the client as `connect_error` with
- * `data: { code }`.
+ * `data: { code }`. At most `inFlight`'s count of checks run at once (each reads the user's
+ * standing): a reconnect storm waits here, not in the database pool ahead of everyone's sends.
  */
-export function socketAuthMiddleware(tokens: TokenService, activity: SocketActivity) {
+export function socketAuthMiddleware(tokens: TokenService, activity: SocketActivity, inFlight: Sema) {
   return (socket: Socket, next: (err?: Error) => void) => {
     void inSpan('socket.io handshake', { kind: SpanKind.SERVER, attributes: { 'messaging.system': 'socket.io', 'chat.socket_id': socket.id } }, async (span) => {
       (socket.data as HandshakeData).handshake = span.spanContext();
       try {
-        const user = await tokens.verifyUser(handshakeToken(socket));
+        await inFlight.acquire();
+        const user = await tokens.verifyUser(handshakeToken(socket)).finally(() => inFlight.release());
         span.setAttribute('chat.user_id', user.userId);
         socket.data.user = user;
         await socket.join(userRoom(user.userId));

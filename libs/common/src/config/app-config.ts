@@ -3,6 +3,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { EnvironmentVariables, validateEnvironment } from './environment';
 
+/** SQLite takes one writer at a time: a few connections keep the embedded database busy. */
+const EMBEDDED_POOL_SIZE = 4;
+/** The MongoDB driver's own default. */
+const DRIVER_POOL_SIZE = 100;
+
 export interface AuthConfig {
   /** Signs and verifies our own HS256 tokens (development, the token CLI) and attachment links. */
   jwtSecret: string;
@@ -41,6 +46,8 @@ export interface SocketConfig {
   eventsPerSecond: number;
   /** Browser origins allowed for REST (CORS) and for the socket handshake. */
   corsOrigins: string[];
+  /** Handshakes whose token and standing are checked at once (the rest queue), so a reconnect storm leaves the pool to sends. */
+  handshakesInFlight: number;
 }
 
 export interface RestConfig {
@@ -108,8 +115,8 @@ export class AppConfig {
   readonly mongodbConnectTimeoutMs?: number;
   /** Attempts to reach the database at start-up before the process exits. */
   readonly mongodbConnectAttempts?: number;
-  /** Connections to the database; unset: 4 for the embedded FerretDB, the driver's default (100) otherwise. */
-  readonly mongodbMaxPoolSize?: number;
+  /** Connections to the database (MONGODB_MAX_POOL_SIZE); unset: 4 for the embedded FerretDB, the driver's default (100) with MONGODB_URI. */
+  readonly mongodbMaxPoolSize: number;
   /** Emit the driver's command-monitoring events (the test suite's query auditor listens to them). */
   readonly mongodbMonitorCommands?: boolean;
   readonly chat: ChatConfig;
@@ -135,6 +142,7 @@ export class AppConfig {
   static fromEnvironment(raw: NodeJS.ProcessEnv = process.env): AppConfig {
     const env = validateEnvironment(raw);
     const dataDir = resolve(env.DATA_DIR);
+    const poolSize = env.MONGODB_MAX_POOL_SIZE ?? (env.MONGODB_URI ? DRIVER_POOL_SIZE : EMBEDDED_POOL_SIZE);
     return new AppConfig({
       nodeEnv: env.NODE_ENV,
       port: env.PORT,
@@ -160,18 +168,21 @@ export class AppConfig {
       mongodbSocketTimeoutMs: env.MONGODB_SOCKET_TIMEOUT_MS,
       mongodbConnectTimeoutMs: env.MONGODB_CONNECT_TIMEOUT_MS,
       mongodbConnectAttempts: env.MONGODB_CONNECT_ATTEMPTS,
-      mongodbMaxPoolSize: env.MONGODB_MAX_POOL_SIZE,
+      mongodbMaxPoolSize: poolSize,
       chat: {
         maxTextLength: env.MESSAGE_TEXT_MAX_LENGTH,
         countsRepairAfterMs: env.COUNTS_REPAIR_AFTER_MS,
         syncGapTimeoutMs: env.SYNC_GAP_TIMEOUT_MS,
         syncPageSize: env.SYNC_PAGE_SIZE,
-        syncReadsInFlight: env.SYNC_READS_IN_FLIGHT ?? (env.MONGODB_URI ? 32 : 1),
+        // A quarter of the pool each for a reconnect storm's page reads and handshakes: the rest is
+        // left to sends and receipts.
+        syncReadsInFlight: env.SYNC_READS_IN_FLIGHT ?? Math.max(1, Math.floor(poolSize / 4)),
       },
       socket: {
         maxPayloadBytes: env.SOCKET_MAX_PAYLOAD_BYTES,
         eventsPerSecond: env.SOCKET_EVENTS_PER_SECOND,
         corsOrigins: env.CORS_ORIGINS,
+        handshakesInFlight: env.SOCKET_HANDSHAKES_IN_FLIGHT ?? Math.max(1, Math.floor(poolSize / 4)),
       },
       rest: {
         requestsPerMinute: env.REST_REQUESTS_PER_MINUTE,

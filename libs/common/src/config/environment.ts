@@ -194,9 +194,8 @@ export class EnvironmentVariables {
 
   /**
    * Sync page reads one process runs at once; more wait their turn, so a reconnect storm cannot
-   * fill the database pool ahead of everyone's sends and receipts. Unset: 1 on the embedded
-   * database (measured over 300-socket storms: with 2, the other pairs' ack p99 1.3 to 2.1 s; with
-   * 1, 0.2 to 1.4 s; the storm itself 3 to 6 s either way), 32 on MongoDB.
+   * fill the database pool ahead of everyone's sends and receipts. Unset: a quarter of
+   * MONGODB_MAX_POOL_SIZE (1 on the embedded database, 25 on MongoDB); docs/benchmarks/README.md.
    */
   @Transform(toInt)
   @IsOptional()
@@ -204,6 +203,17 @@ export class EnvironmentVariables {
   @Min(1)
   @Max(1000)
   SYNC_READS_IN_FLIGHT?: number;
+
+  /**
+   * Socket handshakes one process checks at once (the token, then the user's standing: a database
+   * read); more wait their turn, for the same reason. Unset: a quarter of MONGODB_MAX_POOL_SIZE.
+   */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  SOCKET_HANDSHAKES_IN_FLIGHT?: number;
 
   @Transform(toInt)
   @IsInt()

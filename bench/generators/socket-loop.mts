@@ -11,6 +11,7 @@
 import { createRequire } from 'node:module';
 import type { Socket } from 'socket.io-client';
 import { serveCommands, token } from '../support.mts';
+import { OpenLoop } from './open-loop.mts';
 
 const require = createRequire(import.meta.url);
 const { io } = require('socket.io-client');
@@ -23,21 +24,8 @@ interface Pair {
   recipient?: Socket;
 }
 
-interface InFlight {
-  startedAt: number;
-  ackAt?: number;
-  doneAt?: number;
-  expectsReceipt: boolean;
-}
-
-const tag = `g${process.pid}-${Date.now().toString(36)}`;
-let sequence = 0;
+const loop = new OpenLoop();
 let pairs: Pair[] = [];
-const inFlight = new Map<string, InFlight>();
-const delivered = new Set<string>();
-let duplicated = 0;
-let errors = 0;
-let firstError: string | undefined;
 
 function connect(url: string, options: object): Promise<Socket> {
   const socket: Socket = io(url, { transports: ['websocket'], reconnection: false, forceNew: true, ...options });
@@ -49,75 +37,32 @@ function connect(url: string, options: object): Promise<Socket> {
 
 function wireRecipient(recipient: Socket): void {
   recipient.on('im', (stanza: { uniqueid: string; from: string }) => {
-    if (!inFlight.has(stanza.uniqueid)) return;
-    if (delivered.has(stanza.uniqueid)) {
-      duplicated++;
-      return;
-    }
-    delivered.add(stanza.uniqueid);
-    recipient.emit('messageStatusUpdate', { status: 'delivered', uniqueid: stanza.uniqueid, sender: stanza.from });
+    if (loop.received(stanza.uniqueid)) recipient.emit('messageStatusUpdate', { status: 'delivered', uniqueid: stanza.uniqueid, sender: stanza.from });
   });
 }
 
 function wireSender(sender: Socket): void {
   sender.on('messageStatusUpdate', (update: { status: string; uniqueid: string }) => {
-    const message = inFlight.get(update.uniqueid);
-    if (update.status === 'delivered' && message && message.doneAt === undefined) message.doneAt = performance.now();
+    if (update.status === 'delivered') loop.done(update.uniqueid);
   });
 }
 
 /** Starts one message; the promise says whether it was acknowledged as sent. */
 function send(pair: Pair, expectsReceipt: boolean): { uniqueid: string; acked: Promise<boolean> } {
-  const uniqueid = `${tag}-${sequence++}`;
-  const message: InFlight = { startedAt: performance.now(), expectsReceipt };
-  inFlight.set(uniqueid, message);
+  const uniqueid = loop.start(expectsReceipt);
   const acked = new Promise<boolean>((resolve) => {
     pair.sender.emit('im', { to: pair.to, from: pair.from, msg: 'benchmark message', uniqueid }, (ack: { status?: string }) => {
       if (ack?.status === 'sent') {
-        message.ackAt = performance.now();
+        loop.acked(uniqueid);
         resolve(true);
         return;
       }
-      errors++;
-      firstError ??= JSON.stringify(ack);
-      inFlight.delete(uniqueid);
+      loop.failed(uniqueid, JSON.stringify(ack));
       resolve(false);
     });
   });
   return { uniqueid, acked };
 }
-
-const finished = (m: InFlight) => m.ackAt !== undefined && (!m.expectsReceipt || m.doneAt !== undefined);
-
-/** Starts `rate` messages a second for `seconds`, round robin over the pairs; returns their ids. */
-async function drive(rate: number, seconds: number, expectsReceipt: boolean): Promise<string[]> {
-  const ids: string[] = [];
-  const total = Math.round(rate * seconds);
-  const startedAt = performance.now();
-  let next = 0;
-  await new Promise<void>((resolve) => {
-    const timer = setInterval(() => {
-      const due = Math.min(total, Math.floor((rate * (performance.now() - startedAt)) / 1000));
-      while (ids.length < due) ids.push(send(pairs[next++ % pairs.length], expectsReceipt).uniqueid);
-      if (ids.length >= total) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 1);
-  });
-  return ids;
-}
-
-async function settle(ids: string[], seconds: number): Promise<number> {
-  const startedAt = performance.now();
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline && ids.some((id) => inFlight.has(id) && !finished(inFlight.get(id)!))) {
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  return Math.round(performance.now() - startedAt);
-}
-
-const round = (ms: number) => Math.round(ms * 100) / 100;
 
 serveCommands({
   async connect({ url, mode, pairs: ids, recipients = true }: { url: string; mode: 'chat' | 'bare'; pairs: { from: string; to: string }[]; recipients?: boolean }) {
@@ -140,21 +85,8 @@ serveCommands({
   },
 
   async step({ rate, seconds, drainSeconds }: { rate: number; seconds: number; drainSeconds: number }) {
-    const errorsBefore = errors;
-    const ids = await drive(rate, seconds, true);
-    const drainMs = await settle(ids, drainSeconds);
-    const messages = ids.map((id) => inFlight.get(id)).filter((m): m is InFlight => m !== undefined);
-    const done = messages.filter(finished);
-    return {
-      started: ids.length,
-      completed: done.length,
-      late: messages.length - done.length,
-      errors: errors - errorsBefore,
-      firstError,
-      drainMs,
-      ack: done.map((m) => round(m.ackAt! - m.startedAt)),
-      roundTrip: done.map((m) => round(m.doneAt! - m.startedAt)),
-    };
+    let next = 0;
+    return loop.step(rate, seconds, drainSeconds, () => send(pairs[next++ % pairs.length], true).uniqueid);
   },
 
   async fanout({ seconds, offline }: { seconds: number; offline: string[] }) {
@@ -165,7 +97,7 @@ serveCommands({
     let started = 0;
     let acked = 0;
     let toOffline = 0;
-    const errorsBefore = errors;
+    const errorsBefore = loop.errors;
     // Closed loop per sender: its next message when the last one is acknowledged.
     await Promise.all(
       [...bySender.values()].map(async (own) => {
@@ -178,17 +110,15 @@ serveCommands({
         }
       }),
     );
-    return { started, acked, toOffline, errors: errors - errorsBefore, firstError };
+    return { started, acked, toOffline, errors: loop.errors - errorsBefore, firstError: loop.firstError };
   },
 
   async finish({ seconds }: { seconds: number }) {
-    const ids = [...inFlight.keys()];
-    await settle(ids, seconds);
-    const lost = ids.filter((id) => !finished(inFlight.get(id)!)).length;
+    const totals = await loop.finish(seconds);
     for (const pair of pairs) {
       pair.sender.close();
       pair.recipient?.close();
     }
-    return { messages: ids.length, lost, duplicated, errors, firstError };
+    return totals;
   },
 });

@@ -2,19 +2,23 @@
 // its CPU recorded (a run whose generator used more than 90% of a core is void and says so), the
 // median of RUNS runs. Writes docs/benchmarks/results.{md,json}; a run of some SCENARIOS replaces
 // only their sections.
-//   scripts/run bench                    every scenario (about 45 minutes on 2 cores)
+//   scripts/run bench                    every scenario but the peer (about 45 minutes on 2 cores)
 //   SCENARIOS=message-loop,push RUNS=3 scripts/run bench
+//   scripts/run bench peer               the peer scenario (builds Dendrite once; bench/peer.mts)
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connections } from './scenarios/connections.mts';
 import type { ScenarioContext, Section } from './scenarios/context.mts';
 import { messageLoop } from './scenarios/message-loop.mts';
+import { peer } from './scenarios/peer.mts';
 import { push } from './scenarios/push.mts';
 import { rest } from './scenarios/rest.mts';
 import { storm } from './scenarios/storm.mts';
 import { GENERATOR_CPU_LIMIT, machine, ROOT, startDatabase } from './support.mts';
 
-const SCENARIOS: Record<string, (context: ScenarioContext) => Promise<Section>> = { 'message-loop': messageLoop, connections, rest, push, storm };
+const SCENARIOS: Record<string, (context: ScenarioContext) => Promise<Section>> = { 'message-loop': messageLoop, connections, rest, push, storm, peer };
+/** Run unless SCENARIOS names others: all but the peer, which builds a homeserver first. */
+const DEFAULT_SCENARIOS = Object.keys(SCENARIOS).filter((name) => name !== 'peer');
 const RESULTS = join(ROOT, 'docs/benchmarks/results');
 
 interface Results {
@@ -39,7 +43,7 @@ function render(results: Results): string {
 }
 
 async function main() {
-  const names = (process.env.SCENARIOS ?? Object.keys(SCENARIOS).join(',')).split(',');
+  const names = (process.env.SCENARIOS ?? DEFAULT_SCENARIOS.join(',')).split(',');
   for (const name of names) if (!SCENARIOS[name]) throw new Error(`unknown scenario ${name}; known: ${Object.keys(SCENARIOS).join(', ')}`);
   const results: Results = existsSync(`${RESULTS}.json`)
     ? JSON.parse(readFileSync(`${RESULTS}.json`, 'utf8'))

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 export const ROOT = join(import.meta.dirname, '..');
 const { FerretDbServer, freeLoopbackPort, locateFerretDb } = require(join(ROOT, 'dist/libs/embedded-db/src/index.js'));
+export { freeLoopbackPort };
 const jwt = require('jsonwebtoken');
 
 export const BENCH_SECRET = 'bench-secret-bench-secret-bench-secret-0123';

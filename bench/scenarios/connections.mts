@@ -6,11 +6,11 @@ import { seedUsers, withDatabase } from '../seed.mts';
 import { CpuWindow, Generator, median, percentile, rssKiB, startServer, voidingGenerators } from '../support.mts';
 import { databaseUri, fmt, type ScenarioContext, type Section } from './context.mts';
 
-const COUNT = Number(process.env.CONNECTIONS_COUNT ?? 10_000);
+export const IDLE_COUNT = Number(process.env.CONNECTIONS_COUNT ?? 10_000);
 const PER_SECOND = Number(process.env.CONNECTIONS_PER_SECOND ?? 200);
 const IDLE_S = 20;
 
-interface RunFigures {
+export interface RunFigures {
   connected: number;
   failed: number;
   handshakeP50: number;
@@ -23,10 +23,14 @@ interface RunFigures {
   void: string[];
 }
 
-async function once(
+/**
+ * One run: a fresh server from `start`, IDLE_COUNT idle clients ramped against it, its RSS and idle CPU.
+ * `users` (or the ones `start` made, e.g. a homeserver's access tokens) name the clients.
+ */
+export async function idleRun(
   label: string,
-  start: () => Promise<{ pid: number; url: string; stop: () => Promise<void> }>,
-  mode: 'chat' | 'bare',
+  start: () => Promise<{ pid: number; url: string; stop: () => Promise<void>; users?: string[] }>,
+  mode: 'chat' | 'bare' | 'matrix',
   users?: string[],
 ): Promise<RunFigures> {
   const server = await start();
@@ -36,7 +40,7 @@ async function once(
     const rssBefore = rssKiB(server.pid);
     const rampCpu = new CpuWindow({ generator: generator.pid });
     const ramp = await generator.send<{ connected: number; failed: number; firstFailure?: string; handshakes: number[] }>({
-      cmd: 'ramp', url: server.url, mode, count: COUNT, perSecond: PER_SECOND, users,
+      cmd: 'ramp', url: server.url, mode, count: IDLE_COUNT, perSecond: PER_SECOND, users: server.users ?? users,
     });
     const generatorCpu = rampCpu.stop();
     if (ramp.failed) console.error(`  ${ramp.failed} handshakes failed: ${ramp.firstFailure}`);
@@ -70,11 +74,11 @@ export async function connections(context: ScenarioContext): Promise<Section> {
   const results: Record<string, RunFigures[]> = { 'chat backend': [], 'bare socket.io relay': [] };
   // The chat backend takes tokens of users that exist only (USER_NOT_FOUND otherwise): one each.
   const uri = databaseUri(context, 'connections');
-  const users = (await withDatabase(uri, (db) => seedUsers(db, COUNT, 'Idle'))).map((id) => id.toHexString());
+  const users = (await withDatabase(uri, (db) => seedUsers(db, IDLE_COUNT, 'Idle'))).map((id) => id.toHexString());
   for (let run = 1; run <= context.runs; run++) {
     console.log(`connections: run ${run}`);
     results['chat backend'].push(
-      await once(
+      await idleRun(
         'chat backend',
         async () => {
           const s = await startServer(uri, { SOCKET_EVENTS_PER_SECOND: '1000000' });
@@ -85,7 +89,7 @@ export async function connections(context: ScenarioContext): Promise<Section> {
       ),
     );
     results['bare socket.io relay'].push(
-      await once('bare socket.io relay', async () => {
+      await idleRun('bare socket.io relay', async () => {
         const s = await startServer('', {}, { script: 'bench/bare-relay.mts' });
         return { pid: s.process.pid!, url: s.url, stop: s.stop };
       }, 'bare'),
@@ -105,10 +109,10 @@ export async function connections(context: ScenarioContext): Promise<Section> {
     return `| ${label} | **${s.kibPerConnection}** | ${s.handshakeP50} / ${s.handshakeP99} | ${s.idleCpuPercent} | ${s.failed} | ${s.void.length ? `**void**: ${s.void.join('; ')}` : 'valid'} |`;
   };
   const markdown =
-    `${fmt(COUNT)} sockets opened at ${PER_SECOND}/s by one load-generator process (each with its own JWT for the chat backend), then left idle; ` +
+    `${fmt(IDLE_COUNT)} sockets opened at ${PER_SECOND}/s by one load-generator process (each with its own JWT for the chat backend), then left idle; ` +
     `RSS per connection is the server's RSS growth from before the ramp to after ${IDLE_S} s idle, divided by the sockets; idle CPU is the server's over those ${IDLE_S} s. ` +
     `Median of ${context.runs} runs, each with a fresh server.\n\n` +
     `| server | KiB RSS per idle socket | handshake p50 / p99 ms | idle CPU % of a core | failed handshakes | runs |\n| --- | ---: | ---: | ---: | ---: | --- |\n` +
     `${row('chat backend')}\n${row('bare socket.io relay')}\n`;
-  return { title: '2. Connections', date: new Date().toISOString(), markdown, figures: { count: COUNT, perSecond: PER_SECOND, idleSeconds: IDLE_S, summary, runs: results } };
+  return { title: '2. Connections', date: new Date().toISOString(), markdown, figures: { count: IDLE_COUNT, perSecond: PER_SECOND, idleSeconds: IDLE_S, summary, runs: results } };
 }

@@ -54,8 +54,9 @@ export class LoopLoad {
     this.generators = generators;
   }
 
-  static async connect(url: string, mode: 'chat' | 'bare', pairs: { from: string; to: string }[], count: number): Promise<LoopLoad> {
-    const generators = Array.from({ length: count }, () => new Generator('socket-loop'));
+  /** `chat` and `bare`: socket.io pairs of user ids; `matrix`: a homeserver's pairs (bench/peer/matrix-client.mts). */
+  static async connect(url: string, mode: 'chat' | 'bare' | 'matrix', pairs: object[], count: number): Promise<LoopLoad> {
+    const generators = Array.from({ length: count }, () => new Generator(mode === 'matrix' ? 'matrix-loop' : 'socket-loop'));
     const share = Math.ceil(pairs.length / count);
     await Promise.all(generators.map((g, i) => g.send({ cmd: 'connect', url, mode, pairs: pairs.slice(i * share, (i + 1) * share) })));
     return new LoopLoad(generators);
@@ -110,16 +111,17 @@ export class LoopLoad {
 }
 
 /** The highest rate that kept up and was not void (0 if none). */
-const sustainable = (steps: StepFigures[]) => Math.max(0, ...steps.filter((s) => s.keepsUp && s.void.length === 0).map((s) => s.rate));
+export const sustainable = (steps: StepFigures[]) => Math.max(0, ...steps.filter((s) => s.keepsUp && s.void.length === 0).map((s) => s.rate));
 
-async function ladder(label: string, load: LoopLoad, runs: number, pids: Record<string, number>, uri?: string) {
+/** `runs` ladders of `rates` (each up to its first step that does not keep up); the median ladder and the loop's totals. */
+export async function ladder(label: string, load: LoopLoad, runs: number, pids: Record<string, number>, uri?: string, rates = RATES) {
   console.log(`${label}: warm-up`);
-  await load.step(RATES[0], 2, pids);
+  await load.step(rates[0], 2, pids);
   const ladders: StepFigures[][] = [];
   for (let run = 1; run <= runs; run++) {
     console.log(`${label}: run ${run}`);
     const steps: StepFigures[] = [];
-    for (const rate of RATES) {
+    for (const rate of rates) {
       const step = await load.step(rate, STEP_S, pids, uri);
       steps.push(step);
       if (!step.keepsUp) break;
@@ -127,10 +129,23 @@ async function ladder(label: string, load: LoopLoad, runs: number, pids: Record<
     ladders.push(steps);
   }
   const totals = await load.finish();
-  const rates = ladders.map(sustainable);
-  const medianRun = ladders[rates.indexOf([...rates].sort((a, b) => a - b)[Math.floor(rates.length / 2)])];
-  return { label, sustainableRates: rates, sustainable: median(rates), medianRun, ...totals };
+  const tops = ladders.map(sustainable);
+  const medianRun = ladders[tops.indexOf([...tops].sort((a, b) => a - b)[Math.floor(tops.length / 2)])];
+  return { label, sustainableRates: tops, sustainable: median(tops), medianRun, ...totals };
 }
+
+/** A ladder as a Markdown table, a row per step. */
+export const ladderTable = (steps: StepFigures[]) =>
+  `| offered loops/s | completed/s | ack p50 / p99 ms | round trip p50 / p99 ms | late | errors | CPU % of a core | DB commands per loop (find / update / insert) | keeps up |\n` +
+  `| ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |\n` +
+  steps
+    .map(
+      (s) =>
+        `| ${fmt(s.rate)} | ${fmt(s.completedPerSecond)} | ${s.ackP50} / ${s.ackP99} | ${s.roundTripP50} / ${s.roundTripP99} | ${s.late} | ${s.errors} | ` +
+        `${Object.entries(s.cpu).map(([k, v]) => `${k} ${v}`).join(', ')} | ${s.databaseCommandsPerLoop ? `${s.databaseCommandsPerLoop.all} (${s.databaseCommandsPerLoop.find} / ${s.databaseCommandsPerLoop.update} / ${s.databaseCommandsPerLoop.insert})` : ''} | ` +
+        `${s.void.length ? `**void** (${s.void.join(', ')})` : s.keepsUp ? 'yes' : 'no'} |`,
+    )
+    .join('\n');
 
 export async function messageLoop(context: ScenarioContext): Promise<Section> {
   const { runs } = context;
@@ -179,17 +194,6 @@ export async function messageLoop(context: ScenarioContext): Promise<Section> {
     : undefined;
   const at2500 = ours.medianRun.find((s) => s.rate === 2500);
 
-  const table = (steps: StepFigures[]) =>
-    `| offered loops/s | completed/s | ack p50 / p99 ms | round trip p50 / p99 ms | late | errors | CPU % of a core | DB commands per loop (find / update / insert) | keeps up |\n` +
-    `| ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |\n` +
-    steps
-      .map(
-        (s) =>
-          `| ${fmt(s.rate)} | ${fmt(s.completedPerSecond)} | ${s.ackP50} / ${s.ackP99} | ${s.roundTripP50} / ${s.roundTripP99} | ${s.late} | ${s.errors} | ` +
-          `${Object.entries(s.cpu).map(([k, v]) => `${k} ${v}`).join(', ')} | ${s.databaseCommandsPerLoop ? `${s.databaseCommandsPerLoop.all} (${s.databaseCommandsPerLoop.find} / ${s.databaseCommandsPerLoop.update} / ${s.databaseCommandsPerLoop.insert})` : ''} | ` +
-          `${s.void.length ? `**void** (${s.void.join(', ')})` : s.keepsUp ? 'yes' : 'no'} |`,
-      )
-      .join('\n');
   const markdown =
     `${PAIRS.toLocaleString('en')} authenticated sender/recipient pairs over loopback, ${GENERATORS} load-generator processes sharing them. ` +
     `Each step offers a fixed rate of message loops for ${STEP_S} s (open loop: messages start on the clock), then allows ${DRAIN_S} s to finish; ` +
@@ -211,7 +215,7 @@ export async function messageLoop(context: ScenarioContext): Promise<Section> {
         `${commandsPerLoop.update} updates and ${commandsPerLoop.insert} insert, all by \`_id\`. At the ceiling rates above, those alone take the database ` +
         `1/${fmt(dbBoundLoops!)} s, so it caps the loop near **${fmt(dbBoundLoops!)} loops/s**; we sustain ${fmt(ours.sustainable)}.\n\n`
       : '\n\n') +
-    `Chat backend, the median ladder:\n\n${table(ours.medianRun)}\n\nBare relay, the median ladder:\n\n${table(bare.medianRun)}\n`;
+    `Chat backend, the median ladder:\n\n${ladderTable(ours.medianRun)}\n\nBare relay, the median ladder:\n\n${ladderTable(bare.medianRun)}\n`;
   return {
     title: '1. Message loop',
     date: new Date().toISOString(),

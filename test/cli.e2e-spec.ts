@@ -28,48 +28,83 @@ describe('Command-line programs (built; the test command builds first)', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  describe('npm run token', () => {
+  describe('scripts/run token', () => {
+    const onAppDatabase = () => ({ MONGODB_URI: app.config.mongodbUri!, DATA_DIR: dataDir });
+
     it('mints an admin token the server accepts on admin routes', async () => {
       const user = await createUser(app);
-      const { stdout } = await cli('token', ['--user', user.id, '--admin'], { DATA_DIR: dataDir });
+      const { stdout } = await cli('token', ['--user', user.id, '--admin'], onAppDatabase());
       await app.http().get('/Admin/Users').set('Authorization', `Bearer ${stdout.trim()}`).expect(200);
     });
 
     it('mints a plain user token that is refused on admin routes', async () => {
       const user = await createUser(app);
-      const { stdout } = await cli('token', ['--user', user.id], { DATA_DIR: dataDir });
+      const { stdout } = await cli('token', ['--user', user.id], onAppDatabase());
       const auth = { Authorization: `Bearer ${stdout.trim()}` };
       await app.http().get('/Network/Members').set(auth).expect(200);
       await app.http().get('/Admin/Users').set(auth).expect(403);
     });
 
     it('refuses a user that is not an id', async () => {
-      await expect(cli('token', ['--user', 'alice'], { DATA_DIR: dataDir })).rejects.toMatchObject({
+      await expect(cli('token', ['--user', 'alice'], onAppDatabase())).rejects.toMatchObject({
         code: 2,
         stderr: expect.stringMatching(/--user must be a user id/),
       });
     });
+
+    it('refuses a user that does not exist, unless told --any-user', async () => {
+      const nobody = '0123456789abcdef01234567';
+      await expect(cli('token', ['--user', nobody], onAppDatabase())).rejects.toMatchObject({
+        code: 2,
+        stdout: '',
+        stderr: expect.stringMatching(/^no user 0123456789abcdef01234567 in the database .*\nusage: scripts\/run token/),
+      });
+      const { stdout } = await cli('token', ['--user', nobody, '--any-user'], onAppDatabase());
+      expect(stdout.trim().split('.')).toHaveLength(3);
+    });
+
+    it('refuses an unknown flag with one line of reason and the usage, no stack trace', async () => {
+      const refused = await cli('token', ['--usr', 'x'], onAppDatabase()).catch((err: { code: number; stderr: string }) => err);
+      expect(refused).toMatchObject({ code: 2 });
+      const lines = (refused as { stderr: string }).stderr.trim().split('\n');
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatch(/--usr/);
+      expect(lines[1]).toMatch(/^usage: scripts\/run token -- --user <userId>/);
+    });
   });
 
-  describe('npm run seed', () => {
-    it('creates demo users in one network, prints working tokens, and is safe to run twice', async () => {
+  describe('scripts/run seed', () => {
+    it('creates a demo with history and a pending DRFI request, prints each token labelled with the admin last, and is safe to run twice', async () => {
       const env = { MONGODB_URI: app.config.mongodbUri!, DATA_DIR: dataDir };
       await cli('seed', [], env);
       const { stdout } = await cli('seed', [], env);
 
-      const users = [...stdout.matchAll(/^(.+?)(?: \(admin\))? {2}id=([0-9a-f]{24}) {2}phone=(\+\d+)\n {2}(\S+)$/gm)].map((m) => ({
-        name: m[1],
-        id: m[2],
-        token: m[4],
-      }));
-      expect(users.map((u) => u.name)).toEqual(['Admin', 'Yamada Takai', 'Cindy Nguyen', 'Angela Simson']);
+      const people = [...stdout.matchAll(/^(.+?) {2}id=([0-9a-f]{24}) {2}phone=(\+\d+)\n {2}token: (\S+)$/gm)].map((m) => ({ name: m[1], id: m[2], token: m[4] }));
+      expect(people.map((u) => u.name)).toEqual(['Yamada Takai', 'Cindy Nguyen', 'Angela Simson']);
+      const adminToken = stdout.match(/^ {2}admin token: (\S+)$/m)?.[1];
+      expect(stdout.trim().split('\n').at(-1)).toBe(`  admin token: ${adminToken}`);
+      expect(stdout).toMatch(/^Admin, for the \/Admin routes only/m);
 
-      const yamada = users[1];
-      const members = await app.http().get('/Network/Members').set('Authorization', `Bearer ${yamada.token}`).expect(200);
+      const [yamada, cindy] = people;
+      const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+      const members = await app.http().get('/Network/Members').set(auth(yamada.token)).expect(200);
       expect(members.body.data.map((m: { name: string }) => m.name).sort()).toEqual(['Angela Simson', 'Cindy Nguyen']);
 
-      const admin = users[0];
-      const all = await app.http().get('/Admin/Users?limit=200').set('Authorization', `Bearer ${admin.token}`).expect(200);
+      // Seeded twice, the history is there once: Cindy's two messages, Yamada's reply and the DRFI request.
+      const printed = stdout.match(new RegExp(`^ {2}conversation with Cindy Nguyen: conversationId=([0-9a-f]{24}) {2}ToReceiverId=${cindy.id}$`, 'm'));
+      expect(printed).not.toBeNull();
+      const history = (await app.http().get(`/Chat/Conversation?withUserId=${cindy.id}`).set(auth(yamada.token)).expect(200)).body.data;
+      expect(history.id).toBe(printed![1]);
+      expect(history.messages.map((m: { text: string }) => m.text)).toEqual([
+        'Hi Yamada, are we still on for the site visit on Friday?',
+        'Yes, 10am at the north gate.',
+        'Great. I will need your contact details for the visitor pass.',
+        '[DRFI Request]',
+      ]);
+      const listed = (await app.http().get('/Chat/Conversations/List').set(auth(yamada.token)).expect(200)).body.data;
+      expect(listed.find((c: { conversationId: string }) => c.conversationId === printed![1])).toMatchObject({ messagesCount: 4 });
+
+      const all = await app.http().get('/Admin/Users?limit=200').set(auth(adminToken!)).expect(200);
       const demoPhones = all.body.data.users.filter((u: { phone: string }) => ['+10000000001', '+6590000001', '+6590000002', '+6590000003'].includes(u.phone));
       expect(demoPhones).toHaveLength(4);
     });

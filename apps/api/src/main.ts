@@ -20,7 +20,12 @@ async function main(): Promise<void> {
     if (config.auth.generatedSecretFile) {
       log.warn({ context: 'Bootstrap' }, `AUTH_JWT_SECRET is not set: using the development secret kept in ${config.auth.generatedSecretFile}`);
     }
-    log.info({ context: 'Bootstrap' }, `listening on http://${config.host}:${config.port}; Swagger UI at /docs`);
+    // The banner: where to go, as full URLs (a wildcard address is reached as localhost).
+    const base = `http://${['0.0.0.0', '::'].includes(config.host) ? 'localhost' : config.host}:${config.port}`;
+    log.info(
+      { context: 'Bootstrap', api: base, swaggerUi: `${base}/docs`, health: `${base}/health` },
+      `listening on ${base} (bound to ${config.host}): Swagger UI ${base}/docs, health ${base}/health; the route table is logged at LOG_LEVEL=debug`,
+    );
   } catch (err) {
     // One JSON line naming what stopped the start-up (a database that never answered, a port in use).
     log.fatal({ context: 'Bootstrap', cause: err instanceof Error ? err.name : typeof err }, `start-up failed: ${err instanceof Error ? err.message : String(err)}`);

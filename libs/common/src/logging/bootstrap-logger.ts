@@ -1,6 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import pino, { Logger as Pino } from 'pino';
 import type { AppConfig } from '../config/app-config';
+import { startupChatterAtDebug } from './startup-chatter';
 
 /**
  * The logger Nest uses while the application is being built, before nestjs-pino's logger exists:
@@ -11,7 +12,7 @@ export class BootstrapLogger implements LoggerService {
   private readonly pino: Pino;
 
   constructor(config: Pick<AppConfig, 'logLevel' | 'logStream'>) {
-    this.pino = pino({ level: config.logLevel }, config.logStream ?? process.stdout);
+    this.pino = pino({ level: config.logLevel, hooks: startupChatterAtDebug }, config.logStream ?? process.stdout);
   }
 
   log(message: unknown, ...rest: unknown[]): void {

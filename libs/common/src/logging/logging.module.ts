@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AppConfig } from '../config/app-config';
 import { requestIdOf } from '../http/request-id';
 import { currentTraceId } from '../tracing/spans';
+import { startupChatterAtDebug } from './startup-chatter';
 
 /** Query parameters that may carry a credential (socket.io clients send `token`). */
 const SECRET_QUERY = /([?&](?:token|access_token)=)[^&]*/gi;
@@ -26,6 +27,7 @@ export function redactUrl(url: string | undefined): string | undefined {
         pinoHttp: [
           {
             level: config.logLevel,
+            hooks: startupChatterAtDebug,
             // The trace id beside the request id, on every line written inside a traced span.
             mixin: () => {
               const traceId = currentTraceId();

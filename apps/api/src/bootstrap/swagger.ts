@@ -21,7 +21,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .setTitle('Chat backend')
     .setDescription(
       'Chat REST API (conversations, messages, DRFI), network and administration. ' +
-        'Authorize with a bearer token: `npm run token -- --user <id> [--admin]` mints one. ' +
+        'Authorize with a bearer token: `scripts/run seed` prints one for each demo user, `scripts/run token -- --user <id> [--admin]` mints one. ' +
         'Every error is the envelope `{ success: false, message, error: { code, details?, requestId? } }`.',
     )
     .setVersion('1')

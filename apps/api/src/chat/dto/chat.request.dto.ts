@@ -31,7 +31,8 @@ export class AddMessageRequestDto {
   @IsIn(['drfi'])
   type?: 'drfi';
 
-  @ApiPropertyOptional({ type: [String], example: ['.basicInformation.firstName', '.contact.mobile'], description: 'DRFI: vault field paths (known, no duplicates, 1 to 50)' })
+  // No example: Swagger UI's example body is then a plain text message, which works as shown.
+  @ApiPropertyOptional({ type: [String], description: 'DRFI (with type drfi): vault field paths, known, no duplicates, 1 to 50, e.g. [".basicInformation.firstName", ".contact.mobile"]' })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(200)

@@ -14,7 +14,8 @@ export async function requireRedis(url = process.env.REDIS_TEST_URL ?? 'redis://
   } catch (err) {
     throw new Error(
       `The tests need Redis at ${url} (REDIS_TEST_URL), and none answered: ${(err as Error).message}. ` +
-        'Start one, e.g. `redis-server --daemonize yes --save "" --appendonly no` (Debian: apt-get install redis-server); see README.md "Tests".',
+        'Start one, e.g. `redis-server --daemonize yes --save "" --appendonly no` (Debian: apt-get install redis-server); see README.md "Prerequisites".',
+      { cause: err },
     );
   } finally {
     client.disconnect();

@@ -13,7 +13,7 @@ export async function requireRedis(url = process.env.REDIS_TEST_URL ?? 'redis://
     await client.ping();
   } catch (err) {
     throw new Error(
-      `The tests need Redis at ${url} (REDIS_TEST_URL), and none answered: ${(err as Error).message}. ` +
+      `The tests need Redis at ${url} (REDIS_TEST_URL), and none answered (${(err as Error).message.replace(/\.$/, '')}). ` +
         'Start one, e.g. `redis-server --daemonize yes --save "" --appendonly no` (Debian: apt-get install redis-server); see README.md "Prerequisites".',
       { cause: err },
     );

@@ -51,6 +51,7 @@ const everyone: Record<Role, Outcome> = { owner: 'ok', member: 'ok', outsider: '
 const otherOf = (w: World, role: Role) => (role === 'owner' ? w.who.member : w.who.owner);
 
 const REST: Record<string, { call: Call; expect: Record<Role, Outcome> }> = {
+  'GET /': { call: (app) => app.http().get('/'), expect: everyone },
   'GET /health': { call: (app) => app.http().get('/health'), expect: everyone },
   'GET /health/live': { call: (app) => app.http().get('/health/live'), expect: everyone },
   'GET /health/ready': { call: (app) => app.http().get('/health/ready'), expect: everyone },

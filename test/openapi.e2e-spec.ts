@@ -6,7 +6,7 @@ import { startTestApp, TestApp } from './support/test-app';
 
 const COMMITTED = join(__dirname, '..', 'docs', 'openapi.json');
 const COMMITTED_ASYNCAPI = join(__dirname, '..', 'docs', 'asyncapi.json');
-const PUBLIC_PATHS = new Set(['/health', '/health/live', '/health/ready', '/Chat/Attachments/{id}/{variant}']);
+const PUBLIC_PATHS = new Set(['/', '/health', '/health/live', '/health/ready', '/Chat/Attachments/{id}/{variant}']);
 
 type Operation = {
   summary?: string;

@@ -5,7 +5,7 @@ import { createDrfiRequest, createMessage } from '@app/testing';
 import { chatAs } from './support/chat-client';
 import { conversationFixture, session } from './support/session';
 import { connect, emitAck } from './support/socket-client';
-import { startTestApp, TEST_WEB_ORIGIN, TestApp } from './support/test-app';
+import { startTestApp, TEST_SOCKET, TEST_WEB_ORIGIN, TestApp } from './support/test-app';
 
 /** A real FCM registration token is 150 to 180 characters; this one is 163. */
 const fcmToken = () => `${'f'.repeat(11)}:APA91b${Array.from({ length: 145 }, (_, i) => 'abcdefghijklmnopqrstuvwxyz0123456789-_'[(i * 7 + Date.now()) % 38]).join('')}`;
@@ -64,7 +64,7 @@ describe('Edges real clients hit (issue 14)', () => {
 
   beforeAll(async () => {
     // A socket frame bound large enough for the 10,000-deep frame to reach the server.
-    app = await startTestApp({ socket: { maxPayloadBytes: 128 * 1024, eventsPerSecond: 1000, corsOrigins: [TEST_WEB_ORIGIN], handshakesInFlight: 4 }, bodyLimitBytes: 128 * 1024 });
+    app = await startTestApp({ socket: { ...TEST_SOCKET, maxPayloadBytes: 128 * 1024 }, bodyLimitBytes: 128 * 1024 });
   });
   afterAll(() => app.close());
 

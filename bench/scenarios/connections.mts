@@ -70,30 +70,31 @@ export async function idleRun(
   }
 }
 
+/** An idle run against a fresh chat backend on `uri`, its clients the given (existing) users. */
+export const idleChatBackend = (uri: string, users: string[]) =>
+  idleRun('chat backend', async () => {
+    const s = await startServer(uri, { SOCKET_EVENTS_PER_SECOND: '1000000' });
+    return { pid: s.process.pid!, url: s.url, stop: s.stop };
+  }, 'chat', users);
+
+/** An idle run against a fresh bare socket.io relay. */
+export const idleBareRelay = () =>
+  idleRun('bare socket.io relay', async () => {
+    const s = await startServer('', {}, { script: 'bench/bare-relay.mts' });
+    return { pid: s.process.pid!, url: s.url, stop: s.stop };
+  }, 'bare');
+
+/** The users the chat backend's idle clients connect as (it refuses tokens of users that do not exist). */
+export const seedIdleUsers = async (uri: string) => (await withDatabase(uri, (db) => seedUsers(db, IDLE_COUNT, 'Idle'))).map((id) => id.toHexString());
+
 export async function connections(context: ScenarioContext): Promise<Section> {
   const results: Record<string, RunFigures[]> = { 'chat backend': [], 'bare socket.io relay': [] };
-  // The chat backend takes tokens of users that exist only (USER_NOT_FOUND otherwise): one each.
   const uri = databaseUri(context, 'connections');
-  const users = (await withDatabase(uri, (db) => seedUsers(db, IDLE_COUNT, 'Idle'))).map((id) => id.toHexString());
+  const users = await seedIdleUsers(uri);
   for (let run = 1; run <= context.runs; run++) {
     console.log(`connections: run ${run}`);
-    results['chat backend'].push(
-      await idleRun(
-        'chat backend',
-        async () => {
-          const s = await startServer(uri, { SOCKET_EVENTS_PER_SECOND: '1000000' });
-          return { pid: s.process.pid!, url: s.url, stop: s.stop };
-        },
-        'chat',
-        users,
-      ),
-    );
-    results['bare socket.io relay'].push(
-      await idleRun('bare socket.io relay', async () => {
-        const s = await startServer('', {}, { script: 'bench/bare-relay.mts' });
-        return { pid: s.process.pid!, url: s.url, stop: s.stop };
-      }, 'bare'),
-    );
+    results['chat backend'].push(await idleChatBackend(uri, users));
+    results['bare socket.io relay'].push(await idleBareRelay());
   }
   const summary = Object.fromEntries(
     Object.entries(results).map(([label, runs]) => {

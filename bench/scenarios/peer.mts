@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DENDRITE_VERSION, ensureDendrite, startDendrite, type DendriteDatabase } from '../peer/dendrite.mts';
 import { register, seedMatrixPairs } from '../peer/matrix-client.mts';
-import { seedPairs, seedUsers, withDatabase } from '../seed.mts';
+import { seedPairs } from '../seed.mts';
 import { startServer } from '../support.mts';
-import { IDLE_COUNT, idleRun, type RunFigures } from './connections.mts';
+import { IDLE_COUNT, idleBareRelay, idleChatBackend, idleRun, seedIdleUsers, type RunFigures } from './connections.mts';
 import { databasePids, databaseUri, fmt, type ScenarioContext, type Section } from './context.mts';
 import { KEEPS_UP_P99_MS, ladder, ladderTable, LoopLoad, type StepFigures } from './message-loop.mts';
 
@@ -109,15 +109,8 @@ export async function peer(context: ScenarioContext): Promise<Section> {
   }
 
   // Idle clients, one run each (each run is minutes of ramp and registration).
-  const idleUsers = (await withDatabase(uri, (db) => seedUsers(db, IDLE_COUNT, 'Idle'))).map((id) => id.toHexString());
-  const oursIdle = await idleRun('chat backend', async () => {
-    const s = await startServer(uri, { SOCKET_EVENTS_PER_SECOND: '1000000' });
-    return { pid: s.process.pid!, url: s.url, stop: s.stop };
-  }, 'chat', idleUsers);
-  const bareIdle = await idleRun('bare socket.io relay', async () => {
-    const s = await startServer('', {}, { script: 'bench/bare-relay.mts' });
-    return { pid: s.process.pid!, url: s.url, stop: s.stop };
-  }, 'bare');
+  const oursIdle = await idleChatBackend(uri, await seedIdleUsers(uri));
+  const bareIdle = await idleBareRelay();
   // On SQLite: on this machine's PostgreSQL, Dendrite stalled with 400 /sync long-polls open (docs/benchmarks/README.md).
   const peerIdle = await dendriteIdle(sqlite, sqliteLabel);
 

@@ -6,7 +6,7 @@ import { Browser, chromium, Page } from 'playwright-core';
 import { freeLoopbackPort } from '@app/embedded-db';
 import { createMessage } from '@app/testing';
 import { conversationFixture } from '../support/session';
-import { startTestApp, TestApp } from '../support/test-app';
+import { startTestApp, TEST_SOCKET, TestApp } from '../support/test-app';
 import { CHROMIUM_ARGS } from './chromium';
 
 /**
@@ -36,7 +36,7 @@ describe('A web app on another origin, in a real browser', () => {
     const webPort = await freeLoopbackPort();
     await new Promise<void>((resolve) => web.listen(webPort, '127.0.0.1', resolve));
     webOrigin = `http://web.chat.example:${(web.address() as AddressInfo).port}`;
-    app = await startTestApp({ socket: { maxPayloadBytes: 16 * 1024, eventsPerSecond: 1000, corsOrigins: [webOrigin], handshakesInFlight: 4 } });
+    app = await startTestApp({ socket: { ...TEST_SOCKET, corsOrigins: [webOrigin] } });
     apiUrl = app.url.replace('127.0.0.1', 'api.chat.example');
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',

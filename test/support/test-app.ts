@@ -13,6 +13,9 @@ export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-012345
 /** The one browser origin the test apps allow (CORS_ORIGINS). */
 export const TEST_WEB_ORIGIN = 'https://web.chat.test';
 
+/** The test apps' socket settings; a test that needs other ones spreads these and changes what it names. */
+export const TEST_SOCKET: AppConfig['socket'] = { maxPayloadBytes: 16 * 1024, eventsPerSecond: 1000, corsOrigins: [TEST_WEB_ORIGIN], handshakesInFlight: 4 };
+
 export interface TestApp {
   app: NestFastifyApplication;
   config: AppConfig;
@@ -48,7 +51,7 @@ export function testConfig(overrides: Partial<ConstructorParameters<typeof AppCo
     mongodbMaxPoolSize: 100,
     mongodbMonitorCommands: true,
     chat: { maxTextLength: 1000, countsRepairAfterMs: 120_000, syncGapTimeoutMs: 2000, syncPageSize: 50, syncReadsInFlight: 2 },
-    socket: { maxPayloadBytes: 16 * 1024, eventsPerSecond: 1000, corsOrigins: [TEST_WEB_ORIGIN], handshakesInFlight: 4 },
+    socket: TEST_SOCKET,
     rest: { requestsPerMinute: 100_000, publicRequestsPerMinute: 100_000, invitationsPerDay: 1000, reportsPerDay: 1000 },
     push: { useApplicationDefault: false, http1: true, sendTimeoutMs: 2000, maxAttempts: 5, workerIntervalMs: 100, lockMs: 1000, readyMaxWaitMs: 60_000 },
     attachments: testAttachments({ kind: 'local', directory: join(dataDir, 'attachments') }),

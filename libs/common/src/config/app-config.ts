@@ -143,6 +143,9 @@ export class AppConfig {
     const env = validateEnvironment(raw);
     const dataDir = resolve(env.DATA_DIR);
     const poolSize = env.MONGODB_MAX_POOL_SIZE ?? (env.MONGODB_URI ? DRIVER_POOL_SIZE : EMBEDDED_POOL_SIZE);
+    // A quarter of the pool each for a reconnect storm's page reads and handshakes: the rest is left
+    // to sends and receipts (docs/decisions.md).
+    const stormShare = Math.max(1, Math.floor(poolSize / 4));
     return new AppConfig({
       nodeEnv: env.NODE_ENV,
       port: env.PORT,
@@ -174,15 +177,13 @@ export class AppConfig {
         countsRepairAfterMs: env.COUNTS_REPAIR_AFTER_MS,
         syncGapTimeoutMs: env.SYNC_GAP_TIMEOUT_MS,
         syncPageSize: env.SYNC_PAGE_SIZE,
-        // A quarter of the pool each for a reconnect storm's page reads and handshakes: the rest is
-        // left to sends and receipts.
-        syncReadsInFlight: env.SYNC_READS_IN_FLIGHT ?? Math.max(1, Math.floor(poolSize / 4)),
+        syncReadsInFlight: env.SYNC_READS_IN_FLIGHT ?? stormShare,
       },
       socket: {
         maxPayloadBytes: env.SOCKET_MAX_PAYLOAD_BYTES,
         eventsPerSecond: env.SOCKET_EVENTS_PER_SECOND,
         corsOrigins: env.CORS_ORIGINS,
-        handshakesInFlight: env.SOCKET_HANDSHAKES_IN_FLIGHT ?? Math.max(1, Math.floor(poolSize / 4)),
+        handshakesInFlight: env.SOCKET_HANDSHAKES_IN_FLIGHT ?? stormShare,
       },
       rest: {
         requestsPerMinute: env.REST_REQUESTS_PER_MINUTE,

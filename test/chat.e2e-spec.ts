@@ -2,8 +2,9 @@ import { getConnectionToken } from '@nestjs/mongoose';
 import { Connection, Types } from 'mongoose';
 import { MessageRepository } from '@app/dal/messages';
 import { NetworkLinkRepository } from '@app/dal/network';
-import { linkUsers } from '@app/testing';
+import { eventually, linkUsers } from '@app/testing';
 import { chatAs } from './support/chat-client';
+import { connect } from './support/socket-client';
 import { conversationFixture, session } from './support/session';
 import { startTestApp, TestApp } from './support/test-app';
 
@@ -215,7 +216,7 @@ describe('Chat REST API (chat-api.md)', () => {
           {
             conversationId,
             fromAccountId: bob.user.accountId,
-            fromProfile: { id: bob.user.id, displayName: 'Bob', avatar: null },
+            fromProfile: { id: bob.user.id, displayName: 'Bob', avatar: null, online: false },
             messagesCount: 5,
             incomingMessagesCount: 3,
             unreadMessagesCount: 3, // a2, b2, b3 (b1 deleted, a1 seen)
@@ -233,6 +234,17 @@ describe('Chat REST API (chat-api.md)', () => {
         unreadIncomingMessagesCount: 1, // a2
         deletedMessagesCount: 1,
       });
+    });
+
+    it('shows the other member online while they have a socket, and offline once it closes', async () => {
+      const { alice, bob } = await conversationFixture(app);
+      const online = async () => (await chatAs(app, alice).list().expect(200)).body.data[0].fromProfile.online;
+      expect(await online()).toBe(false);
+      const socket = await connect(app, bob.token);
+      expect(await online()).toBe(true);
+      socket.close();
+      // The server hears the close a moment later.
+      await eventually(async () => expect(await online()).toBe(false));
     });
 
     it('recounts a conversation left half-written by a writer that died between its two writes', async () => {

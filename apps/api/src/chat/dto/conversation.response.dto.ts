@@ -60,6 +60,9 @@ export class FromProfileDto {
 
   @ApiProperty({ example: '/Content/ProfilePictures/58c8ce2c6e1b1f2dbcdf0159_profile_pic.jpg', nullable: true, type: String })
   avatar: string | null;
+
+  @ApiProperty({ description: 'true while they have a live socket (added to the seed\'s shape)' })
+  online: boolean;
 }
 
 export class ConversationSummaryDto {

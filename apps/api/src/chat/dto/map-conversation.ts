@@ -32,7 +32,7 @@ export function mapConversationSummary(view: ConversationView & { counts: Member
   return {
     conversationId: view.conversation.id,
     fromAccountId: view.other.user.accountId,
-    fromProfile: { id: view.other.user.id, displayName: view.other.user.name, avatar: view.other.user.avatar },
+    fromProfile: { id: view.other.user.id, displayName: view.other.user.name, avatar: view.other.user.avatar, online: view.other.online },
     ...view.counts,
   };
 }

@@ -23,4 +23,14 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs', globals: { URL: 'readonly', globalThis: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // The demo web client runs in the browser, on the socket.io client its page loads.
+    files: ['apps/api/src/demo/public/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: Object.fromEntries(
+        ['document', 'localStorage', 'location', 'history', 'fetch', 'crypto', 'URLSearchParams', 'setTimeout', 'clearTimeout', 'setInterval', 'io'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 );

@@ -81,8 +81,10 @@ describe('Command-line programs (built; the test command builds first)', () => {
       await cli('seed', [], env);
       const { stdout } = await cli('seed', [], env);
 
-      const people = [...stdout.matchAll(/^(.+?) {2}id=([0-9a-f]{24}) {2}phone=(\+\d+)\n {2}token: (\S+)$/gm)].map((m) => ({ name: m[1], id: m[2], token: m[4] }));
+      const people = [...stdout.matchAll(/^(.+?) {2}id=([0-9a-f]{24}) {2}phone=(\+\d+)\n {2}demo page: (\S+)\n {2}token: (\S+)$/gm)].map((m) => ({ name: m[1], id: m[2], demo: m[4], token: m[5] }));
       expect(people.map((u) => u.name)).toEqual(['Yamada Takai', 'Cindy Nguyen', 'Angela Simson']);
+      // The link signs the page in (the token in the fragment, which the browser does not send).
+      for (const person of people) expect(person.demo).toBe(`http://localhost:3000/demo#token=${person.token}`);
       const adminToken = stdout.match(/^ {2}admin token: (\S+)$/m)?.[1];
       expect(stdout.trim().split('\n').at(-1)).toBe(`  admin token: ${adminToken}`);
       expect(stdout).toMatch(/^Admin, for the \/Admin routes only/m);
@@ -102,6 +104,11 @@ describe('Command-line programs (built; the test command builds first)', () => {
         'Yes, 10am at the north gate.',
         'Great. I will need your contact details for the visitor pass.',
         '[DRFI Request]',
+      ]);
+      // Yamada can answer from his vault: the request shows him its values.
+      expect(history.messages.at(-1).drfiFields.map((f: { path: string; value: string }) => [f.path, f.value])).toEqual([
+        ['.basicInformation.firstName', 'Yamada'],
+        ['.contact.mobile', '6590000001'],
       ]);
       const listed = (await app.http().get('/Chat/Conversations/List').set(auth(yamada.token)).expect(200)).body.data;
       expect(listed.find((c: { conversationId: string }) => c.conversationId === printed![1])).toMatchObject({ messagesCount: 4 });

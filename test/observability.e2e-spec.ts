@@ -144,13 +144,13 @@ describe('Observability', () => {
 
   it('starts with a console a person can read: a banner of full URLs, the route table only at debug', async () => {
     const banner = await server.logged(/listening on/);
-    expect(banner.json).toMatchObject({ api: server.url, swaggerUi: `${server.url}/docs`, health: `${server.url}/health` });
+    expect(banner.json).toMatchObject({ api: server.url, swaggerUi: `${server.url}/docs`, health: `${server.url}/health`, demoPage: `${server.url}/demo` });
     const startUp = server.lines.slice(0, server.lines.indexOf(banner) + 1).filter((l) => l.json?.level === 30);
     expect(startUp.filter((l) => /Mapped \{|dependencies initialized/.test(String(l.json!.msg)))).toEqual([]);
     expect(startUp.length).toBeLessThan(10);
     const root = await fetch(`${server.url}/`);
     expect(root.status).toBe(200);
-    expect(await root.json()).toMatchObject({ success: true, data: { swaggerUi: '/docs', openapi: '/docs-json', health: '/health' } });
+    expect(await root.json()).toMatchObject({ success: true, data: { swaggerUi: '/docs', openapi: '/docs-json', health: '/health', demoPage: '/demo' } });
   });
 
   it('logs sockets with the user id and reason, never a token; probes are not logged', async () => {

@@ -4,6 +4,7 @@ import { AppConfig, AppConfigModule, AppLoggingModule } from '@app/common';
 import { DatabaseModule } from '@app/dal';
 import { AttachmentsModule } from './attachments/attachments.module';
 import { ChatModule } from './chat/chat.module';
+import { DemoModule } from './demo/demo.module';
 import { DrfiModule } from './drfi/drfi.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -37,6 +38,8 @@ export class AppModule {
         DrfiModule,
         PushModule,
         ModerationModule,
+        // The demo web client, in development unless DEMO_PAGE says otherwise.
+        ...(config.demoPage ? [DemoModule] : []),
       ],
       providers: [MetricsServer],
     };

@@ -22,9 +22,10 @@ async function main(): Promise<void> {
     }
     // The banner: where to go, as full URLs (a wildcard address is reached as localhost).
     const base = `http://${['0.0.0.0', '::'].includes(config.host) ? 'localhost' : config.host}:${config.port}`;
+    const demo = config.demoPage ? { demoPage: `${base}/demo` } : {};
     log.info(
-      { context: 'Bootstrap', api: base, swaggerUi: `${base}/docs`, health: `${base}/health` },
-      `listening on ${base} (bound to ${config.host}): Swagger UI ${base}/docs, health ${base}/health; the route table is logged at LOG_LEVEL=debug`,
+      { context: 'Bootstrap', api: base, swaggerUi: `${base}/docs`, health: `${base}/health`, ...demo },
+      `listening on ${base} (bound to ${config.host}): Swagger UI ${base}/docs, ${demo.demoPage ? `demo page ${demo.demoPage}, ` : ''}health ${base}/health; the route table is logged at LOG_LEVEL=debug`,
     );
   } catch (err) {
     // One JSON line naming what stopped the start-up (a database that never answered, a port in use).

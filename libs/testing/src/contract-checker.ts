@@ -45,8 +45,8 @@ export class ContractChecker {
   constructor(fastify: FastifyInstance) {
     fastify.addHook('onSend', async (request, reply, payload) => {
       const route = request.routeOptions.url;
-      // Only the API's operations: not Swagger UI and its files, not a path no route has.
-      if (!route || route === '*' || route.startsWith('/docs')) return payload;
+      // Only the API's operations: not Swagger UI, the demo page or their files, not a path no route has.
+      if (!route || route === '*' || route.startsWith('/docs') || route.startsWith('/demo')) return payload;
       this.check(route, request.method, reply.statusCode, reply.getHeader('content-type'), payload);
       return payload;
     });

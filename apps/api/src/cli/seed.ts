@@ -10,6 +10,8 @@ import { NetworkModule } from '../network/network.module';
 import { NetworkService } from '../network/network.service';
 import type { User } from '@app/dal';
 import { UsersService } from '../users/users.service';
+import { VaultModule } from '../vault/vault.module';
+import { VaultService } from '../vault/vault.service';
 import { flagsOrUsage, withCliContext } from './cli-context';
 
 const USAGE = 'usage: scripts/run seed [--base-url http://localhost:3000]';
@@ -35,6 +37,8 @@ const HISTORY: { id: string; from: Key; to: Key; text: string }[] = [
 const READ = ['demo-1', 'demo-2'];
 /** A DRFI request left pending: Cindy asks Yamada for two vault fields. */
 const DRFI = { id: 'demo-drfi-1', from: 'cindy' as Key, to: 'yamada' as Key, paths: ['.basicInformation.firstName', '.contact.mobile'] };
+/** What Yamada's vault holds, so he can answer the request from it. */
+const VAULT = { of: 'yamada' as Key, fields: [{ path: '.basicInformation.firstName', value: 'Yamada' }, { path: '.contact.mobile', value: '6590000001' }] };
 
 /**
  * A small, believable demo: three people in one network with some history (read and unread) and a
@@ -46,13 +50,14 @@ async function main(): Promise<void> {
   const config = AppConfig.fromEnvironment();
   const base = (values['base-url'] ?? `http://localhost:${config.port}`).replace(/\/$/, '');
 
-  const lines = await withCliContext(config, [NetworkModule, ChatModule], async (app) => {
+  const lines = await withCliContext(config, [NetworkModule, ChatModule, VaultModule], async (app) => {
     const users = app.get(UsersService);
     const network = app.get(NetworkService);
     const commands = app.get(MessageCommandsService);
     const access = app.get(ChatAccessService);
     const receipts = app.get(ReceiptsService);
     const tokens = app.get(TokenService);
+    const vault = app.get(VaultService);
     const find = async (name: string, phone: string): Promise<User> => (await users.findByPhone(phone)) ?? (await users.create({ name, phone }));
 
     const people = new Map<Key, User>();
@@ -68,19 +73,28 @@ async function main(): Promise<void> {
       sent.set(m.id, ack.messageid);
     }
     for (const id of READ) await receipts.markMessageRead(of(HISTORY.find((m) => m.id === id)!.to).id, sent.get(id)!);
+    await vault.update(of(VAULT.of).id, VAULT.fields);
     const drfiConversation = await access.conversationIdWith(of(DRFI.from).id, of(DRFI.to).id);
     await commands.add(of(DRFI.from).id, { conversationId: drfiConversation, receiverId: of(DRFI.to).id, type: 'drfi', drfiPaths: DRFI.paths, uniqueId: DRFI.id });
 
-    const out = ['Demo users (tokens valid 7 days). Swagger UI: ' + `${base}/docs` + ' -> Authorize -> paste a token.', ''];
+    const out = [
+      'Demo users (tokens valid 7 days). Open a person\'s demo page link (one browser profile or private window each),',
+      `or Swagger UI ${base}/docs -> Authorize -> paste their token.`,
+      '',
+    ];
     for (const person of all) {
       const token = tokens.sign({ userId: person.id, roles: [] }, '7d');
-      out.push(`${person.name}  id=${person.id}  phone=${person.phone}`, `  token: ${token}`);
+      out.push(`${person.name}  id=${person.id}  phone=${person.phone}`, `  demo page: ${base}/demo#token=${token}`, `  token: ${token}`);
       for (const other of all.filter((o) => o.id !== person.id)) {
         out.push(`  conversation with ${other.name}: conversationId=${await access.conversationIdWith(person.id, other.id)}  ToReceiverId=${other.id}`);
       }
       out.push('');
     }
-    out.push(`Yamada Takai has a pending DRFI request from Cindy Nguyen (open the conversation with GET /Chat/Conversation, answer it with POST /Chat/Drfi/Accept or /Chat/Drfi/Deny, as Yamada).`, '');
+    out.push(
+      'Yamada Takai has a pending DRFI request from Cindy Nguyen: on his demo page, open the conversation with Cindy and share or decline',
+      '(in Swagger UI: GET /Chat/Conversation, then POST /Chat/Drfi/Accept or /Chat/Drfi/Deny, as Yamada).',
+      '',
+    );
     out.push(`Admin, for the /Admin routes only (no conversations of its own)  id=${admin.id}  phone=${admin.phone}`);
     out.push(`  admin token: ${tokens.sign({ userId: admin.id, roles: [ADMIN_ROLE] }, '7d')}`);
     return out;

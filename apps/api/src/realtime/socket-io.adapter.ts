@@ -48,10 +48,11 @@ export class ConfiguredIoAdapter extends IoAdapter {
       maxHttpBufferSize: this.config.socket.maxPayloadBytes,
       cors: { origin: [...allowed] },
       // A browser page always names its origin; one not in CORS_ORIGINS may not open a socket with
-      // the user's token (apps and servers send no Origin).
+      // the user's token (apps and servers send no Origin). A page this server served (the demo
+      // page) is on its own origin, which is not cross-origin at all.
       allowRequest: (request, callback) => {
-        const { origin } = request.headers;
-        const allow = origin === undefined || allowed.has(origin);
+        const { origin, host } = request.headers;
+        const allow = origin === undefined || allowed.has(origin) || sameOrigin(origin, host);
         if (!allow) this.app.get(SocketActivity).refused('ORIGIN_NOT_ALLOWED', { origin });
         callback(null, allow);
       },
@@ -164,5 +165,16 @@ export class ConfiguredIoAdapter extends IoAdapter {
   override async close(server: Server): Promise<void> {
     await super.close(server);
     await Promise.all(this.clients.map((client) => client.quit().catch(() => undefined)));
+  }
+}
+
+/** An Origin naming this server as the request reached it (its Host), over http or https. */
+function sameOrigin(origin: string, host: string | undefined): boolean {
+  if (!host) return false;
+  try {
+    const url = new URL(origin);
+    return ['http:', 'https:'].includes(url.protocol) && url.host === host.toLowerCase();
+  } catch {
+    return false;
   }
 }

@@ -22,4 +22,13 @@ describe('AppConfig.fromEnvironment', () => {
     expect(config.chat.syncReadsInFlight).toBe(3);
     expect(config.socket.handshakesInFlight).toBe(5);
   });
+
+  it.each([
+    ['development', {}, true],
+    ['production', { NODE_ENV: 'production', MONGODB_URI: 'mongodb://db/chat' }, false],
+    ['production with DEMO_PAGE=on', { NODE_ENV: 'production', MONGODB_URI: 'mongodb://db/chat', DEMO_PAGE: 'on' }, true],
+    ['development with DEMO_PAGE=off', { DEMO_PAGE: 'off' }, false],
+  ])('serves the demo page in %s: %s', (_, env, served) => {
+    expect(AppConfig.fromEnvironment({ ...base, ...env }).demoPage).toBe(served);
+  });
 });

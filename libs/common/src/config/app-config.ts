@@ -132,6 +132,8 @@ export class AppConfig {
   readonly attachments: AttachmentsConfig;
   /** With a URL: several processes share socket rooms, presence and rate limits through Redis. */
   readonly redis?: { url: string; keyPrefix: string };
+  /** Serve the demo web client at /demo (DEMO_PAGE; on unless NODE_ENV=production). */
+  readonly demoPage: boolean;
   /** Where logs go (standard output unless a test captures them). */
   readonly logStream?: NodeJS.WritableStream;
 
@@ -191,6 +193,7 @@ export class AppConfig {
         invitationsPerDay: env.INVITATIONS_PER_DAY,
         reportsPerDay: env.REPORTS_PER_DAY,
       },
+      demoPage: env.DEMO_PAGE ? env.DEMO_PAGE === 'on' : env.NODE_ENV !== 'production',
       redis: env.REDIS_URL ? { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } : undefined,
       push: {
         serviceAccountJson: env.FIREBASE_SERVICE_ACCOUNT_JSON,

@@ -67,6 +67,15 @@ export class EnvironmentVariables {
   @IsIn(['true', 'false'])
   EMBEDDED_DB_IN_PRODUCTION: 'true' | 'false' = 'false';
 
+  /**
+   * The demo web client at /demo (docs/demo.md): `on` serves it, `off` does not. Unset: on,
+   * except with NODE_ENV=production.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIn(['on', 'off'])
+  DEMO_PAGE?: 'on' | 'off';
+
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()

@@ -72,6 +72,20 @@ describe('The demo page, two people in two browsers', () => {
     expect((await app.http().get('/').expect(200)).body.data.demoPage).toBe('/demo');
   });
 
+  it('refuses a bad token with the reason, on the sign-in form', async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${app.url}/demo#token=not-a-token`);
+      await page.locator('#sign-in-error', { hasText: /token/i }).waitFor();
+      expect(await page.locator('#sign-in').isVisible()).toBe(true);
+      expect(await page.locator('#chat').isVisible()).toBe(false);
+      expect(await page.evaluate(() => localStorage.getItem('chat-demo.token'))).toBeNull();
+    } finally {
+      await context.close();
+    }
+  });
+
   it('signs in from the link, lists the conversation with presence, and sends and receives with ticks that reach seen', async () => {
     cindyPage = await open(cindyContext, cindy, true);
     // The token left the address bar once read.

@@ -48,8 +48,10 @@ async function api(method, path, body) {
   });
   const json = await res.json().catch(() => null);
   if (res.status === 401) {
-    signOut((json && json.message) || 'Signed out');
-    throw new Error('signed out');
+    // The reason (expired, revoked, unknown user) goes to the sign-in form, also through callers' catch.
+    const reason = (json && json.message) || 'Signed out';
+    signOut(reason);
+    throw new Error(reason);
   }
   if (!res.ok || (json && json.success === false)) throw new Error((json && json.message) || `${method} ${path}: ${res.status}`);
   // GET /Chat/Conversations is a bare object, as the customer documented it.

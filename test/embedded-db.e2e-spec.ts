@@ -149,6 +149,24 @@ describe('Embedded FerretDB', () => {
     }
   });
 
+  it('runs an update command of many statements, and the database takes writes after it (the update-iterators patch)', async () => {
+    const server = new FerretDbServer({ binary: binary(), dataDir: freshDir() });
+    await server.start();
+    const client = await MongoClient.connect(server.uri('statements'));
+    try {
+      const docs = client.db().collection<{ _id: number; n: number }>('docs');
+      await docs.insertMany(Array.from({ length: 300 }, (_, i) => ({ _id: i, n: 0 })));
+      // One `update` command of 300 statements: upstream kept a pooled connection per statement until the end and hung at about 100.
+      const result = await docs.bulkWrite(Array.from({ length: 300 }, (_, i) => ({ updateOne: { filter: { _id: i }, update: { $set: { n: i + 1 } } } })));
+      expect(result.modifiedCount).toBe(300);
+      await docs.insertOne({ _id: 300, n: 301 });
+      expect(await docs.countDocuments({ n: { $gte: 1 } })).toBe(301);
+    } finally {
+      await client.close();
+      await server.stop();
+    }
+  });
+
   it('uses the project-local build only if it is the current FERRETDB_BUILD (an older one is rebuilt)', () => {
     const toolsDir = freshDir();
     mkdirSync(join(toolsDir, 'bin'));

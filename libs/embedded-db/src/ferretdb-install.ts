@@ -152,10 +152,27 @@ export const FERRETDB_PATCHES = [
     test: './internal/handler/sjson/',
     why: "The one-pass decoder against upstream's on 20,000 random documents and on broken input; run before the binary is installed.",
   },
+  // An update command's statements each release their SQLite connection (the next two).
+  {
+    file: 'internal/handler/msg_update.go',
+    from: '\t\tcloser := iterator.NewMultiCloser()\n\t\tdefer closer.Close()\n',
+    to: '\t\tcloser := iterator.NewMultiCloser()\n',
+    why:
+      "Upstream defers each statement's iterator close to the end of the whole command, so every statement of a multi-statement " +
+      '`update` (a bulkWrite of updateOne operations) keeps a pooled SQLite connection open; at about a hundred statements the ' +
+      'pool is empty, the next statement waits for a connection forever while it holds the collection lock and, inside its ' +
+      "transaction, the database's writer lock: every write to the database stops. Measured here: a 300-statement bulkWrite hung FerretDB.",
+  },
+  {
+    file: 'internal/handler/msg_update.go',
+    from: '\t\tresult, err := common.UpdateDocument(ctx, c, "update", iter, &u)\n',
+    to: '\t\tresult, err := common.UpdateDocument(ctx, c, "update", iter, &u)\n\t\tcloser.Close() // project patch: this statement\'s iterator, now\n',
+    why: "The statement's iterator is closed as soon as the statement is done (nothing between its creation and here returns).",
+  },
 ] as const;
 
 /** What the project-local build is: the version and its patches. A binary built otherwise is rebuilt. */
-export const FERRETDB_BUILD = `${FERRETDB_VERSION}+sqlite-id-index.1+atomic-writes.1+id-pushdown.1+writer-queue.1+no-leak-tracking.1+one-pass-decode.2`;
+export const FERRETDB_BUILD = `${FERRETDB_VERSION}+sqlite-id-index.1+atomic-writes.1+id-pushdown.1+writer-queue.1+no-leak-tracking.1+one-pass-decode.2+update-iterators.1`;
 
 /** Raised when no FerretDB can be found or built; its message names the three ways out. */
 export class EmbeddedDatabaseUnavailableError extends Error {

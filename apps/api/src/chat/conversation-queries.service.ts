@@ -72,6 +72,8 @@ export class ConversationQueriesService {
     let conversations = await this.conversations.listWith(userId, memberIds);
     if (await this.repairStaleCounts(conversations)) conversations = await this.conversations.listWith(userId, memberIds);
     const views = await this.views(me, memberIds, conversations);
+    // The badge a push carries is the sum of these counts: the list keeps the copy right.
+    await this.conversations.mendUnread(userId, views.map((view) => view.conversation));
     return views.map((view) => ({ ...view, counts: countsFor(view.conversation, userId) }));
   }
 

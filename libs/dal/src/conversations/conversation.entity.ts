@@ -12,6 +12,8 @@ export interface Conversation {
   /** Counted writes begun and not ended, the last one begun at `lastWriteAt` (see ConversationRecord). */
   pendingWrites: number;
   writeEpoch: number;
+  /** Bumped by every write that moves an unread count (the copies in each member's unread summary follow it). */
+  countsVersion: number;
   lastWriteAt: Date | null;
   messageSeq: number;
   pagedFromStart: boolean;

@@ -5,6 +5,7 @@ import { conditionalUpdate } from '../shared/conditional-update';
 import { isDuplicateKeyError, pairId, pairKey, sortedPair, toObjectId } from '../shared/ids';
 import { Conversation } from './conversation.entity';
 import { ConversationCounts, ConversationRecord, ZERO_COUNTS } from './conversation.schema';
+import { UnreadSummaryRepository } from './unread-summary.repository';
 
 type LeanConversation = ConversationRecord & { _id: Types.ObjectId };
 
@@ -18,6 +19,7 @@ function toConversation(doc: LeanConversation): Conversation {
     createdAt: doc.createdAt,
     pendingWrites: doc.pendingWrites ?? 0,
     writeEpoch: doc.writeEpoch ?? 0,
+    countsVersion: doc.countsVersion ?? 0,
     lastWriteAt: doc.lastWriteAt ?? null,
     messageSeq: doc.messageSeq ?? 0,
     pagedFromStart: doc.pagedFromStart ?? false,
@@ -33,6 +35,7 @@ function toConversation(doc: LeanConversation): Conversation {
 export class ConversationRepository implements OnModuleInit {
   constructor(
     @InjectModel(ConversationRecord.name) private readonly model: Model<ConversationRecord>,
+    private readonly unread: UnreadSummaryRepository,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -114,15 +117,64 @@ export class ConversationRepository implements OnModuleInit {
     await this.model.updateOne({ _id: doc._id }, { $max: { [`readFloor.${side}`]: position } });
   }
 
+  /**
+   * Applies a counted write's delta. A delta that moves an unread count also bumps `countsVersion`
+   * and copies the member's new count into their unread summary (the app badge).
+   */
   async endWrite(conversationId: string, delta: ConversationCounts, lastMessageAt?: Date): Promise<void> {
     const inc: Record<string, number> = { pendingWrites: -1 };
     for (const [key, value] of Object.entries(delta)) if (value !== 0) inc[`counts.${key}`] = value;
-    await this.model.updateOne({ _id: toObjectId(conversationId) }, { $inc: inc, ...(lastMessageAt ? { $max: { lastMessageAt } } : {}) });
+    const update = { $inc: inc, ...(lastMessageAt ? { $max: { lastMessageAt } } : {}) };
+    if (delta.unreadA === 0 && delta.unreadB === 0) {
+      await this.model.updateOne({ _id: toObjectId(conversationId) }, update);
+      return;
+    }
+    inc.countsVersion = 1;
+    const after = await this.model.findOneAndUpdate({ _id: toObjectId(conversationId) }, update, { returnDocument: 'after' }).lean<LeanConversation>();
+    // unreadA counts what "a" sent and "b" has not read: it is b's unread.
+    if (after) await this.copyUnread(toConversation(after), { a: delta.unreadB !== 0, b: delta.unreadA !== 0 });
+  }
+
+  /**
+   * The list's own reading: copies any member count the summary lacks or has wrong (a writer that
+   * died between the count and its copy; a conversation from before summaries), and forgets those
+   * the list no longer shows (`conversations` is the whole list). Settled counts only.
+   */
+  async mendUnread(ownerId: string, conversations: Conversation[]): Promise<void> {
+    const summary = (await this.unread.of([ownerId])).get(ownerId)!;
+    const listed = new Set(conversations.map((c) => c.id));
+    await this.unread.forget(ownerId, Object.keys(summary.conversations).filter((id) => !listed.has(id)));
+    for (const conversation of conversations) {
+      if (conversation.pendingWrites > 0) continue;
+      const mine = unreadOf(conversation, ownerId);
+      if (summary.conversations[conversation.id] !== mine) await this.unread.record(ownerId, conversation.id, conversation.countsVersion, mine);
+    }
   }
 
   /** Replaces the counts by a recount, unless a counted write began since `writeEpoch` was read. */
   async replaceCounts(conversationId: string, writeEpoch: number, counts: ConversationCounts): Promise<boolean> {
-    const before = await conditionalUpdate<ConversationRecord, LeanConversation>(this.model, toObjectId(conversationId), { writeEpoch }, { $set: { counts, pendingWrites: 0 } });
-    return before !== null;
+    const before = await conditionalUpdate<ConversationRecord, LeanConversation>(
+      this.model,
+      toObjectId(conversationId),
+      { writeEpoch },
+      { $set: { counts, pendingWrites: 0 }, $inc: { countsVersion: 1 } },
+    );
+    if (!before) return false;
+    const replaced = toConversation(before);
+    await this.copyUnread({ ...replaced, counts, countsVersion: replaced.countsVersion + 1 }, { a: true, b: true });
+    return true;
   }
+
+  private async copyUnread(conversation: Conversation, sides: { a: boolean; b: boolean }): Promise<void> {
+    const [a, b] = conversation.userIds;
+    await Promise.all([
+      sides.a ? this.unread.record(a, conversation.id, conversation.countsVersion, unreadOf(conversation, a)) : undefined,
+      sides.b ? this.unread.record(b, conversation.id, conversation.countsVersion, unreadOf(conversation, b)) : undefined,
+    ]);
+  }
+}
+
+/** A member's unread incoming messages (the list's unreadIncomingMessagesCount). */
+function unreadOf(conversation: Conversation, memberId: string): number {
+  return conversation.userIds[0] === memberId ? conversation.counts.unreadB : conversation.counts.unreadA;
 }

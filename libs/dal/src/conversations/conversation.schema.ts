@@ -47,6 +47,10 @@ export class ConversationRecord {
   @Prop({ type: Date, default: null })
   lastMessageAt: Date | null;
 
+  /** Bumped by every write that moves an unread count: orders the copies in `unread_summaries`. */
+  @Prop({ default: 0 })
+  countsVersion: number;
+
   /** The last position handed to a message of this conversation (its history pages follow positions). */
   @Prop({ default: 0 })
   messageSeq: number;

@@ -18,8 +18,8 @@ export default tseslint.config(
     rules: { 'no-console': 'off' },
   },
   {
-    // Preloads for benchmark servers (node --require) are plain CommonJS.
-    files: ['bench/**/*.cjs'],
+    // Preloads for benchmark and test servers (node --require) are plain CommonJS.
+    files: ['bench/**/*.cjs', 'libs/testing/src/**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { URL: 'readonly', globalThis: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -14,15 +14,15 @@ describe('Push through FCM (firebase-admin, HTTPS intercepted at the network edg
   const serviceAccountJson = testServiceAccountJson();
   let app: TestApp;
 
-  const pushConfig = (overrides: object = {}) => ({ ...testConfig().push, serviceAccountJson, http1: true, ...overrides });
+  const pushConfig = (overrides: object = {}) => ({ ...testConfig().push, serviceAccountJson, ...overrides });
 
   beforeAll(async () => {
-    fcm.install();
+    await fcm.install();
     app = await startTestApp({ push: pushConfig() });
   });
   afterAll(async () => {
     await app.close();
-    fcm.uninstall();
+    await fcm.uninstall();
   });
 
   const register = (who: Session, token: string, platform = 'android') => app.http().post('/Push/Tokens').set(who.auth).send({ token, platform });
@@ -43,9 +43,9 @@ describe('Push through FCM (firebase-admin, HTTPS intercepted at the network edg
     expect(sent.message).toMatchObject({
       data: { type: 'message', payload: expect.any(String) },
       notification: { title: 'Alice', body: 'Hello there' },
-      android: { priority: 'high' },
-      apns: { headers: { 'apns-priority': '10' } },
+      android: { priority: 'high', collapse_key: conversationId },
     });
+    expect(sent.message).not.toHaveProperty('apns');
     expect(JSON.parse(sent.message.data.payload)).toMatchObject({ messageid: res.body.data.messageId, text: 'Hello there', fromMe: false, conversationId });
     expect(fcm.tokenExchanges).toBeGreaterThan(0);
   });
@@ -94,7 +94,7 @@ describe('Push through FCM (firebase-admin, HTTPS intercepted at the network edg
     await eventually(async () => expect(fcm.sentTo('tok-500-1')).toHaveLength(2), { timeoutMs: 15_000 });
     await eventually(async () => {
       const [entry] = await app.get(PushOutboxRepository).recent(1, bob.user.id);
-      expect(entry).toMatchObject({ status: 'sent', attempts: 1, results: [{ token: 'tok-500-1', messageId: expect.any(String) }] });
+      expect(entry).toMatchObject({ status: 'sent', attempts: 2, results: [{ token: 'tok-500-1', messageId: expect.any(String) }] });
     });
   });
 
@@ -195,10 +195,10 @@ describe('Push that timed out, delivered by a restarted server', () => {
   afterAll(() => fcm.uninstall());
 
   it('answers the message without fcmResponse, keeps the push, and the next server sends it', async () => {
-    fcm.install();
+    await fcm.install();
     fcm.on('tok-slow-1', 'hang');
     const config = testConfig();
-    const push = { ...config.push, serviceAccountJson: testServiceAccountJson(), http1: true, sendTimeoutMs: 300, lockMs: 1000 };
+    const push = { ...config.push, serviceAccountJson: testServiceAccountJson(), sendTimeoutMs: 300, lockMs: 1000 };
     const first = await startTestApp({ mongodbUri: config.mongodbUri, push });
     const { alice, bob, conversationId } = await conversationFixture(first);
     await first.http().post('/Push/Tokens').set(bob.auth).send({ token: 'tok-slow-1', platform: 'android' }).expect(201);

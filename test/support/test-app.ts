@@ -53,7 +53,7 @@ export function testConfig(overrides: Partial<ConstructorParameters<typeof AppCo
     chat: { maxTextLength: 1000, countsRepairAfterMs: 120_000, syncGapTimeoutMs: 2000, syncPageSize: 50, syncReadsInFlight: 2 },
     socket: TEST_SOCKET,
     rest: { requestsPerMinute: 100_000, publicRequestsPerMinute: 100_000, invitationsPerDay: 1000, reportsPerDay: 1000 },
-    push: { useApplicationDefault: false, http1: true, sendTimeoutMs: 2000, maxAttempts: 5, workerIntervalMs: 100, lockMs: 1000, readyMaxWaitMs: 60_000 },
+    push: { useApplicationDefault: false, http1: false, androidChannelId: 'messages', sendTimeoutMs: 2000, maxAttempts: 5, workerIntervalMs: 100, lockMs: 1000, readyMaxWaitMs: 60_000 },
     attachments: testAttachments({ kind: 'local', directory: join(dataDir, 'attachments') }),
     demoPage: true,
     ...overrides,

@@ -5,6 +5,7 @@ import { DrfiModule } from '../drfi/drfi.module';
 import { MessagesModule } from '../messages/messages.module';
 import { NetworkModule } from '../network/network.module';
 import { PresenceModule } from '../presence/presence.module';
+import { PushModule } from '../push/push.module';
 import { RealtimeModule } from '../realtime/realtime.module';
 import { RedisModule } from '../redis/redis.module';
 import { UsersModule } from '../users/users.module';
@@ -20,7 +21,7 @@ import { MetricsModule } from '../metrics/metrics.module';
 
 /** The customer's Chat REST API and socket flow, by use case: queries, message commands, receipts, sync. */
 @Module({
-  imports: [MessagesModule, StatusModule, RealtimeModule, MetricsModule, PresenceModule, RedisModule, UsersModule, NetworkModule, DrfiModule, AttachmentsModule],
+  imports: [MessagesModule, StatusModule, RealtimeModule, MetricsModule, PresenceModule, PushModule, RedisModule, UsersModule, NetworkModule, DrfiModule, AttachmentsModule],
   controllers: [ChatController, AdminMessagesController],
   providers: [ChatAccessService, ConversationQueriesService, MessageCommandsService, ReceiptsService, SyncService, ChatGateway],
 })

@@ -4,13 +4,15 @@ import { Message, messageIdFor } from '@app/dal';
 import { MessageStatusService, ReceiptStatus, StatusChange } from '@app/status';
 import { statusUpdateStanza } from '../messages/stanzas';
 import { ChangeFeedService } from '../messages/change-feed.service';
+import { PushService } from '../push/push.service';
 import type { StatusUpdateRequest, StatusUpdatedAck } from '../realtime/socket-events';
 import { UsersService } from '../users/users.service';
 import { ChatAccessService } from './chat-access.service';
 
 /**
  * Receipts: the receiver reports delivered or seen (socket `messageStatusUpdate`, REST mark-read),
- * through the status machine in libs/status; every real change reaches both parties' devices and sequences.
+ * through the status machine in libs/status; every real change reaches both parties' devices and sequences,
+ * and a read reaches the reader's devices as a silent push too (their notification of it cleared, the badge set).
  */
 @Injectable()
 export class ReceiptsService {
@@ -19,6 +21,7 @@ export class ReceiptsService {
     private readonly access: ChatAccessService,
     private readonly status: MessageStatusService,
     private readonly changes: ChangeFeedService,
+    private readonly push: PushService,
   ) {}
 
   /** Socket `messageStatusUpdate` (also a resend inside sync): the message named by its sender and uniqueid. */
@@ -29,13 +32,16 @@ export class ReceiptsService {
     if (!senderId) throw new AppError('MESSAGE_NOT_FOUND');
     const messageId = messageIdFor(senderId, stanza.uniqueid).toHexString();
     const result = await this.announced(await this.status.reportByReceiver(messageId, callerId, stanza.status));
+    if (result.changed && result.message.deliveryStatus === 'seen') this.push.readElsewhere(callerId, result.message.conversationId);
     return { status: 'statusUpdated', uniqueid: stanza.uniqueid, messageid: messageId, deliveryStatus: result.message.deliveryStatus };
   }
 
   /** Marks one message seen; only its receiver may. */
   @Throws('MESSAGE_NOT_FOUND', 'NOT_MESSAGE_RECEIVER')
   async markMessageRead(userId: string, messageId: string): Promise<Message> {
-    return (await this.announced(await this.status.reportByReceiver(messageId, userId, 'seen' satisfies ReceiptStatus))).message;
+    const result = await this.announced(await this.status.reportByReceiver(messageId, userId, 'seen' satisfies ReceiptStatus));
+    if (result.changed) this.push.readElsewhere(userId, result.message.conversationId);
+    return result.message;
   }
 
   /** Marks every incoming message of the conversation seen; returns those that changed. */
@@ -44,6 +50,7 @@ export class ReceiptsService {
     const conversation = await this.access.memberConversation(conversationId, userId);
     const changed = await this.status.markConversationSeen(conversation, userId);
     for (const message of changed) await this.announce(message, true);
+    if (changed.length > 0) this.push.readElsewhere(userId, conversation.id);
     return changed;
   }
 

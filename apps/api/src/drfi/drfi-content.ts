@@ -59,5 +59,5 @@ export function drfiUpdatesIn(messages: Message[]): DrfiStatusStanza[] {
 export function drfiPushContent(message: Message): PushContent {
   const payload = { messageid: message.id, conversationId: message.conversationId, type: message.type, uniqueid: message.uniqueId };
   const title = message.type === 'drfi' ? 'Request for information' : 'Answer to your request for information';
-  return { data: { type: 'drfi', payload: JSON.stringify(payload) }, title, body: 'Open the app to see it.', collapseId: message.id };
+  return { data: { type: 'drfi', payload: JSON.stringify(payload) }, title, body: 'Open the app to see it.', collapseId: message.conversationId };
 }

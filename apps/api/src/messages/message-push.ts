@@ -21,6 +21,7 @@ export function messagePushContent(message: Message, sender: User): PushContent 
     data: { type: 'message', payload: JSON.stringify(payload) },
     title: sender.name,
     body,
-    collapseId: message.id,
+    // One notification per conversation on the device: the newest replaces the one before.
+    collapseId: message.conversationId,
   };
 }

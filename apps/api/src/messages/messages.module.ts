@@ -6,6 +6,7 @@ import { RealtimeModule } from '../realtime/realtime.module';
 import { ChangeFeedService } from './change-feed.service';
 import { MessageDispatcher } from './message-dispatcher.service';
 import { MessagesService } from './messages.service';
+import { PushBadges } from './push-badges';
 
 /**
  * The chat domain's message store, shared by every producer of messages (chat, DRFI): the only
@@ -13,7 +14,7 @@ import { MessagesService } from './messages.service';
  */
 @Module({
   imports: [MessagesDalModule, RealtimeModule, PushModule, StorageModule],
-  providers: [MessageDispatcher, MessagesService, ChangeFeedService],
+  providers: [MessageDispatcher, MessagesService, ChangeFeedService, PushBadges],
   exports: [MessageDispatcher, MessagesService, ChangeFeedService, MessagesDalModule, StorageModule],
 })
 export class MessagesModule {}

@@ -35,6 +35,9 @@ export class Metrics implements OnModuleInit {
     name: 'chat_push_attempts_total', help: 'Push sends by outcome (sent, partial: some tokens refused for good, retry, error: the send itself failed, gave-up: out of attempts)', labelNames: ['outcome'], registers: [this.registry],
   });
   readonly pushFailures = new Counter({ name: 'chat_push_token_failures_total', help: 'Device tokens a push did not reach, by FCM error code', labelNames: ['code'], registers: [this.registry] });
+  readonly pushBatchSize = new Histogram({
+    name: 'chat_push_batch_size', help: 'Pushes per FCM call (firebase-admin sendEach: one HTTP/2 connection, up to 500)', buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500], registers: [this.registry],
+  });
   readonly pushTokensPruned = new Counter({ name: 'chat_push_tokens_pruned_total', help: 'Device tokens deactivated because FCM said they are gone', registers: [this.registry] });
   /** Read at each scrape from the source the push module sets (a count of the outbox's pending entries). */
   outboxDepthSource?: () => Promise<number>;

@@ -4,6 +4,7 @@ import { PushDalModule } from '@app/dal/push';
 import { PresenceModule } from '../presence/presence.module';
 import { DeviceTokensService } from './device-tokens.service';
 import { AdminPushController, PushTokensController } from './push.controller';
+import { PushPipeline } from './push-pipeline';
 import { PushService } from './push.service';
 import { PushWorker } from './push.worker';
 import { FcmPushProvider } from './providers/fcm-push.provider';
@@ -19,16 +20,17 @@ import { MetricsModule } from '../metrics/metrics.module';
       provide: PUSH_PROVIDER,
       inject: [AppConfig],
       useFactory: (config: AppConfig) => {
-        const { serviceAccountJson, useApplicationDefault, http1 } = config.push;
-        if (serviceAccountJson || useApplicationDefault) return new FcmPushProvider({ serviceAccountJson, http1 });
+        const { serviceAccountJson, useApplicationDefault, http1, androidChannelId } = config.push;
+        if (serviceAccountJson || useApplicationDefault) return new FcmPushProvider({ serviceAccountJson, http1, androidChannelId });
         new Logger('PushModule').warn('No Firebase credentials: pushes are recorded, not sent (GET /Admin/Push/Recent)');
         return new RecordingPushProvider();
       },
     },
+    PushPipeline,
     PushService,
     PushWorker,
     DeviceTokensService,
   ],
-  exports: [PushService, PushWorker],
+  exports: [PushService, PushPipeline, PushWorker],
 })
 export class PushModule {}

@@ -66,6 +66,8 @@ export interface PushConfig {
   serviceAccountJson?: string;
   useApplicationDefault: boolean;
   http1: boolean;
+  /** The Android notification channel of message pushes (PUSH_ANDROID_CHANNEL_ID). */
+  androidChannelId: string;
   /** How long a REST Add waits for FCM before answering without fcmResponse (the push stays queued). */
   sendTimeoutMs: number;
   maxAttempts: number;
@@ -199,6 +201,7 @@ export class AppConfig {
         serviceAccountJson: env.FIREBASE_SERVICE_ACCOUNT_JSON,
         useApplicationDefault: !env.FIREBASE_SERVICE_ACCOUNT_JSON && Boolean(env.GOOGLE_APPLICATION_CREDENTIALS),
         http1: env.PUSH_FCM_HTTP1 === 'true',
+        androidChannelId: env.PUSH_ANDROID_CHANNEL_ID,
         sendTimeoutMs: env.PUSH_SEND_TIMEOUT_MS,
         maxAttempts: env.PUSH_MAX_ATTEMPTS,
         workerIntervalMs: env.PUSH_WORKER_INTERVAL_MS,

@@ -284,6 +284,10 @@ export class EnvironmentVariables {
   @IsIn(['true', 'false'])
   PUSH_FCM_HTTP1: 'true' | 'false' = 'false';
 
+  /** The Android notification channel message pushes are posted to (the app creates it). */
+  @Matches(/^[A-Za-z0-9_.-]{1,100}$/, { message: 'PUSH_ANDROID_CHANNEL_ID: letters, digits, _ . - (1 to 100)' })
+  PUSH_ANDROID_CHANNEL_ID = 'messages';
+
   @Transform(toInt)
   @IsInt()
   @Min(100)

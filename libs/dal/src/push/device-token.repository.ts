@@ -5,11 +5,12 @@ import { derivedId, toObjectId } from '../shared/ids';
 import { DeviceToken } from './device-token.entity';
 import { OwnerRoster, OwnerRosterRecord } from '../shared/owner-roster';
 import { DeviceTokenRecord, PushPlatform } from './device-token.schema';
+import { LeanPushTargets, PushTarget, PushTargetsRecord } from './push-target.schema';
 
 /** The model of `push_device_rosters` (an OwnerRoster: each user's token documents). */
 export const DEVICE_ROSTER = 'PushDeviceRoster';
 
-export type { DeviceToken };
+export type { DeviceToken, PushTarget };
 
 
 type LeanToken = DeviceTokenRecord & { _id: Types.ObjectId };
@@ -41,23 +42,67 @@ export class DeviceTokenRepository {
   constructor(
     @InjectModel(DeviceTokenRecord.name) private readonly model: Model<DeviceTokenRecord>,
     @InjectModel(DEVICE_ROSTER) rosterModel: Model<OwnerRosterRecord>,
+    @InjectModel(PushTargetsRecord.name) private readonly targets: Model<PushTargetsRecord>,
   ) {
     this.rosters = new OwnerRoster(rosterModel, async (owner) =>
       (await this.model.find({ userId: owner }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>()).map((d) => d._id),
     );
   }
 
-  /** Registers a token for its owner; a token registered by another user moves to this one, active again. */
+  /**
+   * Registers a token for its owner; a token registered by another user moves to this one, active
+   * again. The previous owner stops being pushed to it before the token changes hands.
+   */
   async register(ownerId: string, token: string, platform: PushPlatform, deviceId: string | null): Promise<DeviceToken> {
     const _id = tokenId(token);
-    const before = await this.model.findOneAndUpdate(
+    const owner = toObjectId(ownerId);
+    const previous = await this.model.findById(_id, { userId: 1 }).lean<LeanToken>();
+    if (previous && !previous.userId.equals(owner)) await this.untarget([{ userId: previous.userId, _id }]);
+    await this.model.updateOne(
       { _id },
-      { $set: { token, userId: toObjectId(ownerId), platform, deviceId, active: true, deactivatedReason: null } },
-      { upsert: true, returnDocument: 'before' },
-    ).lean<LeanToken>();
-    await this.rosters.add(toObjectId(ownerId), _id);
-    if (before && !before.userId.equals(toObjectId(ownerId))) await this.rosters.remove(before.userId, _id);
+      { $set: { token, userId: owner, platform, deviceId, active: true, deactivatedReason: null } },
+      { upsert: true },
+    );
+    await this.rosters.add(owner, _id);
+    await this.targets.updateOne({ _id: owner }, { $set: { [`t.${_id.toHexString()}`]: { token, platform } } }, { upsert: true });
+    if (previous && !previous.userId.equals(owner)) await this.rosters.remove(previous.userId, _id);
     return toDeviceToken((await this.model.findById(_id).lean<LeanToken>())!);
+  }
+
+  /**
+   * Whom pushes to these users reach: their active tokens, one read by `_id $in` (a user from
+   * before `push_targets` is filled from their token documents once).
+   */
+  async targetsOf(ownerIds: string[]): Promise<Map<string, PushTarget[]>> {
+    const owners = [...new Set(ownerIds)];
+    const found = new Map<string, PushTarget[]>(owners.map((id) => [id, []]));
+    if (owners.length === 0) return found;
+    const docs = await this.targets.find({ _id: { $in: owners.map(toObjectId) } }).lean<LeanPushTargets[]>();
+    const built = new Set<string>();
+    for (const doc of docs) {
+      if (!doc.built) continue;
+      built.add(doc._id.toHexString());
+      found.set(doc._id.toHexString(), Object.values(doc.t ?? {}));
+    }
+    for (const owner of owners.filter((id) => !built.has(id))) found.set(owner, await this.buildTargets(owner));
+    return found;
+  }
+
+  private async buildTargets(ownerId: string): Promise<PushTarget[]> {
+    const active = await this.listFor(ownerId, { activeOnly: true });
+    const t = Object.fromEntries(active.map((d) => [tokenId(d.token).toHexString(), { token: d.token, platform: d.platform }]));
+    // Tokens registered meanwhile set their own entries; the build only adds.
+    await this.targets.updateOne(
+      { _id: toObjectId(ownerId) },
+      { $set: { built: true, ...Object.fromEntries(Object.entries(t).map(([key, target]) => [`t.${key}`, target])) } },
+      { upsert: true },
+    );
+    return Object.values(t);
+  }
+
+  private async untarget(tokens: { userId: Types.ObjectId; _id: Types.ObjectId }[]): Promise<void> {
+    if (tokens.length === 0) return;
+    await this.targets.bulkWrite(tokens.map(({ userId, _id }) => ({ updateOne: { filter: { _id: userId }, update: { $unset: { [`t.${_id.toHexString()}`]: 1 } } } })));
   }
 
   /** The owner's tokens (all, or only active ones), oldest first: the roster, then its tokens by `_id`. */
@@ -78,14 +123,18 @@ export class DeviceTokenRepository {
   async removeOwned(ownerId: string, token: string): Promise<boolean> {
     const doc = await this.find(token);
     if (!doc || doc.userId !== ownerId) return false;
+    await this.untarget([{ userId: toObjectId(ownerId), _id: tokenId(token) }]);
     const removed = (await this.model.deleteOne({ _id: tokenId(token) })).deletedCount > 0;
     await this.rosters.remove(toObjectId(ownerId), tokenId(token));
     return removed;
   }
 
-  /** Stops using a token FCM refused. */
-  async deactivate(token: string, reason: string): Promise<void> {
-    const _id = tokenId(token);
-    await this.model.updateOne({ _id }, { $set: { active: false, deactivatedReason: reason } });
+  /** Stops using tokens FCM refused (each with FCM's reason): two writes for the lot. */
+  async deactivate(refused: { token: string; reason: string }[]): Promise<void> {
+    if (refused.length === 0) return;
+    const ids = refused.map((r) => tokenId(r.token));
+    const owners = await this.model.find({ _id: { $in: ids } }, { userId: 1 }).lean<LeanToken[]>();
+    await this.untarget(owners.map((doc) => ({ userId: doc.userId, _id: doc._id })));
+    await this.model.bulkWrite(refused.map((r, i) => ({ updateOne: { filter: { _id: ids[i] }, update: { $set: { active: false, deactivatedReason: r.reason } } } })));
   }
 }

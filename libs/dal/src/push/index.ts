@@ -4,15 +4,18 @@ import { OwnerRosterSchema } from '../shared/owner-roster';
 import { DEVICE_ROSTER, DeviceTokenRepository } from './device-token.repository';
 import { DeviceTokenRecord, DeviceTokenSchema } from './device-token.schema';
 import { PushOutboxRepository } from './push-outbox.repository';
-import { PushOutboxRecord, PushOutboxSchema } from './push-outbox.schema';
+import { PushLogRecord, PushLogSchema, PushOutboxRecord, PushOutboxSchema } from './push-outbox.schema';
+import { PushTargetsRecord, PushTargetsSchema } from './push-target.schema';
 
-/** The `device_tokens`, `push_device_rosters` and `push_outbox` collections; only the push module imports this (dependency-cruiser). */
+/** The `device_tokens`, `push_device_rosters`, `push_targets`, `push_outbox` and `push_log` collections; only the push module imports this (dependency-cruiser). */
 @Module({
   imports: [
     MongooseModule.forFeature([
       { name: DeviceTokenRecord.name, schema: DeviceTokenSchema },
       { name: DEVICE_ROSTER, schema: OwnerRosterSchema, collection: 'push_device_rosters' },
       { name: PushOutboxRecord.name, schema: PushOutboxSchema },
+      { name: PushLogRecord.name, schema: PushLogSchema },
+      { name: PushTargetsRecord.name, schema: PushTargetsSchema },
     ]),
   ],
   providers: [DeviceTokenRepository, PushOutboxRepository],
@@ -21,3 +24,4 @@ import { PushOutboxRecord, PushOutboxSchema } from './push-outbox.schema';
 export class PushDalModule {}
 
 export { DeviceTokenRepository, PushOutboxRepository };
+export type { PushTarget } from './push-target.schema';

@@ -1,96 +1,131 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import { Model, Types } from 'mongoose';
-import { conditionalUpdate } from '../shared/conditional-update';
-import { toObjectId } from '../shared/ids';
-import { OutboxEntry, PushContent } from './push-outbox.entity';
-import { PushOutboxRecord } from './push-outbox.schema';
+import { AnyBulkWriteOperation, Model, Types } from 'mongoose';
+import { isDuplicateKeyError, toObjectId } from '../shared/ids';
+import { NewOutboxEntry, OutboxEntry, OutboxOutcome, PushContent } from './push-outbox.entity';
+import { PushLogRecord, PushOutboxRecord } from './push-outbox.schema';
 
-export type { OutboxEntry, PushContent };
-
+export type { NewOutboxEntry, OutboxEntry, OutboxOutcome, PushContent };
 
 type LeanEntry = PushOutboxRecord & { _id: Types.ObjectId };
 
 function toEntry(doc: LeanEntry): OutboxEntry {
-  const { _id, recipientId, ...rest } = doc;
-  return { ...rest, id: _id.toHexString(), recipientId: recipientId.toHexString(), results: rest.results ?? [] };
+  const { _id, recipientId, lockOwner: _owner, ...rest } = doc;
+  return { ...rest, id: _id.toHexString(), recipientId: recipientId.toHexString(), platforms: rest.platforms ?? [], results: rest.results ?? [] };
 }
 
+function toRecord(entry: OutboxEntry): LeanEntry {
+  const { id, recipientId, ...rest } = entry;
+  return { ...rest, _id: toObjectId(id), recipientId: toObjectId(recipientId), lockOwner: null };
+}
+
+/**
+ * The push outbox (`push_outbox`: pushes owed) and its history (`push_log`: pushes finished). Every
+ * write takes a batch: one insert for the pushes of many messages, one write per outcome kind.
+ */
 @Injectable()
 export class PushOutboxRepository {
   constructor(
     @InjectModel(PushOutboxRecord.name) private readonly model: Model<PushOutboxRecord>,
+    @InjectModel(PushLogRecord.name) private readonly log: Model<PushLogRecord>,
   ) {}
 
-  /** A new pending push, locked for its first sender for `lockMs`. */
-  async create(entry: { recipientId: string; kind: string; tokens: string[]; content: PushContent; lockMs: number }): Promise<OutboxEntry> {
+  /** New pending pushes, locked by `lockOwner` (their first sender) for `lockMs`: one insert. */
+  async createMany(entries: NewOutboxEntry[], lock: { ms: number; owner: string }): Promise<OutboxEntry[]> {
+    if (entries.length === 0) return [];
     const now = new Date();
-    const doc = await this.model.create({
+    const docs: LeanEntry[] = entries.map((entry) => ({
+      _id: new Types.ObjectId(),
       recipientId: toObjectId(entry.recipientId),
       kind: entry.kind,
       tokens: entry.tokens,
+      platforms: entry.platforms,
       content: entry.content,
       status: 'pending',
       attempts: 0,
       nextAttemptAt: now,
-      lockedUntil: new Date(now.getTime() + entry.lockMs),
+      lockedUntil: new Date(now.getTime() + lock.ms),
+      lockOwner: lock.owner,
+      provider: null,
+      lastError: null,
+      results: [],
       createdAt: now,
       updatedAt: now,
-    });
-    return toEntry(doc.toObject());
-  }
-
-  async find(id: string): Promise<OutboxEntry | undefined> {
-    const doc = await this.model.findById(toObjectId(id)).lean<LeanEntry>();
-    return doc ? toEntry(doc) : undefined;
+    }));
+    await this.model.insertMany(docs, { lean: true });
+    return docs.map(toEntry);
   }
 
   /**
-   * Takes up to `limit` due, unlocked pending pushes, locking each for `lockMs`; also says since
-   * when the oldest of them was due (null: none was), the outbox's backlog.
+   * Takes up to `limit` due, unlocked pending pushes for `owner`, locking them for `lockMs` (one
+   * conditional write for the lot, then one read of what this owner won); also says since when the
+   * oldest of them was due (null: none was), the outbox's backlog.
    */
-  async claimDue(limit: number, lockMs: number): Promise<{ claimed: OutboxEntry[]; oldestDueAt: Date | null }> {
+  async claimDue(limit: number, lock: { ms: number; owner: string }): Promise<{ claimed: OutboxEntry[]; oldestDueAt: Date | null }> {
     const now = new Date();
     const due = await this.model
       .find({ status: 'pending', nextAttemptAt: { $lte: now }, lockedUntil: { $lte: now } }, { _id: 1, nextAttemptAt: 1 })
       .sort({ nextAttemptAt: 1 })
       .limit(limit)
       .lean<{ _id: Types.ObjectId; nextAttemptAt: Date }[]>();
-    const claimed: OutboxEntry[] = [];
-    for (const { _id } of due) {
-      const lockedUntil = new Date(Date.now() + lockMs);
-      const before = await conditionalUpdate<PushOutboxRecord, LeanEntry>(this.model, _id, { status: 'pending', lockedUntil: { $lte: now } }, { $set: { lockedUntil } });
-      if (before) claimed.push({ ...toEntry(before), lockedUntil });
-    }
-    return { claimed, oldestDueAt: due[0]?.nextAttemptAt ?? null };
+    if (due.length === 0) return { claimed: [], oldestDueAt: null };
+    const ids = due.map((d) => d._id);
+    const lockedUntil = new Date(Date.now() + lock.ms);
+    await this.model.updateMany({ _id: { $in: ids }, status: 'pending', lockedUntil: { $lte: now } }, { $set: { lockedUntil, lockOwner: lock.owner } });
+    const won = await this.model.find({ _id: { $in: ids } }).lean<LeanEntry[]>();
+    const claimed = won.filter((doc) => doc.lockOwner === lock.owner && doc.lockedUntil.getTime() === lockedUntil.getTime()).map(toEntry);
+    return { claimed, oldestDueAt: due[0].nextAttemptAt };
   }
 
-  /** Pending pushes (due or waiting for a retry), for metrics; index { status, nextAttemptAt }. */
+  /** Pushes owed (due or waiting for a retry), for metrics. */
   countPending(): Promise<number> {
     return this.model.countDocuments({ status: 'pending' });
   }
 
-  async markSent(id: string, provider: string, results: OutboxEntry['results']): Promise<void> {
-    await this.update(id, { status: 'sent', provider, results, lastError: null });
+  /**
+   * Records how attempts ended: retries rescheduled (one bulk write), finished pushes out of the
+   * outbox (one delete) and into the history (one insert). The delete comes first: a crash between
+   * loses a history line, never sends a push twice.
+   */
+  async settle(outcomes: OutboxOutcome[]): Promise<void> {
+    const now = new Date();
+    const retries: AnyBulkWriteOperation<PushOutboxRecord>[] = [];
+    const finished: LeanEntry[] = [];
+    for (const outcome of outcomes) {
+      const { entry, attempts, provider, results, lastError } = outcome;
+      if (outcome.status === 'pending') {
+        const keep = new Set(outcome.tokens);
+        const platforms = entry.platforms.length > 0 ? entry.tokens.flatMap((token, i) => (keep.has(token) ? [entry.platforms[i]] : [])) : [];
+        retries.push({
+          updateOne: {
+            filter: { _id: toObjectId(entry.id) },
+            update: { $set: { tokens: outcome.tokens, platforms, attempts, nextAttemptAt: outcome.nextAttemptAt, lockedUntil: outcome.nextAttemptAt, lockOwner: null, lastError, provider, results, updatedAt: now } },
+          },
+        });
+      } else {
+        finished.push(toRecord({ ...entry, status: outcome.status, attempts, provider, results, lastError, updatedAt: now }));
+      }
+    }
+    if (retries.length > 0) await this.model.bulkWrite(retries, { ordered: false });
+    if (finished.length === 0) return;
+    await this.model.deleteMany({ _id: { $in: finished.map((doc) => doc._id) } });
+    try {
+      await this.log.insertMany(finished, { ordered: false, lean: true });
+    } catch (err) {
+      // Already in the history (a settle repeated after its delete): nothing is lost.
+      if (!isDuplicateKeyError(err)) throw err;
+    }
   }
 
-  /** Tries again later, only for the tokens still worth trying. */
-  async reschedule(id: string, change: { tokens: string[]; attempts: number; nextAttemptAt: Date; lastError: string; provider: string; results: OutboxEntry['results'] }): Promise<void> {
-    await this.update(id, { ...change, lockedUntil: change.nextAttemptAt });
-  }
-
-  async markFailed(id: string, lastError: string, attempts: number): Promise<void> {
-    await this.update(id, { status: 'failed', lastError, attempts });
-  }
-
-  /** Newest first (admin view). */
+  /** Newest first, owed and finished (admin view). */
   async recent(limit: number, recipientId?: string): Promise<OutboxEntry[]> {
     const filter = recipientId ? { recipientId: toObjectId(recipientId) } : {};
-    const docs = await this.model.find(filter).sort({ createdAt: -1, _id: -1 }).limit(limit).lean<LeanEntry[]>();
-    return docs.map(toEntry);
-  }
-
-  private async update(id: string, set: Record<string, unknown>): Promise<void> {
-    await this.model.updateOne({ _id: toObjectId(id) }, { $set: { ...set, updatedAt: new Date() } });
+    const [owed, finished] = await Promise.all(
+      [this.model, this.log].map((model) => (model as Model<PushOutboxRecord>).find(filter).sort({ createdAt: -1, _id: -1 }).limit(limit).lean<LeanEntry[]>()),
+    );
+    return [...owed, ...finished]
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a._id.toHexString() < b._id.toHexString() ? 1 : -1))
+      .slice(0, limit)
+      .map(toEntry);
   }
 }

@@ -4,18 +4,28 @@ import { Types } from 'mongoose';
 export const OUTBOX_STATUSES = ['pending', 'sent', 'failed'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
 
-/** What to send: FCM data (string values), a notification, and the message's id for collapsing. */
+/**
+ * What one push says, rendered once (a retry sends the same): FCM data (string values, the seed's
+ * `type` and `payload`), the alert, and the conversation whose notification it replaces.
+ */
 export interface PushContent {
   data: Record<string, string>;
   title: string;
   body: string;
+  /** One notification per this id on a device (the conversation): Android tag, APNs collapse id and thread. */
   collapseId: string;
+  /** The recipient's unread messages in all, when the push was rendered (the app badge). */
+  badge?: number;
+  /** A data-only push (read on another device): no alert, no sound; clears `collapseId`'s notification. */
+  silent?: boolean;
 }
 
 /**
  * A push to one user's tokens, kept until FCM took it (or it failed for good). Written before the
  * first attempt, so a push is never lost to a timeout or a restart: a worker retries it with backoff.
- * `lockedUntil` keeps two senders (the request and the worker, or two processes) off one entry.
+ * `lockedUntil` (with `lockOwner`, the process that holds it) keeps two senders off one entry.
+ * Only owed pushes stay here; a finished one moves to `push_log`, so the worker's look for due
+ * pushes reads only what is owed.
  */
 @Schema({ collection: 'push_outbox', versionKey: false })
 export class PushOutboxRecord {
@@ -27,6 +37,10 @@ export class PushOutboxRecord {
 
   @Prop({ type: [String], required: true })
   tokens: string[];
+
+  /** Each token's platform (same order; empty for entries from before: every platform's fields are sent). */
+  @Prop({ type: [String], default: [] })
+  platforms: string[];
 
   @Prop({ type: Object, required: true })
   content: PushContent;
@@ -42,6 +56,9 @@ export class PushOutboxRecord {
 
   @Prop({ type: Date, required: true })
   lockedUntil: Date;
+
+  @Prop({ type: String, default: null })
+  lockOwner: string | null;
 
   @Prop({ type: String, default: null })
   provider: string | null;
@@ -61,7 +78,16 @@ export class PushOutboxRecord {
 }
 
 export const PushOutboxSchema = SchemaFactory.createForClass(PushOutboxRecord);
+// The worker's due pushes, oldest first.
 PushOutboxSchema.index({ status: 1, nextAttemptAt: 1 });
+// An admin's recent pushes (GET /Admin/Push/Recent), of everyone or of one user.
 PushOutboxSchema.index({ createdAt: -1 });
-// An admin's recent pushes of one user (GET /Admin/Push/Recent?userId=).
 PushOutboxSchema.index({ recipientId: 1, createdAt: -1 });
+
+/** Finished pushes (sent, or given up), as they left the outbox: the admins' history. */
+@Schema({ collection: 'push_log', versionKey: false })
+export class PushLogRecord extends PushOutboxRecord {}
+
+export const PushLogSchema = SchemaFactory.createForClass(PushLogRecord);
+PushLogSchema.index({ createdAt: -1 });
+PushLogSchema.index({ recipientId: 1, createdAt: -1 });

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { App, applicationDefault, cert, deleteApp, initializeApp, ServiceAccount } from 'firebase-admin/app';
 import { getMessaging, Messaging } from 'firebase-admin/messaging';
-import type { PushContent } from '@app/dal';
-import { PushBatchResult, PushProvider } from './push-provider';
+import { fcmMessage, FcmMessageOptions } from './fcm-messages';
+import { OutgoingPush, PushProvider, TokenResult } from './push-provider';
 
 /** FCM errors that mean the token will never work again. */
 const TOKEN_GONE = new Set(['messaging/registration-token-not-registered', 'messaging/invalid-registration-token', 'messaging/invalid-argument']);
@@ -19,20 +19,20 @@ const TRANSIENT = new Set([
   'app/network-error',
 ]);
 
-export interface FcmOptions {
+export interface FcmOptions extends FcmMessageOptions {
   /** A service-account JSON (FIREBASE_SERVICE_ACCOUNT_JSON); else GOOGLE_APPLICATION_CREDENTIALS is used. */
   serviceAccountJson?: string;
   /** HTTP/1.1 instead of HTTP/2 (PUSH_FCM_HTTP1): for proxies that do not speak HTTP/2. */
   http1?: boolean;
 }
 
-/** Sends through firebase-admin's FCM v1 client (sendEachForMulticast). */
+/** Sends through firebase-admin's FCM v1 client: one sendEach call (one HTTP/2 connection) per batch of up to 500. */
 export class FcmPushProvider implements PushProvider {
   readonly name = 'fcm' as const;
   private readonly app: App;
   private readonly messaging: Messaging;
 
-  constructor(options: FcmOptions) {
+  constructor(private readonly options: FcmOptions) {
     const credential = options.serviceAccountJson ? cert(JSON.parse(options.serviceAccountJson) as ServiceAccount) : applicationDefault();
     const projectId = options.serviceAccountJson ? (JSON.parse(options.serviceAccountJson) as { project_id?: string }).project_id : undefined;
     this.app = initializeApp({ credential, ...(projectId ? { projectId } : {}) }, `chat-push-${randomUUID()}`);
@@ -40,23 +40,14 @@ export class FcmPushProvider implements PushProvider {
     if (options.http1) this.messaging.enableLegacyHttpTransport();
   }
 
-  async send(tokens: string[], content: PushContent): Promise<PushBatchResult> {
-    const batch = await this.messaging.sendEachForMulticast({
-      tokens,
-      data: content.data,
-      notification: { title: content.title, body: content.body },
-      android: { priority: 'high', collapseKey: content.collapseId },
-      apns: { headers: { 'apns-priority': '10', 'apns-collapse-id': content.collapseId }, payload: { aps: { sound: 'default', contentAvailable: true } } },
+  async send(pushes: OutgoingPush[]): Promise<TokenResult[]> {
+    const batch = await this.messaging.sendEach(pushes.map((push) => fcmMessage(push, this.options)));
+    return batch.responses.map((response, i) => {
+      const token = pushes[i].token;
+      if (response.success) return { token, messageId: response.messageId };
+      const code = response.error?.code ?? 'messaging/unknown-error';
+      return { token, error: code, transient: TRANSIENT.has(code), tokenGone: TOKEN_GONE.has(code) };
     });
-    return {
-      successCount: batch.successCount,
-      failureCount: batch.failureCount,
-      results: batch.responses.map((response, i) => {
-        if (response.success) return { token: tokens[i], messageId: response.messageId };
-        const code = response.error?.code ?? 'messaging/unknown-error';
-        return { token: tokens[i], error: code, transient: TRANSIENT.has(code), tokenGone: TOKEN_GONE.has(code) };
-      }),
-    };
   }
 
   async close(): Promise<void> {

@@ -15,6 +15,7 @@ import { ChatController } from './chat.controller';
 import { ChatGateway } from './chat.gateway';
 import { ConversationQueriesService } from './conversation-queries.service';
 import { MessageCommandsService } from './message-commands.service';
+import { PushBadges } from './push-badges';
 import { ReceiptsService } from './receipts.service';
 import { SyncService } from './sync.service';
 import { MetricsModule } from '../metrics/metrics.module';
@@ -23,6 +24,6 @@ import { MetricsModule } from '../metrics/metrics.module';
 @Module({
   imports: [MessagesModule, StatusModule, RealtimeModule, MetricsModule, PresenceModule, PushModule, RedisModule, UsersModule, NetworkModule, DrfiModule, AttachmentsModule],
   controllers: [ChatController, AdminMessagesController],
-  providers: [ChatAccessService, ConversationQueriesService, MessageCommandsService, ReceiptsService, SyncService, ChatGateway],
+  providers: [ChatAccessService, ConversationQueriesService, MessageCommandsService, ReceiptsService, SyncService, ChatGateway, PushBadges],
 })
 export class ChatModule {}

@@ -6,7 +6,6 @@ import { RealtimeModule } from '../realtime/realtime.module';
 import { ChangeFeedService } from './change-feed.service';
 import { MessageDispatcher } from './message-dispatcher.service';
 import { MessagesService } from './messages.service';
-import { PushBadges } from './push-badges';
 
 /**
  * The chat domain's message store, shared by every producer of messages (chat, DRFI): the only
@@ -14,7 +13,7 @@ import { PushBadges } from './push-badges';
  */
 @Module({
   imports: [MessagesDalModule, RealtimeModule, PushModule, StorageModule],
-  providers: [MessageDispatcher, MessagesService, ChangeFeedService, PushBadges],
+  providers: [MessageDispatcher, MessagesService, ChangeFeedService],
   exports: [MessageDispatcher, MessagesService, ChangeFeedService, MessagesDalModule, StorageModule],
 })
 export class MessagesModule {}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError, Throws } from '@app/common';
 import type { DeviceToken, OutboxEntry, PushPlatform } from '@app/dal';
 import { DeviceTokenRepository, PushOutboxRepository } from '@app/dal/push';
+import { PushPipeline } from './push-pipeline';
 
 export interface DeviceTokenView {
   token: string;
@@ -19,10 +20,13 @@ export class DeviceTokensService {
   constructor(
     private readonly tokens: DeviceTokenRepository,
     private readonly outbox: PushOutboxRepository,
+    private readonly pipeline: PushPipeline,
   ) {}
 
   async register(ownerId: string, token: string, platform: PushPlatform, deviceId: string | null): Promise<DeviceTokenView> {
-    return view(await this.tokens.register(ownerId, token, platform, deviceId));
+    const registered = view(await this.tokens.register(ownerId, token, platform, deviceId));
+    this.pipeline.devicesChanged(ownerId);
+    return registered;
   }
 
   async listOwn(ownerId: string): Promise<DeviceTokenView[]> {

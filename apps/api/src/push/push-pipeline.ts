@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { SpanKind } from '@opentelemetry/api';
 import { Sema } from 'async-sema';
+import { LRUCache } from 'lru-cache';
 import { AppConfig, inSpan } from '@app/common';
 import type { OutboxEntry, OutboxOutcome, PushContent, PushPlatform } from '@app/dal';
 import { DeviceTokenRepository, PushOutboxRepository } from '@app/dal/push';
@@ -46,6 +47,9 @@ interface Settlement {
   done: () => void;
 }
 
+/** How long a user found without devices has their silent pushes skipped. */
+const SILENT_SKIP_MS = 30_000;
+
 /** Provider calls under way at once (each up to PROVIDER_BATCH_MAX pushes, one HTTP/2 connection). */
 const SENDS_IN_FLIGHT = 4;
 
@@ -76,6 +80,13 @@ export class PushPipeline {
   private readonly slots = new Sema(SENDS_IN_FLIGHT);
   private readonly inFlight = new Set<Promise<unknown>>();
   private unread?: UnreadCounts;
+  /**
+   * Users this process lately found with no device (for SILENT_SKIP_MS): their silent pushes are
+   * dropped without a read, so readers without devices (most, on a busy loop) cost push nothing. A
+   * token registered here clears its owner at once; one registered on another process is seen by
+   * this one's silent pushes at most SILENT_SKIP_MS later (message pushes always read).
+   */
+  private readonly withoutDevices = new LRUCache<string, true>({ max: 100_000, ttl: SILENT_SKIP_MS });
 
   constructor(
     private readonly config: AppConfig,
@@ -92,6 +103,11 @@ export class PushPipeline {
   /** Called once by the chat domain: the badge's source. Without one, pushes carry no badge. */
   countUnreadWith(source: UnreadCounts): void {
     this.unread = source;
+  }
+
+  /** A user's devices changed on this process (a token registered): their silent pushes read again. */
+  devicesChanged(userId: string): void {
+    this.withoutDevices.delete(userId);
   }
 
   enqueue(job: PushJob): QueuedPush {
@@ -115,7 +131,10 @@ export class PushPipeline {
     // Whole entries per call (a user's devices are far fewer than a call takes), up to PROVIDER_BATCH_MAX pushes.
     const calls: Promise<void>[] = [];
     let chunk: (OutgoingPush & { entry: OutboxEntry })[] = [];
-    for (const entry of entries) {
+    const nowhere = entries.filter((entry) => entry.tokens.length === 0);
+    // Nothing to send it to (cannot come from intake; kept from an older outbox): finished, not owed forever.
+    if (nowhere.length > 0) calls.push(this.settleAll(nowhere.map((entry) => ({ entry, status: 'failed', attempts: entry.attempts, provider: this.provider.name, results: [], lastError: 'no tokens' }))));
+    for (const entry of entries.filter((e) => e.tokens.length > 0)) {
       if (chunk.length > 0 && chunk.length + entry.tokens.length > PROVIDER_BATCH_MAX) {
         calls.push(this.sendChunk(chunk, results));
         chunk = [];
@@ -180,12 +199,19 @@ export class PushPipeline {
   /** One intake batch: targets, badges, one outbox insert; then its sending starts. */
   private async admit(batch: Waiting[]): Promise<void> {
     try {
-      const waiting = coalesceSilent(batch);
+      const waiting = coalesceSilent(batch).filter((w) => {
+        if (!w.job.content.silent || !this.withoutDevices.has(w.job.recipientId)) return true;
+        w.durable(false);
+        w.result(undefined);
+        return false;
+      });
+      if (waiting.length === 0) return;
       const targets = await this.tokens.targetsOf(waiting.map((w) => w.job.recipientId));
       const owed: Waiting[] = [];
       for (const w of waiting) {
         if ((targets.get(w.job.recipientId) ?? []).length > 0) owed.push(w);
         else {
+          this.withoutDevices.set(w.job.recipientId, true);
           w.durable(false);
           w.result(undefined);
         }
@@ -229,8 +255,13 @@ export class PushPipeline {
       results.set(entry.id, result);
       settled.push(this.outcome(entry, result));
     }
-    await new Promise<void>((done) => {
-      this.settling.push({ outcomes: settled, gone: outcomes.filter((r) => r.tokenGone), done });
+    await this.settleAll(settled, outcomes.filter((r) => r.tokenGone));
+  }
+
+  /** Queues outcomes for the lane's next settlement batch; resolves once they are recorded (or could not be). */
+  private settleAll(outcomes: OutboxOutcome[], gone: TokenResult[] = []): Promise<void> {
+    return new Promise<void>((done) => {
+      this.settling.push({ outcomes, gone, done });
       if (!this.settlingNow) {
         this.settlingNow = true;
         this.track(this.drainSettlements());

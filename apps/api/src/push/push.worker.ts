@@ -36,7 +36,9 @@ export class PushWorker implements OnApplicationBootstrap, OnApplicationShutdown
     this.task = new PeriodicTask(config.push.workerIntervalMs, async () => {
       try {
         const now = Date.now();
-        let { claimed, oldestDueAt } = await claim();
+        const first = await claim();
+        const { oldestDueAt } = first;
+        let { claimed } = first;
         this.lastBacklog = { oldestWaitMs: oldestDueAt ? Math.max(0, now - oldestDueAt.getTime()) : 0, checkedAt: new Date() };
         metrics.pushOldestWaitSeconds.set(this.lastBacklog.oldestWaitMs / 1000);
         this.recovered();

@@ -17,6 +17,8 @@ export interface Conversation {
   lastWriteAt: Date | null;
   messageSeq: number;
   pagedFromStart: boolean;
+  /** Per member: their unread summary is kept by this conversation's count writes. */
+  badged: { a: boolean; b: boolean };
   /** Per member: every incoming message up to this position is seen. */
   readFloor: { a: number; b: number };
 }

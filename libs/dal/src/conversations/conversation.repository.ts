@@ -24,6 +24,7 @@ function toConversation(doc: LeanConversation): Conversation {
     messageSeq: doc.messageSeq ?? 0,
     pagedFromStart: doc.pagedFromStart ?? false,
     readFloor: { a: doc.readFloor?.a ?? 0, b: doc.readFloor?.b ?? 0 },
+    badged: { a: doc.badged?.a ?? false, b: doc.badged?.b ?? false },
   };
 }
 
@@ -45,11 +46,15 @@ export class ConversationRepository implements OnModuleInit {
   /** The pair's conversation, created on first use. */
   async ensureForPair(a: string, b: string): Promise<Conversation> {
     const _id = pairId(a, b);
+    const userIds = sortedPair(a, b);
+    // A member with an unread summary has it kept by the new conversation's writes too.
+    const holders = await this.unread.holders(userIds.map((id) => id.toHexString()));
+    const badged = { a: holders.has(userIds[0].toHexString()), b: holders.has(userIds[1].toHexString()) };
     try {
       const doc = await this.model
         .findOneAndUpdate(
           { _id },
-          { $setOnInsert: { pairKey: pairKey(a, b), userIds: sortedPair(a, b), counts: { ...ZERO_COUNTS }, messageSeq: 0, pagedFromStart: true } },
+          { $setOnInsert: { pairKey: pairKey(a, b), userIds, counts: { ...ZERO_COUNTS }, messageSeq: 0, pagedFromStart: true, badged } },
           { upsert: true, returnDocument: 'after' },
         )
         .lean<LeanConversation>();
@@ -131,8 +136,10 @@ export class ConversationRepository implements OnModuleInit {
     }
     inc.countsVersion = 1;
     const after = await this.model.findOneAndUpdate({ _id: toObjectId(conversationId) }, update, { returnDocument: 'after' }).lean<LeanConversation>();
-    // unreadA counts what "a" sent and "b" has not read: it is b's unread.
-    if (after) await this.copyUnread(toConversation(after), { a: delta.unreadB !== 0, b: delta.unreadA !== 0 });
+    // unreadA counts what "a" sent and "b" has not read: it is b's unread. Only members with a summary are copied to.
+    if (!after) return;
+    const conversation = toConversation(after);
+    await this.copyUnread(conversation, { a: delta.unreadB !== 0 && conversation.badged.a, b: delta.unreadA !== 0 && conversation.badged.b });
   }
 
   /**
@@ -141,13 +148,30 @@ export class ConversationRepository implements OnModuleInit {
    * the list no longer shows (`conversations` is the whole list). Settled counts only.
    */
   async mendUnread(ownerId: string, conversations: Conversation[]): Promise<void> {
-    const summary = (await this.unread.of([ownerId])).get(ownerId)!;
+    const summary = (await this.unread.of([ownerId])).get(ownerId);
+    if (!summary) return; // nobody was pushed to: nothing to keep
     const listed = new Set(conversations.map((c) => c.id));
     await this.unread.forget(ownerId, Object.keys(summary.conversations).filter((id) => !listed.has(id)));
     for (const conversation of conversations) {
+      // A conversation that does not yet keep the summary (made while it was being opened) starts to.
+      if (!conversation.badged[sideOf(conversation, ownerId)]) await this.flagBadged(ownerId, [conversation]);
       if (conversation.pendingWrites > 0) continue;
       const mine = unreadOf(conversation, ownerId);
       if (summary.conversations[conversation.id] !== mine) await this.unread.record(ownerId, conversation.id, conversation.countsVersion, mine);
+    }
+  }
+
+  /** Opens a user's unread summary from their conversations (the list's counts), for their first push. */
+  async openUnread(ownerId: string, conversations: Conversation[]): Promise<void> {
+    await this.unread.open(ownerId, conversations.map((c) => ({ conversationId: c.id, version: c.countsVersion, unread: unreadOf(c, ownerId) })));
+    await this.flagBadged(ownerId, conversations);
+  }
+
+  /** From now on these conversations' count writes keep `ownerId`'s summary. */
+  private async flagBadged(ownerId: string, conversations: Conversation[]): Promise<void> {
+    for (const side of ['a', 'b'] as const) {
+      const ids = conversations.filter((c) => sideOf(c, ownerId) === side).map((c) => toObjectId(c.id));
+      for (let i = 0; i < ids.length; i += 1000) await this.model.updateMany({ _id: { $in: ids.slice(i, i + 1000) } }, { $set: { [`badged.${side}`]: true } });
     }
   }
 
@@ -161,7 +185,7 @@ export class ConversationRepository implements OnModuleInit {
     );
     if (!before) return false;
     const replaced = toConversation(before);
-    await this.copyUnread({ ...replaced, counts, countsVersion: replaced.countsVersion + 1 }, { a: true, b: true });
+    await this.copyUnread({ ...replaced, counts, countsVersion: replaced.countsVersion + 1 }, replaced.badged);
     return true;
   }
 
@@ -172,6 +196,10 @@ export class ConversationRepository implements OnModuleInit {
       sides.b ? this.unread.record(b, conversation.id, conversation.countsVersion, unreadOf(conversation, b)) : undefined,
     ]);
   }
+}
+
+function sideOf(conversation: Conversation, memberId: string): 'a' | 'b' {
+  return conversation.userIds[0] === memberId ? 'a' : 'b';
 }
 
 /** A member's unread incoming messages (the list's unreadIncomingMessagesCount). */

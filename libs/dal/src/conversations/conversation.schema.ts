@@ -62,6 +62,10 @@ export class ConversationRecord {
   @Prop({ default: false })
   pagedFromStart: boolean;
 
+  /** Per member ("a", "b"): the member has an unread summary, which this conversation's count writes keep (unread-summary.repository.ts). */
+  @Prop({ type: Object, default: null })
+  badged: { a?: boolean; b?: boolean } | null;
+
   /** Per member ("a", "b"): every incoming message up to this position is seen (mark-read starts after it). */
   @Prop({ type: Object, default: null })
   readFloor: { a?: number; b?: number } | null;

@@ -57,24 +57,28 @@ export class PushOutboxRepository {
   }
 
   /**
-   * Takes up to `limit` due, unlocked pending pushes for `owner`, locking them for `lockMs` (one
-   * conditional write for the lot, then one read of what this owner won); also says since when the
-   * oldest of them was due (null: none was), the outbox's backlog.
+   * Takes up to `limit` due, unlocked pending pushes for `owner`, locking them for `lockMs`: one
+   * read, one conditional write for the lot, and (only when another worker took some meanwhile) one
+   * read of what this owner won; also says since when the oldest of them was due (null: none was),
+   * the outbox's backlog.
    */
   async claimDue(limit: number, lock: { ms: number; owner: string }): Promise<{ claimed: OutboxEntry[]; oldestDueAt: Date | null }> {
     const now = new Date();
     const due = await this.model
-      .find({ status: 'pending', nextAttemptAt: { $lte: now }, lockedUntil: { $lte: now } }, { _id: 1, nextAttemptAt: 1 })
+      .find({ status: 'pending', nextAttemptAt: { $lte: now }, lockedUntil: { $lte: now } })
       .sort({ nextAttemptAt: 1 })
       .limit(limit)
-      .lean<{ _id: Types.ObjectId; nextAttemptAt: Date }[]>();
+      .lean<LeanEntry[]>();
     if (due.length === 0) return { claimed: [], oldestDueAt: null };
     const ids = due.map((d) => d._id);
     const lockedUntil = new Date(Date.now() + lock.ms);
-    await this.model.updateMany({ _id: { $in: ids }, status: 'pending', lockedUntil: { $lte: now } }, { $set: { lockedUntil, lockOwner: lock.owner } });
-    const won = await this.model.find({ _id: { $in: ids } }).lean<LeanEntry[]>();
-    const claimed = won.filter((doc) => doc.lockOwner === lock.owner && doc.lockedUntil.getTime() === lockedUntil.getTime()).map(toEntry);
-    return { claimed, oldestDueAt: due[0].nextAttemptAt };
+    const { modifiedCount } = await this.model.updateMany({ _id: { $in: ids }, status: 'pending', lockedUntil: { $lte: now } }, { $set: { lockedUntil, lockOwner: lock.owner } });
+    // Every one locked by this write (no other worker took one meanwhile): they are ours as read.
+    const won =
+      modifiedCount === ids.length
+        ? due
+        : (await this.model.find({ _id: { $in: ids } }).lean<LeanEntry[]>()).filter((doc) => doc.lockOwner === lock.owner && doc.lockedUntil.getTime() === lockedUntil.getTime());
+    return { claimed: won.map((doc) => ({ ...toEntry(doc), lockedUntil })), oldestDueAt: due[0].nextAttemptAt };
   }
 
   /** Pushes owed (due or waiting for a retry), for metrics. */

@@ -73,8 +73,14 @@ export class PushContentDto implements PushContent {
   @ApiProperty({ maxLength: 200, example: 'Hello there' })
   body: string;
 
-  @ApiProperty({ pattern: OBJECT_ID_PATTERN, description: 'Pushes with the same id replace each other on the device' })
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, description: "The conversation: its pushes replace each other on the device (Android tag, APNs collapse id and thread)" })
   collapseId: string;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, example: 3, description: "The recipient's unread messages in all when the push was made (the app badge)" })
+  badge?: number;
+
+  @ApiPropertyOptional({ description: 'A data-only push after a read on another device: no alert, no sound' })
+  silent?: boolean;
 }
 
 export class PushResultDto {
@@ -121,8 +127,11 @@ export class OutboxEntryDto {
   @ApiProperty({ pattern: OBJECT_ID_PATTERN })
   recipientId: string;
 
-  @ApiProperty({ enum: ['message', 'drfi'] })
+  @ApiProperty({ enum: ['message', 'drfi', 'read'], description: 'read: the silent push after the recipient read a conversation on one of their devices' })
   kind: string;
+
+  @ApiProperty({ type: [String], enum: ['android', 'ios', 'web'], description: "Each token's platform, in order (empty for pushes queued before platforms were kept)" })
+  platforms: string[];
 
   @ApiProperty({ enum: ['pending', 'sent', 'failed'] })
   status: string;

@@ -10,9 +10,15 @@ const { derivedId, pairId } = require(join(ROOT, 'dist/libs/dal/src/shared/ids.j
 const { MessageSchema } = require(join(ROOT, 'dist/libs/dal/src/messages/message.schema.js'));
 const { PAGE_SIZE } = require(join(ROOT, 'dist/libs/dal/src/messages/message-page.schema.js'));
 
-type Id = InstanceType<typeof ObjectId>;
-interface Db {
-  collection(name: string): { insertMany(docs: object[], options?: object): Promise<unknown>; createIndex(keys: object, options: object): Promise<unknown> };
+export type Id = InstanceType<typeof ObjectId>;
+export interface Db {
+  collection(name: string): {
+    insertMany(docs: object[], options?: object): Promise<unknown>;
+    createIndex(keys: object, options: object): Promise<unknown>;
+    updateMany(filter: object, update: object): Promise<unknown>;
+    bulkWrite(operations: object[]): Promise<unknown>;
+    find(filter: object): { toArray(): Promise<Record<string, any>[]> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
 }
 
 let phones = 0;
@@ -82,6 +88,13 @@ export async function seedDeviceTokens(db: Db, users: Id[]): Promise<void> {
     };
   });
   for (let i = 0; i < docs.length; i += 1000) await db.collection('device_tokens').insertMany(docs.slice(i, i + 1000));
+  // What registering through the API leaves too: each user's roster of tokens, and whom a push reaches.
+  const rosters = docs.map((d) => ({ _id: d.userId, ids: [d._id], complete: true }));
+  const targets = docs.map((d) => ({ _id: d.userId, t: { [d._id.toHexString()]: { token: d.token, platform: d.platform } }, built: true }));
+  for (let i = 0; i < docs.length; i += 1000) {
+    await db.collection('push_device_rosters').insertMany(rosters.slice(i, i + 1000));
+    await db.collection('push_targets').insertMany(targets.slice(i, i + 1000));
+  }
 }
 
 /**

@@ -6,7 +6,7 @@
 //                                  (recipients: false connects the senders only)
 //   {cmd:'step', rate, seconds, drainSeconds}  -> latencies of the messages started in the step
 //   {cmd:'fanout', seconds, offline:[ids]}     -> `im` in a closed loop per sender, acks only;
-//                                                 how many went to the offline recipients
+//                                                 how many went to the offline recipients, and when each was acked
 //   {cmd:'finish', seconds}                    -> waits for stragglers; lost and duplicated in all
 import { createRequire } from 'node:module';
 import type { Socket } from 'socket.io-client';
@@ -97,6 +97,8 @@ serveCommands({
     let started = 0;
     let acked = 0;
     let toOffline = 0;
+    /** Each message to an offline recipient and when it was acknowledged (its push is timed from there). */
+    const offlineAcks: [string, number][] = [];
     const errorsBefore = loop.errors;
     // Closed loop per sender: its next message when the last one is acknowledged.
     await Promise.all(
@@ -104,13 +106,16 @@ serveCommands({
         for (let i = 0; performance.now() < deadline; i++) {
           const pair = own[i % own.length];
           started++;
-          if (!(await send(pair, false).acked)) continue;
+          const { uniqueid, acked: sent } = send(pair, false);
+          if (!(await sent)) continue;
           acked++;
-          if (offlineUsers.has(pair.to)) toOffline++;
+          if (!offlineUsers.has(pair.to)) continue;
+          toOffline++;
+          offlineAcks.push([uniqueid, Date.now()]);
         }
       }),
     );
-    return { started, acked, toOffline, errors: loop.errors - errorsBefore, firstError: loop.firstError };
+    return { started, acked, toOffline, offlineAcks, errors: loop.errors - errorsBefore, firstError: loop.firstError };
   },
 
   async finish({ seconds }: { seconds: number }) {

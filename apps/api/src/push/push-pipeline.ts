@@ -79,6 +79,8 @@ export class PushPipeline {
   private readonly lane = new Sema(1);
   private readonly slots = new Sema(SENDS_IN_FLIGHT);
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Outbox entries this process is sending, until settled (the worker does not claim them again). */
+  private readonly sending = new Set<string>();
   private unread?: UnreadCounts;
   /**
    * Users this process lately found with no device (for SILENT_SKIP_MS): their silent pushes are
@@ -98,6 +100,10 @@ export class PushPipeline {
 
   get providerName(): string {
     return this.provider.name;
+  }
+
+  get inFlightEntries(): ReadonlySet<string> {
+    return this.sending;
   }
 
   /** Called once by the chat domain: the badge's source. Without one, pushes carry no badge. */
@@ -142,7 +148,12 @@ export class PushPipeline {
       chunk.push(...entry.tokens.map((token, i) => ({ token, platform: entry.platforms[i] as PushPlatform | undefined, content: entry.content, entry })));
     }
     if (chunk.length > 0) calls.push(this.sendChunk(chunk, results));
-    await Promise.all(calls);
+    entries.forEach((entry) => this.sending.add(entry.id));
+    try {
+      await Promise.all(calls);
+    } finally {
+      entries.forEach((entry) => this.sending.delete(entry.id));
+    }
     return results;
   }
 

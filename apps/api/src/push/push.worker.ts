@@ -12,15 +12,12 @@ export interface PushBacklog {
   checkedAt: Date | null;
 }
 
-/**
- * Owed pushes claimed at once: two provider calls' worth, and the most ids the embedded database's
- * id-pushdown patch answers from the `_id` index in one `$in` (the claim's write and read).
- */
+/** Owed pushes claimed at once: two provider calls' worth, and the most ids the embedded database's id-pushdown patch answers by the `_id` index in one `$in` (their settling). */
 const CLAIM_MAX = 1000;
 
 /**
- * Retries owed pushes: every PUSH_WORKER_INTERVAL_MS, the due ones (CLAIM_MAX at a time,
- * claimed by a lock) through the pipeline's sending; a backlog (a full batch) is drained batch after
+ * Retries owed pushes: every PUSH_WORKER_INTERVAL_MS, the due ones (CLAIM_MAX at a time, by the
+ * process holding the outbox's lease) through the pipeline's sending; a backlog (a full batch) is drained batch after
  * batch in the same tick.
  */
 @Injectable()
@@ -32,7 +29,7 @@ export class PushWorker implements OnApplicationBootstrap, OnApplicationShutdown
   private lastBacklog: PushBacklog = { oldestWaitMs: 0, checkedAt: null };
 
   constructor(config: AppConfig, outbox: PushOutboxRepository, pipeline: PushPipeline, metrics: Metrics) {
-    const claim = () => pipeline.inLane(() => outbox.claimDue(CLAIM_MAX, { ms: config.push.lockMs, owner: pipeline.lockOwner }));
+    const claim = () => pipeline.inLane(() => outbox.claimDue(CLAIM_MAX, { ms: config.push.lockMs, owner: pipeline.lockOwner }, pipeline.inFlightEntries));
     this.task = new PeriodicTask(config.push.workerIntervalMs, async () => {
       try {
         const now = Date.now();

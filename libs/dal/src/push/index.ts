@@ -4,10 +4,10 @@ import { OwnerRosterSchema } from '../shared/owner-roster';
 import { DEVICE_ROSTER, DeviceTokenRepository } from './device-token.repository';
 import { DeviceTokenRecord, DeviceTokenSchema } from './device-token.schema';
 import { PushOutboxRepository } from './push-outbox.repository';
-import { PushLogRecord, PushLogSchema, PushOutboxRecord, PushOutboxSchema } from './push-outbox.schema';
+import { PushLogRecord, PushLogSchema, PushOutboxRecord, PushOutboxSchema, PushWorkerLeaseRecord, PushWorkerLeaseSchema } from './push-outbox.schema';
 import { PushTargetsRecord, PushTargetsSchema } from './push-target.schema';
 
-/** The `device_tokens`, `push_device_rosters`, `push_targets`, `push_outbox` and `push_log` collections; only the push module imports this (dependency-cruiser). */
+/** The `device_tokens`, `push_device_rosters`, `push_targets`, `push_outbox`, `push_log` and `push_worker_leases` collections; only the push module imports this (dependency-cruiser). */
 @Module({
   imports: [
     MongooseModule.forFeature([
@@ -15,6 +15,7 @@ import { PushTargetsRecord, PushTargetsSchema } from './push-target.schema';
       { name: DEVICE_ROSTER, schema: OwnerRosterSchema, collection: 'push_device_rosters' },
       { name: PushOutboxRecord.name, schema: PushOutboxSchema },
       { name: PushLogRecord.name, schema: PushLogSchema },
+      { name: PushWorkerLeaseRecord.name, schema: PushWorkerLeaseSchema },
       { name: PushTargetsRecord.name, schema: PushTargetsSchema },
     ]),
   ],

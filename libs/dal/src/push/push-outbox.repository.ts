@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { AnyBulkWriteOperation, Model, Types } from 'mongoose';
 import { isDuplicateKeyError, toObjectId } from '../shared/ids';
 import { NewOutboxEntry, OutboxEntry, OutboxOutcome, PushContent } from './push-outbox.entity';
-import { PushLogRecord, PushOutboxRecord } from './push-outbox.schema';
+import { PushLogRecord, PushOutboxRecord, PushWorkerLeaseRecord } from './push-outbox.schema';
 
 export type { NewOutboxEntry, OutboxEntry, OutboxOutcome, PushContent };
 
@@ -28,6 +28,7 @@ export class PushOutboxRepository {
   constructor(
     @InjectModel(PushOutboxRecord.name) private readonly model: Model<PushOutboxRecord>,
     @InjectModel(PushLogRecord.name) private readonly log: Model<PushLogRecord>,
+    @InjectModel(PushWorkerLeaseRecord.name) private readonly leases: Model<PushWorkerLeaseRecord>,
   ) {}
 
   /** New pending pushes, locked by `lockOwner` (their first sender) for `lockMs`: one insert. */
@@ -57,28 +58,38 @@ export class PushOutboxRepository {
   }
 
   /**
-   * Takes up to `limit` due, unlocked pending pushes for `owner`, locking them for `lockMs`: one
-   * read, one conditional write for the lot, and (only when another worker took some meanwhile) one
-   * read of what this owner won; also says since when the oldest of them was due (null: none was),
-   * the outbox's backlog.
+   * Up to `limit` due, unlocked pending pushes for the worker holding the outbox's lease (taken or
+   * renewed here for `lease.ms`; another process holding it: none), oldest first, but those in
+   * `inFlight` (this process is sending them); also says since when the oldest due one was due
+   * (null: none was), the outbox's backlog. One small write and one read, whatever the number.
    */
-  async claimDue(limit: number, lock: { ms: number; owner: string }): Promise<{ claimed: OutboxEntry[]; oldestDueAt: Date | null }> {
+  async claimDue(limit: number, lease: { ms: number; owner: string }, inFlight: ReadonlySet<string>): Promise<{ claimed: OutboxEntry[]; oldestDueAt: Date | null }> {
+    if (!(await this.holdLease(lease))) return { claimed: [], oldestDueAt: null };
     const now = new Date();
     const due = await this.model
       .find({ status: 'pending', nextAttemptAt: { $lte: now }, lockedUntil: { $lte: now } })
       .sort({ nextAttemptAt: 1 })
-      .limit(limit)
+      .limit(limit + inFlight.size)
       .lean<LeanEntry[]>();
-    if (due.length === 0) return { claimed: [], oldestDueAt: null };
-    const ids = due.map((d) => d._id);
-    const lockedUntil = new Date(Date.now() + lock.ms);
-    const { modifiedCount } = await this.model.updateMany({ _id: { $in: ids }, status: 'pending', lockedUntil: { $lte: now } }, { $set: { lockedUntil, lockOwner: lock.owner } });
-    // Every one locked by this write (no other worker took one meanwhile): they are ours as read.
-    const won =
-      modifiedCount === ids.length
-        ? due
-        : (await this.model.find({ _id: { $in: ids } }).lean<LeanEntry[]>()).filter((doc) => doc.lockOwner === lock.owner && doc.lockedUntil.getTime() === lockedUntil.getTime());
-    return { claimed: won.map((doc) => ({ ...toEntry(doc), lockedUntil })), oldestDueAt: due[0].nextAttemptAt };
+    const claimed = due.filter((doc) => !inFlight.has(doc._id.toHexString())).slice(0, limit);
+    return { claimed: claimed.map(toEntry), oldestDueAt: due[0]?.nextAttemptAt ?? null };
+  }
+
+  /** Takes or renews the worker's lease; false while another owner holds it. */
+  private async holdLease({ ms, owner }: { ms: number; owner: string }): Promise<boolean> {
+    const now = new Date();
+    try {
+      await this.leases.updateOne(
+        { _id: 'outbox', $or: [{ owner }, { until: { $lte: now } }] },
+        { $set: { owner, until: new Date(now.getTime() + ms) } },
+        { upsert: true },
+      );
+      return true;
+    } catch (err) {
+      // Held by another owner: the upsert's insert met the lease.
+      if (isDuplicateKeyError(err)) return false;
+      throw err;
+    }
   }
 
   /** Pushes owed (due or waiting for a retry), for metrics. */

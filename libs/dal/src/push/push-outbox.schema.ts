@@ -91,3 +91,22 @@ export class PushLogRecord extends PushOutboxRecord {}
 export const PushLogSchema = SchemaFactory.createForClass(PushLogRecord);
 PushLogSchema.index({ createdAt: -1 });
 PushLogSchema.index({ recipientId: 1, createdAt: -1 });
+
+/**
+ * Which process's worker may claim owed pushes, until when (`_id` = "outbox"): one lease for the
+ * lot instead of a lock written on every entry, so a claim costs one small write however many
+ * pushes it takes. The holder renews it every look; a process that dies loses it when it lapses.
+ */
+@Schema({ collection: 'push_worker_leases', versionKey: false })
+export class PushWorkerLeaseRecord {
+  @Prop({ type: String, required: true })
+  _id: string;
+
+  @Prop({ type: String, required: true })
+  owner: string;
+
+  @Prop({ type: Date, required: true })
+  until: Date;
+}
+
+export const PushWorkerLeaseSchema = SchemaFactory.createForClass(PushWorkerLeaseRecord);

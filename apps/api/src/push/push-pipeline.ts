@@ -98,10 +98,6 @@ export class PushPipeline {
     private readonly metrics: Metrics,
   ) {}
 
-  get providerName(): string {
-    return this.provider.name;
-  }
-
   get inFlightEntries(): ReadonlySet<string> {
     return this.sending;
   }

@@ -129,7 +129,7 @@ export class DeviceTokenRepository {
     return removed;
   }
 
-  /** Stops using tokens FCM refused (each with FCM's reason): two writes for the lot. */
+  /** Stops using tokens FCM refused (each with FCM's reason): one read and two writes for the lot. */
   async deactivate(refused: { token: string; reason: string }[]): Promise<void> {
     if (refused.length === 0) return;
     const ids = refused.map((r) => tokenId(r.token));

@@ -167,6 +167,42 @@ describe('Embedded FerretDB', () => {
     }
   });
 
+  it('writes the statements of an update command back together, each statement seeing those before it (the batched-updates patch)', async () => {
+    const server = new FerretDbServer({ binary: binary(), dataDir: freshDir() });
+    await server.start();
+    const client = await MongoClient.connect(server.uri('batched'));
+    try {
+      const docs = client.db().collection<{ _id: string; n: number; tags?: string[] }>('docs');
+      await docs.insertMany([
+        { _id: 'a', n: 0 },
+        { _id: 'b', n: 0 },
+      ]);
+      const result = await docs.bulkWrite(
+        [
+          { updateOne: { filter: { _id: 'a' }, update: { $inc: { n: 1 } } } },
+          { updateOne: { filter: { _id: 'b' }, update: { $inc: { n: 10 } } } },
+          // The same document again: it sees the first statement's write.
+          { updateOne: { filter: { _id: 'a' }, update: { $inc: { n: 1 } } } },
+          // A condition on what an earlier statement wrote.
+          { updateOne: { filter: { _id: 'a', n: 2 }, update: { $push: { tags: 'seen two' } } } },
+          // An upsert between held writes, and a filter that is not by _id.
+          { updateOne: { filter: { _id: 'c' }, update: { $inc: { n: 5 } }, upsert: true } },
+          { updateMany: { filter: { n: { $gte: 5 } }, update: { $inc: { n: 100 } } } },
+        ],
+        { ordered: true },
+      );
+      expect(result.upsertedCount).toBe(1);
+      expect(await docs.find().sort({ _id: 1 }).toArray()).toEqual([
+        { _id: 'a', n: 2, tags: ['seen two'] },
+        { _id: 'b', n: 110 },
+        { _id: 'c', n: 105 },
+      ]);
+    } finally {
+      await client.close();
+      await server.stop();
+    }
+  });
+
   it('uses the project-local build only if it is the current FERRETDB_BUILD (an older one is rebuilt)', () => {
     const toolsDir = freshDir();
     mkdirSync(join(toolsDir, 'bin'));

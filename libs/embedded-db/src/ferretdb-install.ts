@@ -169,10 +169,43 @@ export const FERRETDB_PATCHES = [
     to: '\t\tresult, err := common.UpdateDocument(ctx, c, "update", iter, &u)\n\t\tcloser.Close() // project patch: this statement\'s iterator, now\n',
     why: "The statement's iterator is closed as soon as the statement is done (nothing between its creation and here returns).",
   },
+  // One update command, one commit (the next four; the Go files are in libs/embedded-db/ferretdb-patches).
+  {
+    file: 'internal/handler/msg_update.go',
+    from: '\tfor _, u := range params.Updates {\n',
+    to: '\tpending := new(pendingUpdates) // project patch: batched_updates.go\n\tdefer pending.close(ctx)\n\n\tfor _, u := range params.Updates {\n',
+    why:
+      'Upstream writes each statement of an `update` command back in a transaction of its own, so a bulkWrite of N updateOne ' +
+      "operations cost N commits, each taking the database's one writer in turn: batching updates bought nothing (PITFALLS). " +
+      'The statements now hold what they write back and write it in one transaction when the command ends.',
+  },
+  {
+    file: 'internal/handler/msg_update.go',
+    from: '\t\tvar qp backends.QueryParams\n',
+    to: '\t\tc = pending.wrap(c)\n\n\t\tvar qp backends.QueryParams\n',
+    why: "Each statement reads and writes through the pending set: a read that may see a held document writes the held ones first.",
+  },
+  {
+    file: 'internal/handler/msg_update.go',
+    from: '\treturn matched, modified, &upserted, nil\n',
+    to: '\tif err := pending.flush(ctx); err != nil {\n\t\treturn 0, 0, nil, lazyerrors.Error(err)\n\t}\n\n\treturn matched, modified, &upserted, nil\n',
+    why: 'The command answers only once its writes are committed (an acknowledged write is durable, as before).',
+  },
+  {
+    file: 'internal/handler/batched_updates.go',
+    createFrom: 'batched_updates.go',
+    why: 'pendingUpdates: the held documents, the flush before a read that may see them or an upsert, and the write at the end.',
+  },
+  {
+    file: 'internal/handler/batched_updates_test.go',
+    createFrom: 'batched_updates_test.go',
+    test: './internal/handler/',
+    why: 'pendingUpdates against a recording collection: one write at the end, reads see what came before, upserts keep their order.',
+  },
 ] as const;
 
 /** What the project-local build is: the version and its patches. A binary built otherwise is rebuilt. */
-export const FERRETDB_BUILD = `${FERRETDB_VERSION}+sqlite-id-index.1+atomic-writes.1+id-pushdown.1+writer-queue.1+no-leak-tracking.1+one-pass-decode.2+update-iterators.1`;
+export const FERRETDB_BUILD = `${FERRETDB_VERSION}+sqlite-id-index.1+atomic-writes.1+id-pushdown.1+writer-queue.1+no-leak-tracking.1+one-pass-decode.2+update-iterators.1+batched-updates.1`;
 
 /** Raised when no FerretDB can be found or built; its message names the three ways out. */
 export class EmbeddedDatabaseUnavailableError extends Error {

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
-import { derivedId, isDuplicateKeyError, toObjectId } from '../shared/ids';
+import { GroupCommit } from '../shared/group-commit';
+import { derivedId, isDuplicateKeyError, toObjectId, writeErrorsOf } from '../shared/ids';
 import { UserChangeKeyRecord, UserChangeRecord, UserFeedRecord } from './change-feed.schema';
 
 export interface FeedEntry {
@@ -39,6 +40,8 @@ const PROBE = 32;
 const HINT_EVERY = 16;
 /** Positions a sync page reads first (then twice as many each time, up to the page). */
 const FIRST_CHUNK = 32;
+/** First-attempt appends per group-commit batch (each a few documents). */
+const APPENDS_PER_BATCH = 200;
 /** Users whose next position this process remembers. */
 const REMEMBERED_USERS = 100_000;
 
@@ -66,6 +69,8 @@ export class ChangeFeedRepository {
   private readonly nextPositions = new Map<string, number>();
   /** The look for a user's first free position, while one runs. */
   private readonly lookups = new Map<string, Promise<number>>();
+  /** First attempts' appends, together in one insert per batch. */
+  private readonly firstAppends = new GroupCommit<Record<string, unknown>[], number>((appends) => this.insertAppends(appends), { maxBatch: APPENDS_PER_BATCH });
 
   constructor(
     @InjectModel(UserFeedRecord.name) private readonly heads: Model<UserFeedRecord>,
@@ -88,7 +93,7 @@ export class ChangeFeedRepository {
     const seqs = await Promise.all(userIds.map((userId) => this.takePosition(userId)));
     const at = new Date();
     // Keys first: an ordered insert stops at the first that fails, so no change is written without its key.
-    const inserted = await this.insertInOrder([
+    const inserted = await this.firstAppends.submit([
       ...userIds.map((userId, i) => ({ _id: keyId(userId, key), seq: seqs[i] })),
       ...userIds.map((userId, i) => ({ _id: changeId(userId, seqs[i]), userId: toObjectId(userId), seq: seqs[i], key, kind, payload: JSON.stringify(payload), at })),
     ]);
@@ -194,14 +199,29 @@ export class ChangeFeedRepository {
     if (this.nextPositions.size > REMEMBERED_USERS) this.nextPositions.delete(this.nextPositions.keys().next().value!);
   }
 
+  /**
+   * First attempts' documents, batch after batch (group commit): each append's documents in order,
+   * the appends one after another, in one ordered insert. Answers how many of each append's
+   * documents went in before the first that already existed; the appends after it in the batch
+   * went in not at all and finish the careful way, like a collision of their own.
+   */
+  private async insertAppends(appends: Record<string, unknown>[][]): Promise<number[]> {
+    const inserted = await this.insertInOrder(appends.flat());
+    let offset = 0;
+    return appends.map((docs) => {
+      const mine = Math.min(Math.max(inserted - offset, 0), docs.length);
+      offset += docs.length;
+      return mine;
+    });
+  }
+
   /** Inserts the documents in order, in one command; returns how many went in before the first that already existed. */
   private async insertInOrder(docs: Record<string, unknown>[]): Promise<number> {
     try {
       await this.changes.collection.insertMany(docs, { ordered: true });
       return docs.length;
     } catch (err) {
-      const failures = (err as { writeErrors?: { index: number; code?: number }[] | { index: number; code?: number } }).writeErrors;
-      const first = Array.isArray(failures) ? failures[0] : failures;
+      const first = writeErrorsOf(err)?.[0];
       if (first?.code !== 11000) throw err;
       return first.index;
     }

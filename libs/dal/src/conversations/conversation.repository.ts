@@ -2,12 +2,24 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
 import { conditionalUpdate } from '../shared/conditional-update';
+import { GroupCommit } from '../shared/group-commit';
 import { isDuplicateKeyError, pairId, pairKey, sortedPair, toObjectId } from '../shared/ids';
 import { Conversation } from './conversation.entity';
 import { ConversationCounts, ConversationRecord, ZERO_COUNTS } from './conversation.schema';
 import { UnreadSummaryRepository } from './unread-summary.repository';
 
 type LeanConversation = ConversationRecord & { _id: Types.ObjectId };
+
+/** A new message's place, taken by beginInsert. */
+export interface BegunInsert {
+  conversationId: string;
+  seq: number;
+  /** Which members' unread summaries the conversation kept when the position was taken. */
+  badged: { a: boolean; b: boolean };
+}
+
+/** New messages' counts per group-commit batch. */
+const COUNTS_BATCH = 200;
 
 function toConversation(doc: LeanConversation): Conversation {
   const [a, b] = doc.userIds.map((id) => id.toHexString());
@@ -34,6 +46,11 @@ function toConversation(doc: LeanConversation): Conversation {
  */
 @Injectable()
 export class ConversationRepository implements OnModuleInit {
+  private readonly insertCounts = new GroupCommit<{ conversationId: string; delta: ConversationCounts; lastMessageAt: Date }, void>(
+    (batch) => this.applyInsertCounts(batch),
+    { maxBatch: COUNTS_BATCH },
+  );
+
   constructor(
     @InjectModel(ConversationRecord.name) private readonly model: Model<ConversationRecord>,
     private readonly unread: UnreadSummaryRepository,
@@ -102,8 +119,11 @@ export class ConversationRepository implements OnModuleInit {
     );
   }
 
-  /** beginWrite for a new message: also hands it the conversation's next position (undefined: no such conversation). */
-  async beginInsert(conversationId: string): Promise<number | undefined> {
+  /**
+   * beginWrite for a new message: also hands it the conversation's next position, and says which
+   * members' unread summaries the conversation keeps (undefined: no such conversation).
+   */
+  async beginInsert(conversationId: string): Promise<BegunInsert | undefined> {
     const doc = await this.model
       .findOneAndUpdate(
         { _id: toObjectId(conversationId) },
@@ -111,7 +131,31 @@ export class ConversationRepository implements OnModuleInit {
         { returnDocument: 'after' },
       )
       .lean<LeanConversation>();
-    return doc?.messageSeq;
+    return doc ? { conversationId, seq: doc.messageSeq, badged: { a: doc.badged?.a ?? false, b: doc.badged?.b ?? false } } : undefined;
+  }
+
+  /**
+   * endWrite for a new message. When no member whose unread count it moves keeps an unread summary
+   * (as beginInsert saw it), there is nothing to copy, and concurrent messages' counts go together
+   * in one command (group commit); otherwise the count and its copy as endWrite does. A summary
+   * opened between the two is mended by the list (mendUnread), as one opened under any write is.
+   */
+  async endInsert(begun: BegunInsert, delta: ConversationCounts, lastMessageAt: Date): Promise<void> {
+    if ((delta.unreadA !== 0 && begun.badged.b) || (delta.unreadB !== 0 && begun.badged.a)) {
+      await this.endWrite(begun.conversationId, delta, lastMessageAt);
+      return;
+    }
+    await this.insertCounts.submit({ conversationId: begun.conversationId, delta, lastMessageAt });
+  }
+
+  private async applyInsertCounts(batch: { conversationId: string; delta: ConversationCounts; lastMessageAt: Date }[]): Promise<void[]> {
+    await this.model.bulkWrite(
+      batch.map(({ conversationId, delta, lastMessageAt }) => ({
+        updateOne: { filter: { _id: toObjectId(conversationId) }, update: countsUpdate(delta, lastMessageAt, delta.unreadA !== 0 || delta.unreadB !== 0) },
+      })),
+      { ordered: false },
+    );
+    return batch.map(() => undefined);
   }
 
   /** Every incoming message of `memberId` up to `position` is seen (never lowered). */
@@ -127,15 +171,13 @@ export class ConversationRepository implements OnModuleInit {
    * and copies the member's new count into their unread summary (the app badge).
    */
   async endWrite(conversationId: string, delta: ConversationCounts, lastMessageAt?: Date): Promise<void> {
-    const inc: Record<string, number> = { pendingWrites: -1 };
-    for (const [key, value] of Object.entries(delta)) if (value !== 0) inc[`counts.${key}`] = value;
-    const update = { $inc: inc, ...(lastMessageAt ? { $max: { lastMessageAt } } : {}) };
     if (delta.unreadA === 0 && delta.unreadB === 0) {
-      await this.model.updateOne({ _id: toObjectId(conversationId) }, update);
+      await this.model.updateOne({ _id: toObjectId(conversationId) }, countsUpdate(delta, lastMessageAt, false));
       return;
     }
-    inc.countsVersion = 1;
-    const after = await this.model.findOneAndUpdate({ _id: toObjectId(conversationId) }, update, { returnDocument: 'after' }).lean<LeanConversation>();
+    const after = await this.model
+      .findOneAndUpdate({ _id: toObjectId(conversationId) }, countsUpdate(delta, lastMessageAt, true), { returnDocument: 'after' })
+      .lean<LeanConversation>();
     // unreadA counts what "a" sent and "b" has not read: it is b's unread. Only members with a summary are copied to.
     if (!after) return;
     const conversation = toConversation(after);
@@ -196,6 +238,14 @@ export class ConversationRepository implements OnModuleInit {
       sides.b ? this.unread.record(b, conversation.id, conversation.countsVersion, unreadOf(conversation, b)) : undefined,
     ]);
   }
+}
+
+/** A counted write's end: its delta, one fewer write pending, and a new countsVersion when an unread count moved. */
+function countsUpdate(delta: ConversationCounts, lastMessageAt: Date | undefined, unreadMoved: boolean) {
+  const inc: Record<string, number> = { pendingWrites: -1 };
+  for (const [key, value] of Object.entries(delta)) if (value !== 0) inc[`counts.${key}`] = value;
+  if (unreadMoved) inc.countsVersion = 1;
+  return { $inc: inc, ...(lastMessageAt ? { $max: { lastMessageAt } } : {}) };
 }
 
 function sideOf(conversation: Conversation, memberId: string): 'a' | 'b' {

@@ -4,7 +4,8 @@ import { Model, Types } from 'mongoose';
 import { ConversationRepository } from '../conversations/conversation.repository';
 import { ConversationCounts, ZERO_COUNTS } from '../conversations/conversation.schema';
 import { Conversation } from '../conversations/conversation.entity';
-import { derivedId, isDuplicateKeyError, messageIdFor, toObjectId } from '../shared/ids';
+import { GroupCommit } from '../shared/group-commit';
+import { derivedId, messageIdFor, toObjectId, writeErrorsOf } from '../shared/ids';
 import { Change, contribution, CountedMessageWrites, LeanMessage, toMessage } from './counted-writes';
 import { DeliveryStatus, Message, NewMessage } from './message.entity';
 import { ConversationPageRecord, PAGE_SIZE } from './message-page.schema';
@@ -12,6 +13,8 @@ import { MessageRecord } from './message.schema';
 
 /** Ids per `_id $in` read (the embedded database's id-pushdown patch answers up to 1,000 from the index). */
 const IDS_PER_READ = 500;
+/** Messages per group-commit batch. */
+const BATCH = 200;
 
 const pageId = (conversationId: string, page: number) => derivedId(`page:${conversationId}:${page}`);
 const pageOf = (seq: number) => Math.floor(seq / PAGE_SIZE);
@@ -32,6 +35,11 @@ export { contribution };
  */
 @Injectable()
 export class MessageRepository implements OnModuleInit {
+  private readonly inserts = new GroupCommit<LeanMessage, 'inserted' | 'duplicate'>((records) => this.insertBatch(records), { maxBatch: BATCH });
+  private readonly pageEntries = new GroupCommit<{ conversationId: string; s: number; id: Types.ObjectId | null }, void>((entries) => this.pushPageEntries(entries), {
+    maxBatch: BATCH,
+  });
+
   constructor(
     @InjectModel(MessageRecord.name) private readonly model: Model<MessageRecord>,
     @InjectModel(ConversationPageRecord.name) private readonly pages: Model<ConversationPageRecord>,
@@ -46,48 +54,80 @@ export class MessageRepository implements OnModuleInit {
   /**
    * Stores a message once per (sender, uniqueid): its `_id` is derived from the two, so a resend,
    * even racing the original, collides with it and gets the original back. (No look first: the
-   * insert is the look, and a resend, the rare case, pays for the position it took.)
+   * insert is the look, and a resend, the rare case, pays for the position it took.) Concurrent
+   * messages share their commands (group commit): the inserts of one batch are one `insertMany`,
+   * its page entries one `bulkWrite`, and its counts one more (ConversationRepository.endInsert).
    */
   async insert(message: NewMessage): Promise<InsertResult> {
     const _id = messageIdFor(message.senderId, message.uniqueId);
-    let seq = await this.conversations.beginInsert(message.conversationId);
-    if (seq === undefined) {
+    let begun = await this.conversations.beginInsert(message.conversationId);
+    if (begun === undefined) {
       // The pair's first message: make the conversation, then take its position.
       await this.conversations.ensureForPair(message.senderId, message.receiverId);
-      seq = await this.conversations.beginInsert(message.conversationId);
-      if (seq === undefined) throw new Error(`conversation ${message.conversationId} is not the pair's`);
+      begun = await this.conversations.beginInsert(message.conversationId);
+      if (begun === undefined) throw new Error(`conversation ${message.conversationId} is not the pair's`);
     }
+    const { seq } = begun;
     const now = new Date();
-    let created: Message;
-    try {
-      const doc = await this.model.create({
-        _id,
-        conversationId: toObjectId(message.conversationId),
-        senderId: toObjectId(message.senderId),
-        receiverId: toObjectId(message.receiverId),
-        uniqueId: message.uniqueId,
-        type: message.type,
-        text: message.text,
-        fileType: message.fileType ?? null,
-        attachment: message.attachment ?? null,
-        drfi: message.drfi ?? null,
-        deliveryStatus: 'sent',
-        seq,
-        createdAt: now,
-        changedAt: now,
-      });
-      created = toMessage(doc.toObject());
-    } catch (err) {
-      if (!isDuplicateKeyError(err)) throw err;
+    const record: LeanMessage = {
+      _id,
+      conversationId: toObjectId(message.conversationId),
+      senderId: toObjectId(message.senderId),
+      receiverId: toObjectId(message.receiverId),
+      uniqueId: message.uniqueId,
+      type: message.type,
+      text: message.text ?? '',
+      fileType: message.fileType ?? null,
+      attachment: message.attachment ?? null,
+      drfi: message.drfi ?? null,
+      deliveryStatus: 'sent',
+      deliveredAt: null,
+      seenAt: null,
+      deletedAt: null,
+      seq,
+      createdAt: now,
+      changedAt: now,
+    };
+    if ((await this.inserts.submit(record)) === 'duplicate') {
       // A resend (or a concurrent one won): nothing was written here. The position taken holds no
       // message; saying so in its page keeps the positions after it readable in order.
-      await this.pages.updateOne({ _id: pageId(message.conversationId, pageOf(seq)) }, { $push: { entries: { s: seq, id: null } } }, { upsert: true });
+      await this.pageEntries.submit({ conversationId: message.conversationId, s: seq, id: null });
       await this.conversations.endWrite(message.conversationId, { ...ZERO_COUNTS });
       return { message: (await this.findById(_id.toHexString()))!, created: false };
     }
-    await this.pages.updateOne({ _id: pageId(message.conversationId, pageOf(seq)) }, { $push: { entries: { s: seq, id: _id } } }, { upsert: true });
-    await this.conversations.endWrite(message.conversationId, contribution(created), created.createdAt);
+    const created = toMessage(record);
+    await this.pageEntries.submit({ conversationId: message.conversationId, s: seq, id: _id });
+    await this.conversations.endInsert(begun, contribution(created), created.createdAt);
     return { message: created, created: true };
+  }
+
+  /** One batch of new messages in one unordered insert; each learns whether it was a duplicate. */
+  private async insertBatch(records: LeanMessage[]): Promise<('inserted' | 'duplicate')[]> {
+    const outcomes = records.map(() => 'inserted' as 'inserted' | 'duplicate');
+    try {
+      // (Fields a producer left undefined are left out, as mongoose's create left them out.)
+      await this.model.collection.insertMany(records, { ordered: false, ignoreUndefined: true });
+    } catch (err) {
+      const failures = writeErrorsOf(err);
+      if (!failures || failures.some((f) => f.code !== 11000)) throw err;
+      for (const failure of failures) outcomes[failure.index] = 'duplicate';
+    }
+    return outcomes;
+  }
+
+  /** One batch of page entries in one command: a statement per page, its entries pushed together. */
+  private async pushPageEntries(entries: { conversationId: string; s: number; id: Types.ObjectId | null }[]): Promise<void[]> {
+    const byPage = new Map<string, { _id: Types.ObjectId; entries: PageEntry[] }>();
+    for (const { conversationId, s, id } of entries) {
+      const _id = pageId(conversationId, pageOf(s));
+      const page = byPage.get(_id.toHexString()) ?? byPage.set(_id.toHexString(), { _id, entries: [] }).get(_id.toHexString())!;
+      page.entries.push({ s, id: id as Types.ObjectId });
+    }
+    await this.pages.bulkWrite(
+      [...byPage.values()].map((page) => ({ updateOne: { filter: { _id: page._id }, update: { $push: { entries: { $each: page.entries } } }, upsert: true } })),
+      { ordered: false },
+    );
+    return entries.map(() => undefined);
   }
 
   async findById(id: string): Promise<Message | undefined> {

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types } from 'mongoose';
+import { GroupCommit } from '../shared/group-commit';
 import { isDuplicateKeyError, pairId, pairKey, sortedPair, toObjectId } from '../shared/ids';
 import { OwnerRoster, OwnerRosterRecord } from '../shared/owner-roster';
 import { NetworkLinkRecord } from './network-link.schema';
@@ -16,6 +17,8 @@ export const NETWORK_ROSTER = 'NetworkRoster';
 @Injectable()
 export class NetworkLinkRepository implements OnModuleInit {
   private readonly rosters: OwnerRoster;
+  /** Up to the embedded database's 1,000 ids answered from the index per read. */
+  private readonly linkReads = new GroupCommit<Types.ObjectId, boolean>((ids) => this.readLinks(ids), { maxBatch: 500 });
 
   constructor(
     @InjectModel(NetworkLinkRecord.name) private readonly model: Model<NetworkLinkRecord>,
@@ -55,8 +58,15 @@ export class NetworkLinkRepository implements OnModuleInit {
     return result.deletedCount > 0;
   }
 
-  async areLinked(userId: string, memberId: string): Promise<boolean> {
-    return (await this.model.findById(pairId(userId, memberId), { _id: 1 }).lean()) !== null;
+  /** One `_id` read; concurrent callers' reads go together in one `_id $in` (group commit). */
+  areLinked(userId: string, memberId: string): Promise<boolean> {
+    return this.linkReads.submit(pairId(userId, memberId));
+  }
+
+  private async readLinks(ids: Types.ObjectId[]): Promise<boolean[]> {
+    const docs = await this.model.find({ _id: { $in: ids } }, { _id: 1 }).lean<{ _id: Types.ObjectId }[]>();
+    const found = new Set(docs.map((doc) => doc._id.toHexString()));
+    return ids.map((id) => found.has(id.toHexString()));
   }
 
   /** The ids of the owner's network members, oldest link first: one read of the owner's roster. */

@@ -49,3 +49,13 @@ export function messageIdFor(senderId: string, uniqueId: string): Types.ObjectId
 export function isDuplicateKeyError(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
 }
+
+/**
+ * The per-document failures of a batched write (an insertMany's or bulkWrite's MongoBulkWriteError),
+ * by index into the batch; undefined when the error is not one (the command itself failed).
+ */
+export function writeErrorsOf(err: unknown): { index: number; code?: number }[] | undefined {
+  const failures = (err as { writeErrors?: { index: number; code?: number }[] | { index: number; code?: number } } | null)?.writeErrors;
+  if (failures === undefined) return undefined;
+  return Array.isArray(failures) ? failures : [failures];
+}

@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
-import { MongoClient, ObjectId } from 'mongodb';
+import { MongoBulkWriteError, MongoClient, ObjectId } from 'mongodb';
 import { EmbeddedDatabaseUnavailableError, ensureFerretDb, FERRETDB_BUILD, FerretDbServer, locateFerretDb } from '@app/embedded-db';
 import { eventually, testTempDir } from '@app/testing';
 
@@ -196,6 +196,53 @@ describe('Embedded FerretDB', () => {
         { _id: 'a', n: 2, tags: ['seen two'] },
         { _id: 'b', n: 110 },
         { _id: 'c', n: 105 },
+      ]);
+    } finally {
+      await client.close();
+      await server.stop();
+    }
+  });
+
+  it('reports an upsert that hits an existing _id as its own statement\'s error, and honours ordered (the update-write-errors patch)', async () => {
+    const server = new FerretDbServer({ binary: binary(), dataDir: freshDir() });
+    await server.start();
+    const client = await MongoClient.connect(server.uri('statement_errors'));
+    try {
+      const docs = client.db().collection<{ _id: string; n: number }>('docs');
+      const conditionalUpserts = [
+        { updateOne: { filter: { _id: 'a', n: 0 }, update: { $inc: { n: 1 } }, upsert: true } },
+        // The condition does not hold: the upsert collides with 'b'.
+        { updateOne: { filter: { _id: 'b', n: 99 }, update: { $inc: { n: 1 } }, upsert: true } },
+        { updateOne: { filter: { _id: 'c', n: 0 }, update: { $inc: { n: 1 } }, upsert: true } },
+        // No such document: inserted, and named by its statement's index.
+        { updateOne: { filter: { _id: 'd' }, update: { $inc: { n: 1 } }, upsert: true } },
+      ];
+      const reset = async () => {
+        await docs.deleteMany({});
+        await docs.insertMany(['a', 'b', 'c'].map((_id) => ({ _id, n: 0 })));
+      };
+
+      await reset();
+      const unordered = await docs.bulkWrite(conditionalUpserts, { ordered: false }).catch((err: MongoBulkWriteError) => err);
+      expect(unordered).toBeInstanceOf(MongoBulkWriteError);
+      const failedUnordered = unordered as MongoBulkWriteError;
+      expect(failedUnordered.writeErrors).toEqual([expect.objectContaining({ index: 1, code: 11000 })]);
+      expect(failedUnordered.result.upsertedIds).toEqual({ 3: 'd' });
+      expect(await docs.find().sort({ _id: 1 }).toArray()).toEqual([
+        { _id: 'a', n: 1 },
+        { _id: 'b', n: 0 },
+        { _id: 'c', n: 1 },
+        { _id: 'd', n: 1 },
+      ]);
+
+      await reset();
+      const ordered = (await docs.bulkWrite(conditionalUpserts, { ordered: true }).catch((err: MongoBulkWriteError) => err)) as MongoBulkWriteError;
+      expect(ordered.writeErrors).toEqual([expect.objectContaining({ index: 1, code: 11000 })]);
+      // An ordered command stops at its first failure.
+      expect(await docs.find().sort({ _id: 1 }).toArray()).toEqual([
+        { _id: 'a', n: 1 },
+        { _id: 'b', n: 0 },
+        { _id: 'c', n: 0 },
       ]);
     } finally {
       await client.close();

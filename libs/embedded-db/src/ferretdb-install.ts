@@ -202,10 +202,74 @@ export const FERRETDB_PATCHES = [
     test: './internal/handler/',
     why: 'pendingUpdates against a recording collection: one write at the end, reads see what came before, upserts keep their order.',
   },
+  // A statement's duplicate key is its own write error, and `ordered` is honoured (the next nine; the Go file is in libs/embedded-db/ferretdb-patches).
+  {
+    file: 'internal/handler/msg_update.go',
+    from: '\tmatched, modified, upserted, err := h.updateDocument(connCtx, params)\n',
+    to: '\tvar failed statementWriteErrors // project patch: update_write_errors.go\n\n\tmatched, modified, upserted, err := h.updateDocument(connCtx, params, &failed)\n',
+    why:
+      'Upstream failed a whole `update` command at its first statement whose upsert hit an existing `_id`, reported it as statement 0, ' +
+      'and ran none of the statements after it even when unordered. MongoDB reports each such statement as its own write error and runs ' +
+      'the others, so a bulkWrite of conditional upserts tells which conditions held (ConversationRepository.beginInsert relies on it).',
+  },
+  {
+    file: 'internal/handler/msg_update.go',
+    from: 'func (h *Handler) updateDocument(ctx context.Context, params *common.UpdateParams) (int32, int32, *types.Array, error) {\n',
+    to: 'func (h *Handler) updateDocument(ctx context.Context, params *common.UpdateParams, failed *statementWriteErrors) (int32, int32, *types.Array, error) {\n',
+    why: 'updateDocument records the failed statements for the reply.',
+  },
+  {
+    file: 'internal/handler/msg_update.go',
+    from: '\tfor _, u := range params.Updates {\n',
+    to: '\tfor i, u := range params.Updates { // project patch: i names a failed statement\n',
+    why: "A failed statement is reported with its index in the command's statements.",
+  },
+  {
+    file: 'internal/handler/msg_update.go',
+    from:
+      '\t\tcloser.Close() // project patch: this statement\'s iterator, now\n' +
+      '\t\tif err != nil {\n\t\t\treturn 0, 0, nil, lazyerrors.Error(err)\n\t\t}\n',
+    to:
+      '\t\tcloser.Close() // project patch: this statement\'s iterator, now\n' +
+      '\t\tif err != nil {\n' +
+      '\t\t\tif failed.add(i, err, params.DB, params.Collection) { // project patch: the statement\'s own duplicate key\n' +
+      '\t\t\t\tif params.Ordered {\n\t\t\t\t\tbreak\n\t\t\t\t}\n\n\t\t\t\tcontinue\n\t\t\t}\n\n' +
+      '\t\t\treturn 0, 0, nil, lazyerrors.Error(err)\n\t\t}\n',
+    why: 'A duplicate key fails its statement only: an unordered command goes on with the next one, an ordered one stops there, as on MongoDB.',
+  },
+  {
+    file: 'internal/handler/msg_update.go',
+    from: '\t\t\t\t"index", int32(upserted.Len()),\n',
+    to: '\t\t\t\t"index", int32(i), // project patch: the statement\'s index, as MongoDB reports it\n',
+    why: "Upstream numbered upserted documents 0, 1, 2... instead of by the statement that upserted them, which the driver uses to map `upsertedIds`.",
+  },
+  {
+    file: 'internal/handler/msg_update.go',
+    from: '\tres.Set("nModified", modified)\n',
+    to: '\tres.Set("nModified", modified)\n\tfailed.setOn(res) // project patch\n',
+    why: "The failed statements go in the reply's `writeErrors`, beside what the others did.",
+  },
+  {
+    file: 'internal/handler/common/update_params.go',
+    from: '\tOrdered                  bool            `ferretdb:"ordered,ignored"`\n',
+    to: '\tOrdered                  bool            `ferretdb:"ordered,opt"` // project patch: honoured\n',
+    why: "Upstream ignored an update command's `ordered`; with statements failing one by one, an ordered command must stop at its first failure.",
+  },
+  {
+    file: 'internal/handler/common/update_params.go',
+    from: '\tvar params UpdateParams\n\n\terr := handlerparams.ExtractParams(document, "update", &params, l)\n',
+    to: '\tparams := UpdateParams{\n\t\tOrdered: true, // project patch: MongoDB\'s default, as for insert and delete\n\t}\n\n\terr := handlerparams.ExtractParams(document, "update", &params, l)\n',
+    why: 'A command that does not say is ordered, as on MongoDB (and as FerretDB already reads insert and delete).',
+  },
+  {
+    file: 'internal/handler/update_write_errors.go',
+    createFrom: 'update_write_errors.go',
+    why: 'statementWriteErrors: which statements hit a duplicate key, and the `writeErrors` field of the reply.',
+  },
 ] as const;
 
 /** What the project-local build is: the version and its patches. A binary built otherwise is rebuilt. */
-export const FERRETDB_BUILD = `${FERRETDB_VERSION}+sqlite-id-index.1+atomic-writes.1+id-pushdown.1+writer-queue.1+no-leak-tracking.1+one-pass-decode.2+update-iterators.1+batched-updates.1`;
+export const FERRETDB_BUILD = `${FERRETDB_VERSION}+sqlite-id-index.1+atomic-writes.1+id-pushdown.1+writer-queue.1+no-leak-tracking.1+one-pass-decode.2+update-iterators.1+batched-updates.1+update-write-errors.1`;
 
 /** Raised when no FerretDB can be found or built; its message names the three ways out. */
 export class EmbeddedDatabaseUnavailableError extends Error {

@@ -7,7 +7,7 @@ import { databasePids, databaseUri, fmt, type ScenarioContext, type Section } fr
 
 const PAIRS = Number(process.env.LOOP_PAIRS ?? 1000);
 const GENERATORS = Number(process.env.LOOP_GENERATORS ?? 2);
-const STEP_S = Number(process.env.LOOP_STEP_S ?? 5);
+export const STEP_SECONDS = Number(process.env.LOOP_STEP_S ?? 5);
 const DRAIN_S = 10;
 /** Round-trip p99 above this means the server no longer keeps up with the offered rate. */
 export const KEEPS_UP_P99_MS = 1000;
@@ -54,9 +54,12 @@ export class LoopLoad {
     this.generators = generators;
   }
 
-  /** `chat` and `bare`: socket.io pairs of user ids; `matrix`: a homeserver's pairs (bench/peer/matrix-client.mts). */
-  static async connect(url: string, mode: 'chat' | 'bare' | 'matrix', pairs: object[], count: number): Promise<LoopLoad> {
-    const generators = Array.from({ length: count }, () => new Generator(mode === 'matrix' ? 'matrix-loop' : 'socket-loop'));
+  /**
+   * `chat` and `bare`: socket.io pairs of user ids; `matrix`: a homeserver's pairs (bench/peer/matrix-client.mts);
+   * `xmpp`: an XMPP server's pairs of accounts (bench/generators/xmpp-loop.mts).
+   */
+  static async connect(url: string, mode: 'chat' | 'bare' | 'matrix' | 'xmpp', pairs: object[], count: number): Promise<LoopLoad> {
+    const generators = Array.from({ length: count }, () => new Generator(mode === 'matrix' ? 'matrix-loop' : mode === 'xmpp' ? 'xmpp-loop' : 'socket-loop'));
     const share = Math.ceil(pairs.length / count);
     await Promise.all(generators.map((g, i) => g.send({ cmd: 'connect', url, mode, pairs: pairs.slice(i * share, (i + 1) * share) })));
     return new LoopLoad(generators);
@@ -122,7 +125,7 @@ export async function ladder(label: string, load: LoopLoad, runs: number, pids: 
     console.log(`${label}: run ${run}`);
     const steps: StepFigures[] = [];
     for (const rate of rates) {
-      const step = await load.step(rate, STEP_S, pids, uri);
+      const step = await load.step(rate, STEP_SECONDS, pids, uri);
       steps.push(step);
       if (!step.keepsUp) break;
     }
@@ -196,7 +199,7 @@ export async function messageLoop(context: ScenarioContext): Promise<Section> {
 
   const markdown =
     `${PAIRS.toLocaleString('en')} authenticated sender/recipient pairs over loopback, ${GENERATORS} load-generator processes sharing them. ` +
-    `Each step offers a fixed rate of message loops for ${STEP_S} s (open loop: messages start on the clock), then allows ${DRAIN_S} s to finish; ` +
+    `Each step offers a fixed rate of message loops for ${STEP_SECONDS} s (open loop: messages start on the clock), then allows ${DRAIN_S} s to finish; ` +
     `the ladder stops at the first step that does not keep up (a message not finished within the drain, an error, or round-trip p99 above ${KEEPS_UP_P99_MS} ms). ` +
     `Ack: \`im\` emitted to its \`sent\` ack. Round trip: \`im\` emitted to the sender's \`delivered\` receipt. ` +
     `Maximum sustainable rate: the highest step that kept up and was not void; median of ${runs} ladders.\n\n` +
@@ -220,7 +223,7 @@ export async function messageLoop(context: ScenarioContext): Promise<Section> {
     title: '1. Message loop',
     date: new Date().toISOString(),
     markdown,
-    figures: { pairs: PAIRS, generators: GENERATORS, stepSeconds: STEP_S, ours, bare, ratioToBare: ratio, database: db, commandsPerLoop, dbBoundLoops },
+    figures: { pairs: PAIRS, generators: GENERATORS, stepSeconds: STEP_SECONDS, ours, bare, ratioToBare: ratio, database: db, commandsPerLoop, dbBoundLoops },
   };
 }
 

@@ -290,6 +290,16 @@ export class Store {
     return found;
   }
 
+  /** The positions (`seq`) of a conversation's stored messages, read straight from the collection. */
+  async positionsIn(conversationId: string): Promise<number[]> {
+    const docs = await this.client
+      .db()
+      .collection<{ seq: number }>('messages')
+      .find({ conversationId: new ObjectId(conversationId) }, { projection: { seq: 1 } })
+      .toArray();
+    return docs.map((doc) => doc.seq);
+  }
+
   close(): Promise<void> {
     return this.client.close();
   }

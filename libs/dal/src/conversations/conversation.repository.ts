@@ -1,9 +1,10 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
+import { LRUCache } from 'lru-cache';
 import { Model, Types } from 'mongoose';
 import { conditionalUpdate } from '../shared/conditional-update';
 import { GroupCommit } from '../shared/group-commit';
-import { isDuplicateKeyError, pairId, pairKey, sortedPair, toObjectId } from '../shared/ids';
+import { isDuplicateKeyError, pairId, pairKey, sortedPair, toObjectId, writeErrorsOf } from '../shared/ids';
 import { Conversation } from './conversation.entity';
 import { ConversationCounts, ConversationRecord, ZERO_COUNTS } from './conversation.schema';
 import { UnreadSummaryRepository } from './unread-summary.repository';
@@ -18,8 +19,16 @@ export interface BegunInsert {
   badged: { a: boolean; b: boolean };
 }
 
-/** New messages' counts per group-commit batch. */
+/** New messages' counts (and positions) per group-commit batch. */
 const COUNTS_BATCH = 200;
+/** Conversations whose position this process remembers (a stale or missing one costs a findAndModify). */
+const POSITION_HINTS = 10_000;
+
+/** A conversation's position and summary flags as this process last saw them: a hint its next positions check. */
+interface PositionHint {
+  seq: number;
+  badged: { a: boolean; b: boolean };
+}
 
 function toConversation(doc: LeanConversation): Conversation {
   const [a, b] = doc.userIds.map((id) => id.toHexString());
@@ -51,6 +60,9 @@ export class ConversationRepository implements OnModuleInit {
     { maxBatch: COUNTS_BATCH },
   );
 
+  private readonly hints = new LRUCache<string, PositionHint>({ max: POSITION_HINTS });
+  private readonly positions = new GroupCommit<string, BegunInsert | undefined>((ids) => this.takePositions(ids), { maxBatch: COUNTS_BATCH });
+
   constructor(
     @InjectModel(ConversationRecord.name) private readonly model: Model<ConversationRecord>,
     private readonly unread: UnreadSummaryRepository,
@@ -75,6 +87,7 @@ export class ConversationRepository implements OnModuleInit {
           { upsert: true, returnDocument: 'after' },
         )
         .lean<LeanConversation>();
+      this.remember(doc!);
       return toConversation(doc!);
     } catch (err) {
       // Two concurrent upserts: one inserted, the other hit the _id index. Read the winner.
@@ -121,9 +134,15 @@ export class ConversationRepository implements OnModuleInit {
 
   /**
    * beginWrite for a new message: also hands it the conversation's next position, and says which
-   * members' unread summaries the conversation keeps (undefined: no such conversation).
+   * members' unread summaries the conversation keeps (undefined: no such conversation). A
+   * conversation this process has written lately takes its positions with the others of a batch
+   * (takePositions); one it does not remember, or whose hint proved stale, takes one alone.
    */
   async beginInsert(conversationId: string): Promise<BegunInsert | undefined> {
+    if (this.hints.has(conversationId)) {
+      const begun = await this.positions.submit(conversationId);
+      if (begun) return begun;
+    }
     const doc = await this.model
       .findOneAndUpdate(
         { _id: toObjectId(conversationId) },
@@ -131,7 +150,86 @@ export class ConversationRepository implements OnModuleInit {
         { returnDocument: 'after' },
       )
       .lean<LeanConversation>();
-    return doc ? { conversationId, seq: doc.messageSeq, badged: { a: doc.badged?.a ?? false, b: doc.badged?.b ?? false } } : undefined;
+    if (!doc) return undefined;
+    const hint = this.remember(doc);
+    return { conversationId, seq: hint.seq, badged: hint.badged };
+  }
+
+  /**
+   * One batch of positions: for each conversation, one compare-and-set of its position and summary
+   * flags as hinted, moved on by as many messages as the batch holds for it, all in one unordered
+   * bulkWrite. The compare-and-set is an upsert, so a condition that did not hold collides with the
+   * conversation's `_id` and fails its own statement (MongoDB's behaviour; the embedded database's
+   * with its update-write-errors patch): those messages take the findAndModify path. A
+   * conversation that no longer exists would be upserted: it is removed again at once, and its
+   * messages take that path too (and find none). Conversations are never deleted today.
+   */
+  private async takePositions(ids: string[]): Promise<(BegunInsert | undefined)[]> {
+    const wanted = new Map<string, { hint: PositionHint; count: number }>();
+    for (const id of ids) {
+      const entry = wanted.get(id);
+      if (entry) entry.count++;
+      else {
+        const hint = this.hints.get(id);
+        if (hint) wanted.set(id, { hint, count: 1 });
+      }
+    }
+    const order = [...wanted.keys()];
+    const now = new Date();
+    const statements = order.map((id) => {
+      const { hint, count } = wanted.get(id)!;
+      const flag = (on: boolean) => (on ? true : { $ne: true });
+      return {
+        updateOne: {
+          filter: { _id: toObjectId(id), messageSeq: hint.seq, 'badged.a': flag(hint.badged.a), 'badged.b': flag(hint.badged.b) },
+          update: { $inc: { pendingWrites: count, writeEpoch: count, messageSeq: count }, $set: { lastWriteAt: now } },
+          upsert: true,
+        },
+      };
+    });
+    const missed = new Set<string>();
+    let upserted: Record<number, unknown> = {};
+    if (statements.length > 0) {
+      try {
+        upserted = (await this.model.bulkWrite(statements, { ordered: false })).upsertedIds;
+      } catch (err) {
+        const failures = writeErrorsOf(err);
+        if (!failures || failures.some((f) => f.code !== 11000)) throw err;
+        for (const failure of failures) missed.add(order[failure.index]);
+        upserted = (err as { result?: { upsertedIds?: Record<number, unknown> } }).result?.upsertedIds ?? {};
+      }
+    }
+    const stray = Object.keys(upserted).map((index) => order[Number(index)]);
+    if (stray.length > 0) await this.model.deleteMany({ _id: { $in: stray.map(toObjectId) } });
+    for (const id of [...missed, ...stray]) {
+      missed.add(id);
+      this.hints.delete(id);
+    }
+    const taken = new Map<string, number>();
+    const begun = ids.map((id) => {
+      const entry = wanted.get(id);
+      if (!entry || missed.has(id)) return undefined;
+      const n = (taken.get(id) ?? 0) + 1;
+      taken.set(id, n);
+      return { conversationId: id, seq: entry.hint.seq + n, badged: entry.hint.badged };
+    });
+    for (const [id, { hint, count }] of wanted) {
+      if (!missed.has(id)) this.hint(id, { seq: hint.seq + count, badged: hint.badged });
+    }
+    return begun;
+  }
+
+  /** The conversation's position and flags as just read, as the hint for its next positions. */
+  private remember(doc: LeanConversation): PositionHint {
+    const hint = { seq: doc.messageSeq ?? 0, badged: { a: doc.badged?.a ?? false, b: doc.badged?.b ?? false } };
+    this.hint(doc._id.toHexString(), hint);
+    return hint;
+  }
+
+  /** A hint never moves back (a findAndModify and a batch for one conversation may answer out of order). */
+  private hint(conversationId: string, hint: PositionHint): void {
+    const known = this.hints.get(conversationId);
+    if (!known || known.seq <= hint.seq) this.hints.set(conversationId, hint);
   }
 
   /**

@@ -161,6 +161,31 @@ describe('socket.io message status flow (chat-message-status-flow.txt)', () => {
     expect(receipts.received.filter((r) => r.uniqueid === first.uniqueid).map((r) => r.status)).toEqual(['seen']);
   });
 
+  it('takes a burst of delivered receipts together: each message changes once, repeats and a receipt for a message already seen are no-ops', async () => {
+    const { alice, bob } = await conversationFixture(app);
+    const [a, b] = [await online(alice), await online(bob)];
+    const receipts = collect<Stanza>(a, 'messageStatusUpdate');
+    const sent = Array.from({ length: 20 }, (_, i) => im(alice, bob, `burst ${i}`));
+    for (const stanza of sent) await emitAck(a, 'im', stanza);
+    await emitAck(b, 'messageStatusUpdate', { status: 'seen', uniqueid: sent[0].uniqueid, sender: alice.user.id });
+
+    // All at once, so that the server writes them in batches (the first goes alone, the rest
+    // together): every message, the one already seen among them, five of them twice.
+    const burst = [...sent.slice(1, 10), sent[0], ...sent.slice(10), ...sent.slice(1, 6)].map((stanza) => ({ status: 'delivered', uniqueid: stanza.uniqueid, sender: alice.user.id }));
+    const acks = await Promise.all(burst.map((receipt) => emitAck(b, 'messageStatusUpdate', receipt)));
+    expect(acks.map((ack) => [ack.uniqueid, ack.deliveryStatus])).toEqual(burst.map((r) => [r.uniqueid, r.uniqueid === sent[0].uniqueid ? 'seen' : 'delivered']));
+
+    const sentinel = im(alice, bob, 'after the burst');
+    await emitAck(a, 'im', sentinel);
+    await emitAck(b, 'messageStatusUpdate', { status: 'delivered', uniqueid: sentinel.uniqueid, sender: alice.user.id });
+    await receipts.next((r) => r.uniqueid === sentinel.uniqueid);
+    for (const [i, stanza] of sent.entries()) {
+      expect(receipts.received.filter((r) => r.uniqueid === stanza.uniqueid).map((r) => r.status)).toEqual(i === 0 ? ['seen'] : ['delivered']);
+    }
+    const stored = await Promise.all(sent.map((stanza) => app.get(MessageRepository).findBySenderAndUniqueId(alice.user.id, stanza.uniqueid as string)));
+    expect(stored.map((m) => m?.deliveryStatus)).toEqual(sent.map((_, i) => (i === 0 ? 'seen' : 'delivered')));
+  });
+
   describe('refusals are error acks, and change nothing', () => {
     it('refuses a forged from', async () => {
       const { alice, bob, outsider, conversationId } = await conversationFixture(app);

@@ -4,7 +4,8 @@ import { Model, Types, UpdateQuery } from 'mongoose';
 import { ConversationRepository } from '../conversations/conversation.repository';
 import { ConversationCounts, ZERO_COUNTS } from '../conversations/conversation.schema';
 import { conditionalUpdate } from '../shared/conditional-update';
-import { toObjectId } from '../shared/ids';
+import { GroupCommit } from '../shared/group-commit';
+import { toObjectId, writeErrorsOf } from '../shared/ids';
 import { Message } from './message.entity';
 import { MessageRecord } from './message.schema';
 
@@ -59,6 +60,16 @@ export interface Change {
   after: Message;
 }
 
+/** A conditional patch of one message that no count depends on. */
+interface UncountedPatch {
+  id: Types.ObjectId;
+  condition: object;
+  patch: MessagePatch;
+}
+
+/** Uncounted patches per group-commit batch. */
+const PATCH_BATCH = 200;
+
 /**
  * The conditional writes on one message that MessageRepository (delete, DRFI bookkeeping) and
  * MessageStatusRepository (delivery and DRFI status) share: each one atomic conditional write,
@@ -71,6 +82,8 @@ export interface Change {
  */
 @Injectable()
 export class CountedMessageWrites {
+  private readonly uncounted = new GroupCommit<UncountedPatch, Change | undefined>((items) => this.patchBatch(items), { maxBatch: PATCH_BATCH });
+
   constructor(
     @InjectModel(MessageRecord.name) private readonly model: Model<MessageRecord>,
     private readonly conversations: ConversationRepository,
@@ -87,10 +100,7 @@ export class CountedMessageWrites {
     { countsMayChange }: { countsMayChange: boolean },
   ): Promise<Change | undefined> {
     const id = toObjectId(messageId);
-    if (!countsMayChange) {
-      const beforeDoc = await conditionalUpdate<MessageRecord, LeanMessage>(this.model, id, condition, { $set: patch });
-      return beforeDoc ? this.changed(toMessage(beforeDoc), patch) : undefined;
-    }
+    if (!countsMayChange) return this.uncounted.submit({ id, condition, patch });
     const target = await this.model.findById(id, { conversationId: 1 }).lean<LeanMessage>();
     if (!target) return undefined;
     const conversationId = target.conversationId.toHexString();
@@ -104,6 +114,62 @@ export class CountedMessageWrites {
     const change = await this.changed(toMessage(beforeDoc), patch);
     await this.conversations.endWrite(conversationId, difference(contribution(change.after), contribution(change.before)));
     return change;
+  }
+
+  /**
+   * One batch of uncounted patches (the `delivered` receipts of concurrent loops). A lone patch is
+   * one findAndModify. Several are two commands: one read of their messages by `_id $in`, then one
+   * unordered bulkWrite of compare-and-sets, each holding the patch's own condition and the message
+   * as read (its `changedAt`, which every write of a message moves, and `deletedAt`), so that what
+   * was read is exactly what the patch changed. The compare-and-set is an upsert: a message that
+   * changed since the read (or whose condition does not hold) collides with its `_id` and fails its
+   * own statement (update-write-errors patch on the embedded database, MongoDB's own behaviour);
+   * such a patch, and a second one for the same message in the batch, then goes the findAndModify
+   * way, which decides. A message not found is no change; one gone between the read and the write
+   * would be upserted: it is removed again at once (messages are never deleted today).
+   */
+  private async patchBatch(items: UncountedPatch[]): Promise<(Change | undefined)[]> {
+    if (items.length === 1) return [await this.patchAlone(items[0])];
+    const docs = await this.model.find({ _id: { $in: [...new Set(items.map((item) => item.id.toHexString()))].map(toObjectId) } }).lean<LeanMessage[]>();
+    const read = new Map(docs.map((doc) => [doc._id.toHexString(), doc]));
+    const results: (Change | undefined | 'alone')[] = items.map(() => 'alone');
+    const slots: number[] = [];
+    const claimed = new Set<string>();
+    items.forEach((item, i) => {
+      const key = item.id.toHexString();
+      if (!read.has(key)) results[i] = undefined;
+      else if (!claimed.has(key)) {
+        claimed.add(key);
+        slots.push(i);
+      }
+    });
+    const statements = slots.map((i) => {
+      const { id, condition, patch } = items[i];
+      const doc = read.get(id.toHexString())!;
+      return { updateOne: { filter: { ...condition, _id: id, changedAt: doc.changedAt, deletedAt: doc.deletedAt ?? null }, update: { $set: patch }, upsert: true } };
+    });
+    const failed = new Set<number>();
+    let upserted: Record<number, unknown>;
+    try {
+      upserted = (await this.model.collection.bulkWrite(statements, { ordered: false })).upsertedIds;
+    } catch (err) {
+      const failures = writeErrorsOf(err);
+      if (!failures || failures.some((f) => f.code !== 11000)) throw err;
+      for (const failure of failures) failed.add(failure.index);
+      upserted = (err as { result?: { upsertedIds?: Record<number, unknown> } }).result?.upsertedIds ?? {};
+    }
+    const stray = Object.keys(upserted).map(Number);
+    if (stray.length > 0) await this.model.collection.deleteMany({ _id: { $in: stray.map((index) => items[slots[index]].id) } });
+    slots.forEach((i, index) => {
+      if (failed.has(index) || stray.includes(index)) return;
+      results[i] = this.changed(toMessage(read.get(items[i].id.toHexString())!), items[i].patch);
+    });
+    return Promise.all(results.map((result, i) => (result === 'alone' ? this.patchAlone(items[i]) : result)));
+  }
+
+  private async patchAlone({ id, condition, patch }: UncountedPatch): Promise<Change | undefined> {
+    const beforeDoc = await conditionalUpdate<MessageRecord, LeanMessage>(this.model, id, condition, { $set: patch });
+    return beforeDoc ? this.changed(toMessage(beforeDoc), patch) : undefined;
   }
 
   /**

@@ -2,7 +2,7 @@
 // the full way (im, sent ack, recipient im, delivered, sender's messageStatusUpdate). The same
 // ladder against a bare socket.io relay (the ceiling), and the database's own ceiling.
 import { seedPairs } from '../seed.mts';
-import { CpuWindow, databaseCommands, Generator, median, percentile, startServer, voidingGenerators } from '../support.mts';
+import { CpuWindow, databaseCommands, Generator, median, percentile, rssKiB, startServer, voidingGenerators } from '../support.mts';
 import { databasePids, databaseUri, fmt, type ScenarioContext, type Section } from './context.mts';
 
 const PAIRS = Number(process.env.LOOP_PAIRS ?? 1000);
@@ -25,6 +25,8 @@ export interface StepFigures {
   cpu: Record<string, number>;
   /** Database commands per finished loop, by kind, and in all. */
   databaseCommandsPerLoop?: Record<string, number>;
+  /** The server's RSS in MiB when the step began, its highest (sampled every 5 s) and when it ended. */
+  serverRssMiB?: { start: number; max: number; end: number };
   keepsUp: boolean;
   void: string[];
 }
@@ -73,10 +75,14 @@ export class LoopLoad {
   async step(rate: number, seconds: number, pids: Record<string, number>, databaseUri?: string): Promise<StepFigures> {
     const commandsBefore = databaseUri ? await databaseCommands(databaseUri) : undefined;
     const cpu = new CpuWindow({ ...pids, ...this.pids() });
+    const rss = (pids.server ? [rssKiB(pids.server)] : []) as number[];
+    const sampler = setInterval(() => pids.server && rss.push(rssKiB(pids.server)), 5000);
     const replies = await Promise.all(
       this.generators.map((g) => g.send<StepReply>({ cmd: 'step', rate: rate / this.generators.length, seconds, drainSeconds: DRAIN_S })),
-    );
+    ).finally(() => clearInterval(sampler));
     const usage = cpu.stop();
+    if (pids.server) rss.push(rssKiB(pids.server));
+    const mib = (kib: number) => Math.round(kib / 1024);
     const commandsAfter = databaseUri ? await databaseCommands(databaseUri) : undefined;
     const ack = replies.flatMap((r) => r.ack);
     const roundTrip = replies.flatMap((r) => r.roundTrip);
@@ -94,6 +100,7 @@ export class LoopLoad {
       errors,
       cpu: usage,
       ...(commandsBefore && commandsAfter && roundTrip.length ? { databaseCommandsPerLoop: perLoop(commandsBefore, commandsAfter, roundTrip.length) } : {}),
+      ...(rss.length ? { serverRssMiB: { start: mib(rss[0]), max: mib(Math.max(...rss)), end: mib(rss[rss.length - 1]) } } : {}),
       keepsUp: late === 0 && errors === 0 && percentile(roundTrip, 99) <= KEEPS_UP_P99_MS,
       void: voidingGenerators(usage),
     };
@@ -139,13 +146,14 @@ export async function ladder(label: string, load: LoopLoad, runs: number, pids: 
 
 /** A ladder as a Markdown table, a row per step. */
 export const ladderTable = (steps: StepFigures[]) =>
-  `| offered loops/s | completed/s | ack p50 / p99 ms | round trip p50 / p99 ms | late | errors | CPU % of a core | DB commands per loop (find / update / insert) | keeps up |\n` +
-  `| ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | --- |\n` +
+  `| offered loops/s | completed/s | ack p50 / p99 ms | round trip p50 / p99 ms | late | errors | CPU % of a core | DB commands per loop (find / update / insert) | server RSS MiB (start / max / end) | keeps up |\n` +
+  `| ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |\n` +
   steps
     .map(
       (s) =>
         `| ${fmt(s.rate)} | ${fmt(s.completedPerSecond)} | ${s.ackP50} / ${s.ackP99} | ${s.roundTripP50} / ${s.roundTripP99} | ${s.late} | ${s.errors} | ` +
         `${Object.entries(s.cpu).map(([k, v]) => `${k} ${v}`).join(', ')} | ${s.databaseCommandsPerLoop ? `${s.databaseCommandsPerLoop.all} (${s.databaseCommandsPerLoop.find} / ${s.databaseCommandsPerLoop.update} / ${s.databaseCommandsPerLoop.insert})` : ''} | ` +
+        `${s.serverRssMiB ? `${s.serverRssMiB.start} / ${s.serverRssMiB.max} / ${s.serverRssMiB.end}` : ''} | ` +
         `${s.void.length ? `**void** (${s.void.join(', ')})` : s.keepsUp ? 'yes' : 'no'} |`,
     )
     .join('\n');

@@ -61,4 +61,26 @@ describe('Message positions under concurrency', () => {
     const positions = (await store.positionsIn(history.data.id)).sort((x, y) => x - y);
     expect(positions).toEqual(Array.from({ length: 181 }, (_, i) => i + 1));
   });
+
+  it('reads the positions of conversations a process has not written yet together, and goes on from them', async () => {
+    const pairs = await store.pairs(10);
+    // Each conversation made through process a; process b has never written any of them.
+    for (const { sender, recipient } of pairs) {
+      const socket = await connectTo(a.url, sender);
+      sockets.push(socket);
+      expect((await sendAll(socket, sender, recipient, 'made-on-a', 1))[0].status).toBe('sent');
+    }
+    const onB = await Promise.all(pairs.map(({ sender }) => connectTo(b.url, sender)));
+    sockets.push(...onB);
+    const acks = (await Promise.all(pairs.map(({ sender, recipient }, i) => sendAll(onB[i], sender, recipient, `on-b-${i}`, 5)))).flat();
+    expect(acks.every((ack) => ack.status === 'sent')).toBe(true);
+
+    for (const { sender, recipient } of pairs) {
+      const history = (await (await fetch(`${b.url}/Chat/Conversation?withUserId=${recipient}`, { headers: { Authorization: `Bearer ${sign(sender)}` } })).json()) as {
+        data: { id: string; messages: unknown[] };
+      };
+      expect(history.data.messages).toHaveLength(6);
+      expect((await store.positionsIn(history.data.id)).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6]);
+    }
+  });
 });

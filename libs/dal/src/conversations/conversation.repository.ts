@@ -134,15 +134,13 @@ export class ConversationRepository implements OnModuleInit {
 
   /**
    * beginWrite for a new message: also hands it the conversation's next position, and says which
-   * members' unread summaries the conversation keeps (undefined: no such conversation). A
-   * conversation this process has written lately takes its positions with the others of a batch
-   * (takePositions); one it does not remember, or whose hint proved stale, takes one alone.
+   * members' unread summaries the conversation keeps (undefined: no such conversation). Positions
+   * are taken with the others of a batch (takePositions); a message whose batch could not give it
+   * one (a stale hint, a conversation not found, or alone and unknown) takes one by itself.
    */
   async beginInsert(conversationId: string): Promise<BegunInsert | undefined> {
-    if (this.hints.has(conversationId)) {
-      const begun = await this.positions.submit(conversationId);
-      if (begun) return begun;
-    }
+    const begun = await this.positions.submit(conversationId);
+    if (begun) return begun;
     const doc = await this.model
       .findOneAndUpdate(
         { _id: toObjectId(conversationId) },
@@ -157,7 +155,7 @@ export class ConversationRepository implements OnModuleInit {
 
   /**
    * One batch of positions: for each conversation, one compare-and-set of its position and summary
-   * flags as hinted, moved on by as many messages as the batch holds for it, all in one unordered
+   * flags as hinted (a hint this process lacks is read first, one `_id $in` for the batch), moved on by as many messages as the batch holds for it, all in one unordered
    * bulkWrite. The compare-and-set is an upsert, so a condition that did not hold collides with the
    * conversation's `_id` and fails its own statement (MongoDB's behaviour; the embedded database's
    * with its update-write-errors patch): those messages take the findAndModify path. A
@@ -165,6 +163,14 @@ export class ConversationRepository implements OnModuleInit {
    * messages take that path too (and find none). Conversations are never deleted today.
    */
   private async takePositions(ids: string[]): Promise<(BegunInsert | undefined)[]> {
+    // Alone and unknown: one findAndModify (beginInsert) is cheaper than a read and a write.
+    if (ids.length === 1 && !this.hints.has(ids[0])) return [undefined];
+    // Conversations this process has no hint for (a fresh process, a busy one's LRU) are read together first.
+    const unknown = [...new Set(ids)].filter((id) => !this.hints.has(id));
+    if (unknown.length > 0) {
+      const docs = await this.model.find({ _id: { $in: unknown.map(toObjectId) } }, { messageSeq: 1, badged: 1 }).lean<LeanConversation[]>();
+      for (const doc of docs) this.remember(doc);
+    }
     const wanted = new Map<string, { hint: PositionHint; count: number }>();
     for (const id of ids) {
       const entry = wanted.get(id);

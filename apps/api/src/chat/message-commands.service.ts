@@ -84,9 +84,9 @@ export class MessageCommandsService {
     } catch (err) {
       return sentAck(await this.sentBeforeUnlink(err, me.id, recipient.id, stanza.uniqueid));
     }
-    const { message, created, publishedNow } = await this.send(me, conversationId, recipient.id, stanza.uniqueid, content, 'ifOffline');
-    // (One whose first attempt died before announcing it was just announced by the dispatcher.)
-    if (!created && !publishedNow && message.deliveryStatus === 'sent' && !message.deletedAt) this.dispatcher.redeliver(message, me);
+    const { message, created, reachedReceiver } = await this.send(me, conversationId, recipient.id, stanza.uniqueid, content, 'ifOffline');
+    // (One whose first attempt died before it reached the receiver has just reached them, by the dispatcher.)
+    if (!created && !reachedReceiver && message.deliveryStatus === 'sent' && !message.deletedAt) this.dispatcher.redeliver(message, me);
     return sentAck(message);
   }
 
@@ -117,7 +117,7 @@ export class MessageCommandsService {
     if (!change) return { message: (await this.messages.findById(message.id))!, changed: false };
     // Its file is no longer served, and its bytes go.
     if (change.after.attachment) await this.attachments.discard(change.after.attachment.id);
-    await this.changes.announce('delete', `d:${change.after.id}`, [change.after.senderId, change.after.receiverId], deletedStanza(change.after), true);
+    await this.changes.announce('delete', `d:${change.after.id}`, [change.after.senderId, change.after.receiverId], deletedStanza(change.after), 'fresh');
     return { message: change.after, changed: true };
   }
 
@@ -174,7 +174,7 @@ export class MessageCommandsService {
   /** A resend's original, which must be in the same conversation (a uniqueid names one message). */
   private retried(original: Message, conversationId: string): DispatchedMessage {
     if (original.conversationId !== conversationId) throw new AppError('UNIQUEID_REUSED');
-    return { message: original, created: false, publishedNow: false };
+    return { message: original, created: false, reachedReceiver: false };
   }
 }
 

@@ -4,6 +4,7 @@ import { Message, messageIdFor } from '@app/dal';
 import { MessageStatusService, ReceiptStatus, StatusChange } from '@app/status';
 import { statusUpdateStanza } from '../messages/stanzas';
 import { ChangeFeedService } from '../messages/change-feed.service';
+import { freshness, type Freshness } from '../messages/freshness';
 import { PushService } from '../push/push.service';
 import type { StatusUpdateRequest, StatusUpdatedAck } from '../realtime/socket-events';
 import { UsersService } from '../users/users.service';
@@ -49,7 +50,7 @@ export class ReceiptsService {
   async markConversationRead(userId: string, conversationId: string): Promise<Message[]> {
     const conversation = await this.access.memberConversation(conversationId, userId);
     const changed = await this.status.markConversationSeen(conversation, userId);
-    for (const message of changed) await this.announce(message, true);
+    for (const message of changed) await this.announce(message, 'fresh');
     if (changed.length > 0) this.push.readElsewhere(userId, conversation.id);
     return changed;
   }
@@ -60,13 +61,13 @@ export class ReceiptsService {
    * announcing it (the receiver resends what was not acknowledged).
    */
   private async announced(result: StatusChange): Promise<StatusChange> {
-    await this.announce(result.message, result.changed);
+    await this.announce(result.message, freshness(result.changed));
     return result;
   }
 
   /** A status change reaches both parties: the sender's devices, and the reader's other devices. */
-  private async announce(message: Message, firstAttempt: boolean): Promise<void> {
+  private async announce(message: Message, fresh: Freshness): Promise<void> {
     const key = `s:${message.id}:${message.deliveryStatus}`;
-    await this.changes.announce('status', key, [message.senderId, message.receiverId], statusUpdateStanza(message), firstAttempt);
+    await this.changes.announce('status', key, [message.senderId, message.receiverId], statusUpdateStanza(message), fresh);
   }
 }

@@ -32,33 +32,32 @@ export class DrfiRequestsService {
     return this.vault.checkRequestPaths(paths);
   }
 
-  /** Sends a request whose paths passed checkPaths; a resend with the same uniqueid gets the original. */
-  send(request: NewDrfiRequest, push: PushMode): Promise<DispatchedMessage> {
-    return this.dispatcher.dispatch(
-      {
-        conversationId: request.conversationId,
-        senderId: request.sender.id,
-        receiverId: request.receiverId,
-        uniqueId: request.uniqueId,
-        type: 'drfi',
-        text: DRFI_REQUEST_TEXT,
-        drfi: { paths: request.paths, status: 'sent', responseMessageId: null },
-      },
-      request.sender,
-      {
-        push,
-        pushContent: drfiPushContent,
-        onStored: (stored) =>
-          this.audit.record({
-            requestMessageId: stored.id,
-            event: 'requested',
-            actorId: request.sender.id,
-            counterpartId: request.receiverId,
-            paths: request.paths,
-            vaultUpdatedPaths: [],
-          }),
-      },
-    );
+  /**
+   * Sends a request whose paths passed checkPaths; a resend with the same uniqueid gets the
+   * original. Its audit entry is written before anyone is told (once: the entry's id derives from
+   * the request), then the request is published.
+   */
+  async send(request: NewDrfiRequest, push: PushMode): Promise<DispatchedMessage> {
+    const written = await this.dispatcher.store({
+      conversationId: request.conversationId,
+      senderId: request.sender.id,
+      receiverId: request.receiverId,
+      uniqueId: request.uniqueId,
+      type: 'drfi',
+      text: DRFI_REQUEST_TEXT,
+      drfi: { paths: request.paths, status: 'sent', responseMessageId: null },
+    });
+    // The uniqueid names a message of another conversation: not a resend of this request (the caller refuses it).
+    if (!written.created && written.message.conversationId !== request.conversationId) return { ...written, reachedReceiver: false };
+    await this.audit.record({
+      requestMessageId: written.message.id,
+      event: 'requested',
+      actorId: request.sender.id,
+      counterpartId: request.receiverId,
+      paths: request.paths,
+      vaultUpdatedPaths: [],
+    });
+    return this.dispatcher.publish(written, request.sender, { push, pushContent: drfiPushContent });
   }
 
   /**

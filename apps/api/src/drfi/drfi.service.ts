@@ -6,6 +6,7 @@ import { DrfiResolution, MessageStatusService } from '@app/status';
 import { MessageDispatcher } from '../messages/message-dispatcher.service';
 import { MessagesService } from '../messages/messages.service';
 import { ChangeFeedService } from '../messages/change-feed.service';
+import { freshness } from '../messages/freshness';
 import { UsersService } from '../users/users.service';
 import { VaultService } from '../vault/vault.service';
 import { describeField, DRFI_RESPONSE_TEXT, drfiPushContent, drfiStatusStanza } from './drfi-content';
@@ -102,15 +103,13 @@ export class DrfiService {
       paths: fields.map((f) => f.path),
       vaultUpdatedPaths: updated.map((f) => f.path),
     });
-    const current = resolved ?? request;
-    // Both parties' sockets: the response as `im` and the request's new status; then the push.
-    const first = resolved !== undefined;
-    const statusUpdate = () => this.changes.announce('drfi', `r:${request.id}`, [request.senderId, request.receiverId], drfiStatusStanza(current), first);
+    // Fresh if this call resolved the request: nothing of the answer was announced before. Resolved
+    // by an attempt that died part-way, the changes are added only where they are missing.
+    const fresh = freshness(resolved !== undefined);
     const responder = await this.users.find(response.senderId);
-    if (!responder) return statusUpdate();
-    // Resolved and published before: done, once both changes are in the sequences (the server that
-    // resolved it may have died part-way); unless it died before publishing, which is finished now.
-    if (!first && (await this.dispatcher.settleResend(response, responder))) return statusUpdate();
-    await this.dispatcher.publish(response, responder, { push: 'ifOffline', pushContent: drfiPushContent, alongside: statusUpdate, firstAttempt: first });
+    // Both parties' sockets: the response as `im`, then the request's new status; then the push.
+    const reachedRequester = responder ? await this.dispatcher.announce(response, responder, fresh) : false;
+    await this.changes.announce('drfi', `r:${request.id}`, [request.senderId, request.receiverId], drfiStatusStanza(resolved ?? request), fresh);
+    if (responder && reachedRequester) await this.dispatcher.pushNew(response, responder, { push: 'ifOffline', pushContent: drfiPushContent });
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ChangeFeedRepository } from '@app/dal/messages';
 import { RealtimeNotifier } from '../realtime/realtime-notifier.service';
 import type { ServerPayload } from '../realtime/socket-events';
+import type { Freshness } from './freshness';
 
 /** What a change is, the socket event that carries it live, and the sync list it comes back in. */
 export const CHANGE_EVENTS = {
@@ -28,23 +29,13 @@ export class ChangeFeedService {
 
   /**
    * `key` names the change (the same change announced again, after a crash, keeps its one
-   * position); `firstAttempt` says it was just made, so no earlier attempt can have appended it.
-   * Another attempt (a resend, a repeated receipt) adds the change only where it is missing (an
-   * earlier attempt died part-way), and tells only those users' sockets.
+   * position). A fresh change goes to every party; a repeat is added only where it is missing (an
+   * earlier attempt died part-way), and only those users' sockets hear of it. Returns the users it
+   * reached now.
    */
-  async announce<K extends ChangeKind>(
-    kind: K,
-    key: string,
-    parties: string[],
-    payload: ChangePayload<K>,
-    firstAttempt: boolean,
-  ): Promise<void> {
-    const added = await this.feed.append([...new Set(parties)], key, kind, payload as unknown as Record<string, unknown>, firstAttempt);
+  async announce<K extends ChangeKind>(kind: K, key: string, parties: string[], payload: ChangePayload<K>, freshness: Freshness): Promise<string[]> {
+    const added = await this.feed.append([...new Set(parties)], key, kind, payload as unknown as Record<string, unknown>, freshness === 'fresh');
     if (added.length > 0) this.notifier.toUsers(added, CHANGE_EVENTS[kind], payload);
-  }
-
-  /** Whether the change `key` was announced to the user (it has a position in their sequence). */
-  wasAnnounced(userId: string, key: string): Promise<boolean> {
-    return this.feed.has(userId, key);
+    return added;
   }
 }

@@ -5,6 +5,7 @@ import { AttachmentLinks } from '@app/storage';
 import { FcmResponse, PushMode, PushService } from '../push/push.service';
 import { RealtimeNotifier } from '../realtime/realtime-notifier.service';
 import { ChangeFeedService } from './change-feed.service';
+import { freshness, type Freshness } from './freshness';
 import { messagePushContent } from './message-push';
 import { imStanza } from './stanzas';
 
@@ -12,13 +13,11 @@ export interface DispatchOptions {
   push: PushMode;
   /** What the push says; a chat message's own content when absent. */
   pushContent?: (message: Message) => PushContent;
-  /** Runs once the message is stored, before anyone is told (a DRFI request's audit entry). */
-  onStored?: (message: Message) => Promise<void>;
 }
 
 export interface DispatchedMessage extends InsertResult {
-  /** This call made it visible (a new message, or a resend whose first attempt died before that). */
-  publishedNow: boolean;
+  /** This call added the message to its receiver's sequence (a new message, or a resend whose first attempt died before that). */
+  reachedReceiver: boolean;
   /** The FCM result, when a push was sent and answered within the bound (push mode 'await'). */
   fcmResponse?: FcmResponse;
 }
@@ -27,10 +26,11 @@ export interface DispatchedMessage extends InsertResult {
 const messageChangeKey = (message: Message) => `m:${message.id}`;
 
 /**
- * Every producer of a message (chat, DRFI, later files) goes through here: store, then make it a
- * change of both parties (their change sequences, all their devices: the sender's other devices
- * get the message it just sent), then push. `publish` is the single place a stored message
- * becomes visible to anyone.
+ * Every producer of a message (chat, DRFI, later files) goes through here, in three steps: store
+ * (the write says whether it is fresh), announce (a change of both parties: their change
+ * sequences and all their devices; the sender's other devices get the message it just sent), and
+ * push when the announce reached the receiver. A resend repeats the steps: the write finds the
+ * original, and the change feed adds it only where an earlier attempt did not (docs/decisions.md).
  */
 @Injectable()
 export class MessageDispatcher {
@@ -42,46 +42,34 @@ export class MessageDispatcher {
     private readonly links: AttachmentLinks,
   ) {}
 
-  /**
-   * Stores a message once per (sender, uniqueid) and publishes it. A resend gets the original; if
-   * the attempt that stored it died before publishing it, the resend finishes that.
-   */
+  /** Stores a message once per (sender, uniqueid) and publishes it; a resend gets the original. */
   async dispatch(message: NewMessage, sender: User, options: DispatchOptions): Promise<DispatchedMessage> {
-    const result = await this.store(message);
+    const written = await this.store(message);
     // The uniqueid names a message of another conversation: not a resend of this one (the caller refuses it).
-    if (!result.created && result.message.conversationId !== message.conversationId) return { ...result, publishedNow: false };
-    if (!result.created && (await this.settleResend(result.message, sender))) return { ...result, publishedNow: false };
-    await options.onStored?.(result.message);
-    const fcmResponse = await this.publish(result.message, sender, { push: options.push, pushContent: options.pushContent, firstAttempt: result.created });
-    return { ...result, publishedNow: true, ...(fcmResponse ? { fcmResponse } : {}) };
+    if (!written.created && written.message.conversationId !== message.conversationId) return { ...written, reachedReceiver: false };
+    return this.publish(written, sender, options);
   }
 
-  /** Stores without telling anyone yet (a DRFI response: the insert is its claim, published once finished). */
+  /** Stores without telling anyone yet (what must be written before anyone is told goes between: a DRFI audit entry, a DRFI answer's claim). */
   store(message: NewMessage): Promise<InsertResult> {
     return this.messages.insert(message);
   }
 
-  /**
-   * For a message stored before (a resend): false if it was never published (the attempt that
-   * stored it died first; publish it now). Otherwise true, once its change is in both parties'
-   * sequences (the attempt may have died part-way through them; only what was missing is told).
-   */
-  async settleResend(message: Message, sender: User): Promise<boolean> {
-    const key = messageChangeKey(message);
-    if (!(await this.changes.wasAnnounced(message.receiverId, key))) return false;
-    await this.changes.announce('message', key, [message.senderId, message.receiverId], imStanza(message, sender, this.links), false);
-    return true;
+  /** Announces a stored message and pushes it if that reached its receiver now. */
+  async publish(written: InsertResult, sender: User, options: DispatchOptions): Promise<DispatchedMessage> {
+    const reachedReceiver = await this.announce(written.message, sender, freshness(written.created));
+    const fcmResponse = reachedReceiver ? await this.pushNew(written.message, sender, options) : undefined;
+    return { ...written, reachedReceiver, ...(fcmResponse ? { fcmResponse } : {}) };
   }
 
-  /** Makes a stored message a change of both parties, then pushes it to the receiver. */
-  async publish(
-    message: Message,
-    sender: User,
-    options: { push: PushMode; pushContent?: (message: Message) => PushContent; alongside?: () => Promise<void>; firstAttempt: boolean },
-  ): Promise<FcmResponse | undefined> {
-    await this.changes.announce('message', messageChangeKey(message), [message.senderId, message.receiverId], imStanza(message, sender, this.links), options.firstAttempt);
-    // What goes out with the message, before the push (a DRFI response's drfiStatusUpdate).
-    await options.alongside?.();
+  /** Makes a stored message a change of both parties; whether its receiver got it now (not by an earlier attempt). */
+  async announce(message: Message, sender: User, fresh: Freshness): Promise<boolean> {
+    const reached = await this.changes.announce('message', messageChangeKey(message), [message.senderId, message.receiverId], imStanza(message, sender, this.links), fresh);
+    return reached.includes(message.receiverId);
+  }
+
+  /** The receiver's push for a message just announced to them. */
+  pushNew(message: Message, sender: User, options: DispatchOptions): Promise<FcmResponse | undefined> {
     return this.push.forNewMessage(message, (options.pushContent ?? ((m: Message) => messagePushContent(m, sender)))(message), options.push);
   }
 

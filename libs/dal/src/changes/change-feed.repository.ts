@@ -5,6 +5,7 @@ import { GroupCommit } from '../shared/group-commit';
 import { derivedId, isDuplicateKeyError, toObjectId, writeErrorsOf } from '../shared/ids';
 import { UserChangeKeyRecord, UserChangeRecord, UserFeedRecord } from './change-feed.schema';
 
+
 export interface FeedEntry {
   seq: number;
   kind: string;
@@ -79,14 +80,14 @@ export class ChangeFeedRepository {
   ) {}
 
   /**
-   * Appends the change `key` to each user's sequence once. `firstAttempt` (the change was just
-   * made, so nobody appended it yet) takes the fast path: one ordered insert of every user's key
-   * record, then every change (key records live in the changes' collection, so this is one
-   * command). A retry, or a position taken meanwhile, goes user by user (appendOne). Returns the
-   * users in whose sequence the change was not yet (all of them on a first attempt).
+   * Appends the change `key` to each user's sequence once. A fresh change (`fresh`: nobody can
+   * have appended it yet; apps/api/src/messages/freshness.ts) takes the fast path: one ordered insert of every user's key record, then
+   * every change (key records live in the changes' collection, so this is one command). A repeat,
+   * or a position taken meanwhile, goes user by user (appendOne). Returns the users in whose
+   * sequence the change was not yet (all of them for a fresh change).
    */
-  async append(userIds: string[], key: string, kind: string, payload: Record<string, unknown>, firstAttempt = false): Promise<string[]> {
-    if (!firstAttempt) {
+  async append(userIds: string[], key: string, kind: string, payload: Record<string, unknown>, fresh: boolean): Promise<string[]> {
+    if (!fresh) {
       const added = await Promise.all(userIds.map((userId) => this.appendOne(userId, key, kind, payload)));
       return userIds.filter((_, i) => added[i]);
     }
@@ -107,11 +108,6 @@ export class ChangeFeedRepository {
       }),
     );
     return userIds;
-  }
-
-  /** Whether the change `key` has a position in the user's sequence (was appended, or is being). */
-  async has(userId: string, key: string): Promise<boolean> {
-    return (await this.keys.exists({ _id: keyId(userId, key) })) !== null;
   }
 
   /**

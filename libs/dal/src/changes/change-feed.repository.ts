@@ -84,7 +84,8 @@ export class ChangeFeedRepository {
    * have appended it yet; apps/api/src/messages/freshness.ts) takes the fast path: one ordered insert of every user's key record, then
    * every change (key records live in the changes' collection, so this is one command). A repeat,
    * or a position taken meanwhile, goes user by user (appendOne). Returns the users in whose
-   * sequence the change was not yet (all of them for a fresh change).
+   * sequence the change was not yet: for a fresh change, all of them unless a repeat racing it
+   * appended it somewhere first (that attempt tells those users).
    */
   async append(userIds: string[], key: string, kind: string, payload: Record<string, unknown>, fresh: boolean): Promise<string[]> {
     if (!fresh) {
@@ -98,16 +99,19 @@ export class ChangeFeedRepository {
       ...userIds.map((userId, i) => ({ _id: keyId(userId, key), seq: seqs[i] })),
       ...userIds.map((userId, i) => ({ _id: changeId(userId, seqs[i]), userId: toObjectId(userId), seq: seqs[i], key, kind, payload: JSON.stringify(payload), at })),
     ]);
-    await Promise.all(
+    const added = await Promise.all(
       userIds.map(async (userId, i) => {
-        if (inserted > userIds.length + i) return this.written(userId, seqs[i]);
+        if (inserted > userIds.length + i) {
+          await this.written(userId, seqs[i]);
+          return true;
+        }
         // The position was taken meanwhile (another process, a reader's skip), or our key was
-        // there already (an attempt we did not know of): finish it the careful way, at our
-        // position if it is still free.
-        await this.appendOne(userId, key, kind, payload, seqs[i]);
+        // there already (a repeat that raced us, an attempt we did not know of): finish it the
+        // careful way, at our position if it is still free. A key that was there is not ours to tell.
+        return this.appendOne(userId, key, kind, payload, seqs[i]);
       }),
     );
-    return userIds;
+    return userIds.filter((_, i) => added[i]);
   }
 
   /**

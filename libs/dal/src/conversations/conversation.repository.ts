@@ -155,8 +155,9 @@ export class ConversationRepository implements OnModuleInit {
 
   /**
    * One batch of positions: for each conversation, one compare-and-set of its position and summary
-   * flags as hinted (a hint this process lacks is read first, one `_id $in` for the batch), moved on by as many messages as the batch holds for it, all in one unordered
-   * bulkWrite. The compare-and-set is an upsert, so a condition that did not hold collides with the
+   * flags as hinted (a hint this process lacks is read first, one `_id $in` for the batch), moved
+   * on by as many messages as the batch holds for it, all in one unordered bulkWrite. The
+   * compare-and-set is an upsert, so a condition that did not hold collides with the
    * conversation's `_id` and fails its own statement (MongoDB's behaviour; the embedded database's
    * with its update-write-errors patch): those messages take the findAndModify path. A
    * conversation that no longer exists would be upserted: it is removed again at once, and its

@@ -106,6 +106,70 @@ describe('Restarting a server on the embedded database', () => {
     });
   });
 
+  it('keeps every receipt acknowledged from batches in flight across kill -9, and tells the sender each one once', async () => {
+    const dataDir = testTempDir('receipts');
+    const first = await embeddedServer(dataDir);
+    await first.start();
+    const makeUser = async (name: string, phone: string) => {
+      const response = await fetch(`${first.url}/Admin/Users`, { method: 'POST', headers: { ...admin, 'content-type': 'application/json' }, body: JSON.stringify({ name, phone }) });
+      return ((await response.json()) as { data: { id: string } }).data.id;
+    };
+    const [sender, receiver] = [await makeUser('Receipt sender', '+6598760004'), await makeUser('Receipt receiver', '+6598760005')];
+    await fetch(`${first.url}/Admin/Network`, { method: 'POST', headers: { ...admin, 'content-type': 'application/json' }, body: JSON.stringify({ userId: sender, memberId: receiver }) });
+    const uniqueIds = Array.from({ length: 120 }, (_, i) => `receipt-${i}`);
+    const senderSocket = await connectTo(first.url, sender);
+    const cursorBefore = ((await senderSocket.emitWithAck('sync', {})) as { cursor: string }).cursor;
+    for (const uniqueid of uniqueIds) await senderSocket.emitWithAck('im', { from: sender, to: receiver, uniqueid, msg: `text ${uniqueid}` });
+    senderSocket.disconnect();
+
+    // 120 delivered receipts at once, so that they are written in batches; both processes die by
+    // kill -9 at the 30th acknowledgement, with later batches on their way.
+    const acked = new Set<string>();
+    const receiverSocket = await connectTo(first.url, receiver);
+    await new Promise<void>((killed) => {
+      for (const uniqueid of uniqueIds) {
+        receiverSocket.emit('messageStatusUpdate', { status: 'delivered', uniqueid, sender }, (ack: { status: string; deliveryStatus?: string }) => {
+          if (ack.status !== 'statusUpdated' || acked.size >= 30) return;
+          expect(ack.deliveryStatus).toBe('delivered');
+          acked.add(uniqueid);
+          if (acked.size === 30) {
+            const database = execFileSync('pgrep', ['-f', `ferretdb.*${dataDir}`], { encoding: 'utf8' }).trim().split('\n').map(Number);
+            for (const pid of database) killQuietly(pid);
+            void first.kill().then(() => killed());
+          }
+        });
+      }
+    });
+    receiverSocket.disconnect();
+
+    const again = await embeddedServer(dataDir);
+    await again.start();
+    const history = (await (await fetch(`${again.url}/Chat/Conversation?withUserId=${receiver}`, { headers: { Authorization: `Bearer ${sign(sender)}` } })).json()) as {
+      data: { messages: { uniqueid: string; deliveryStatus: string }[] };
+    };
+    const stored = new Map(history.data.messages.map((m) => [m.uniqueid, m.deliveryStatus]));
+    for (const uniqueid of acked) expect(stored.get(uniqueid)).toBe('delivered');
+
+    // Every receipt again: each answered with the stored status; then the sender's sync carries
+    // one delivered per message, whichever attempt wrote it.
+    const resender = await connectTo(again.url, receiver);
+    const resent = await Promise.all(uniqueIds.map((uniqueid) => resender.emitWithAck('messageStatusUpdate', { status: 'delivered', uniqueid, sender }) as Promise<{ deliveryStatus: string }>));
+    resender.disconnect();
+    expect(resent.map((ack) => ack.deliveryStatus)).toEqual(uniqueIds.map(() => 'delivered'));
+    const device = await connectTo(again.url, sender);
+    const updates: { uniqueid: string; status: string }[] = [];
+    let cursor = cursorBefore;
+    for (;;) {
+      const page = (await device.emitWithAck('sync', { cursor })) as { cursor: string; hasMore: boolean; statusUpdates: { uniqueid: string; status: string }[] };
+      updates.push(...page.statusUpdates);
+      cursor = page.cursor;
+      if (!page.hasMore) break;
+    }
+    device.disconnect();
+    expect(updates.map((u) => u.uniqueid).sort()).toEqual([...uniqueIds].sort());
+    expect(updates.every((u) => u.status === 'delivered')).toBe(true);
+  });
+
   it('does not trust an instance record whose process lives but whose database does not answer', async () => {
     const dataDir = testTempDir('stale');
     mkdirSync(join(dataDir, 'ferretdb'), { recursive: true });

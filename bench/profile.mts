@@ -17,16 +17,16 @@ interface ProfileNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
 }
 
-/** Self time per function, from the samples of a .cpuprofile. */
-function topFunctions(file: string, count: number): string[] {
+type CallFrame = ProfileNode['callFrame'];
+
+/** Self time per key (`keyOf` a sample's function), from the samples of a .cpuprofile: the top `count`, as shares. */
+function topSelfTime(file: string, count: number, keyOf: (frame: CallFrame) => string): string[] {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<string, number>();
   let total = 0;
   profile.samples.forEach((id, i) => {
-    const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
-    const where = url.replace(`file://${ROOT}/`, '').replace(/^.*node_modules\//, '');
-    const key = `${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`;
+    const key = keyOf(byId.get(id)!.callFrame);
     const delta = profile.timeDeltas[i] ?? 0;
     self.set(key, (self.get(key) ?? 0) + delta);
     total += delta;
@@ -37,33 +37,20 @@ function topFunctions(file: string, count: number): string[] {
     .map(([key, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${key}`);
 }
 
+/** A function, where it is defined. */
+function functionKey({ functionName, url, lineNumber }: CallFrame): string {
+  const where = url.replace(`file://${ROOT}/`, '').replace(/^.*node_modules\//, '');
+  return `${functionName || '(anonymous)'} ${where}:${lineNumber + 1}`;
+}
+
 /** Where a sample's function lives: an npm package, a folder of ours, Node's internals, or V8's own entries. */
-function area(url: string, functionName: string): string {
+function area({ url, functionName }: CallFrame): string {
   if (!url) return functionName.startsWith('(') ? functionName : '(native)';
   const inPackage = url.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/);
   if (inPackage) return inPackage[1];
   if (url.startsWith('node:')) return 'node: internals';
   const ours = url.replace(`file://${ROOT}/`, '').replace(/^dist\//, '');
   return ours.split('/').slice(0, ours.startsWith('apps/') ? 4 : 3).join('/');
-}
-
-/** Self time per area (area()), every sample counted once: where the server's CPU goes, by layer. */
-function topAreas(file: string, count: number): string[] {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map<string, number>();
-  let total = 0;
-  profile.samples.forEach((id, i) => {
-    const { functionName, url } = byId.get(id)!.callFrame;
-    const key = area(url, functionName);
-    const delta = profile.timeDeltas[i] ?? 0;
-    self.set(key, (self.get(key) ?? 0) + delta);
-    total += delta;
-  });
-  return [...self.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, count)
-    .map(([key, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${key}`);
 }
 
 const database = await startDatabase();
@@ -83,9 +70,9 @@ try {
   }
   const [file] = readdirSync(profiles).filter((f) => f.endsWith('.cpuprofile'));
   console.log(`CPU profile: ${join(profiles, file)}\nself time, top 25:`);
-  for (const line of topFunctions(join(profiles, file), 25)) console.log(line);
+  for (const line of topSelfTime(join(profiles, file), 25, functionKey)) console.log(line);
   console.log('self time by package or folder, top 25:');
-  for (const line of topAreas(join(profiles, file), 25)) console.log(line);
+  for (const line of topSelfTime(join(profiles, file), 25, area)) console.log(line);
 } finally {
   await database.stop();
 }

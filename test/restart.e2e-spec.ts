@@ -29,6 +29,25 @@ describe('Restarting a server on the embedded database', () => {
 
   const admin = { Authorization: `Bearer ${sign('000000000000000000000001', ['admin'])}` };
 
+  /** Two users made through the admin API, linked: the sender and the receiver of a test. */
+  async function linkedPair(server: ServerProcess, label: string, phones: [string, string]): Promise<{ sender: string; receiver: string }> {
+    const makeUser = async (name: string, phone: string) => {
+      const response = await fetch(`${server.url}/Admin/Users`, { method: 'POST', headers: { ...admin, 'content-type': 'application/json' }, body: JSON.stringify({ name, phone }) });
+      return ((await response.json()) as { data: { id: string } }).data.id;
+    };
+    const [sender, receiver] = [await makeUser(`${label} sender`, phones[0]), await makeUser(`${label} receiver`, phones[1])];
+    const linked = await fetch(`${server.url}/Admin/Network`, { method: 'POST', headers: { ...admin, 'content-type': 'application/json' }, body: JSON.stringify({ userId: sender, memberId: receiver }) });
+    expect(linked.status).toBe(201);
+    return { sender, receiver };
+  }
+
+  /** kill -9 of the server and of its embedded database (found by its data folder). */
+  function killBoth(server: ServerProcess, dataDir: string): Promise<void> {
+    const database = execFileSync('pgrep', ['-f', `ferretdb.*${dataDir}`], { encoding: 'utf8' }).trim().split('\n').map(Number);
+    for (const pid of database) killQuietly(pid);
+    return server.kill();
+  }
+
   it('is healthy within 5 s after kill -9 and an immediate restart, with its data', async () => {
     const dataDir = testTempDir('restart');
     const first = await embeddedServer(dataDir);
@@ -52,13 +71,7 @@ describe('Restarting a server on the embedded database', () => {
     const dataDir = testTempDir('batches');
     const first = await embeddedServer(dataDir);
     await first.start();
-    const makeUser = async (name: string, phone: string) => {
-      const response = await fetch(`${first.url}/Admin/Users`, { method: 'POST', headers: { ...admin, 'content-type': 'application/json' }, body: JSON.stringify({ name, phone }) });
-      return ((await response.json()) as { data: { id: string } }).data.id;
-    };
-    const [sender, receiver] = [await makeUser('Batch sender', '+6598760002'), await makeUser('Batch receiver', '+6598760003')];
-    const linked = await fetch(`${first.url}/Admin/Network`, { method: 'POST', headers: { ...admin, 'content-type': 'application/json' }, body: JSON.stringify({ userId: sender, memberId: receiver }) });
-    expect(linked.status).toBe(201);
+    const { sender, receiver } = await linkedPair(first, 'Batch', ['+6598760002', '+6598760003']);
 
     // 200 messages at once, so that they are written in batches (group commit); both processes die
     // by kill -9 at the 50th ack, with later batches on their way.
@@ -70,11 +83,7 @@ describe('Restarting a server on the embedded database', () => {
         socket.emit('im', { from: sender, to: receiver, uniqueid, msg: `text ${uniqueid}` }, (ack: { status: string; messageid?: string }) => {
           if (ack.status !== 'sent' || acked.size >= 50) return;
           acked.set(uniqueid, ack.messageid!);
-          if (acked.size === 50) {
-            const database = execFileSync('pgrep', ['-f', `ferretdb.*${dataDir}`], { encoding: 'utf8' }).trim().split('\n').map(Number);
-            for (const pid of database) killQuietly(pid);
-            void first.kill().then(() => killed());
-          }
+          if (acked.size === 50) void killBoth(first, dataDir).then(() => killed());
         });
       }
     });
@@ -110,12 +119,7 @@ describe('Restarting a server on the embedded database', () => {
     const dataDir = testTempDir('receipts');
     const first = await embeddedServer(dataDir);
     await first.start();
-    const makeUser = async (name: string, phone: string) => {
-      const response = await fetch(`${first.url}/Admin/Users`, { method: 'POST', headers: { ...admin, 'content-type': 'application/json' }, body: JSON.stringify({ name, phone }) });
-      return ((await response.json()) as { data: { id: string } }).data.id;
-    };
-    const [sender, receiver] = [await makeUser('Receipt sender', '+6598760004'), await makeUser('Receipt receiver', '+6598760005')];
-    await fetch(`${first.url}/Admin/Network`, { method: 'POST', headers: { ...admin, 'content-type': 'application/json' }, body: JSON.stringify({ userId: sender, memberId: receiver }) });
+    const { sender, receiver } = await linkedPair(first, 'Receipt', ['+6598760004', '+6598760005']);
     const uniqueIds = Array.from({ length: 120 }, (_, i) => `receipt-${i}`);
     const senderSocket = await connectTo(first.url, sender);
     const cursorBefore = ((await senderSocket.emitWithAck('sync', {})) as { cursor: string }).cursor;
@@ -132,11 +136,7 @@ describe('Restarting a server on the embedded database', () => {
           if (ack.status !== 'statusUpdated' || acked.size >= 30) return;
           expect(ack.deliveryStatus).toBe('delivered');
           acked.add(uniqueid);
-          if (acked.size === 30) {
-            const database = execFileSync('pgrep', ['-f', `ferretdb.*${dataDir}`], { encoding: 'utf8' }).trim().split('\n').map(Number);
-            for (const pid of database) killQuietly(pid);
-            void first.kill().then(() => killed());
-          }
+          if (acked.size === 30) void killBoth(first, dataDir).then(() => killed());
         });
       }
     });

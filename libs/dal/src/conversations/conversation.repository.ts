@@ -2,9 +2,9 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { LRUCache } from 'lru-cache';
 import { Model, Types } from 'mongoose';
-import { conditionalUpdate } from '../shared/conditional-update';
+import { compareAndSetAll, conditionalUpdate } from '../shared/conditional-update';
 import { GroupCommit } from '../shared/group-commit';
-import { isDuplicateKeyError, pairId, pairKey, sortedPair, toObjectId, writeErrorsOf } from '../shared/ids';
+import { isDuplicateKeyError, pairId, pairKey, sortedPair, toObjectId } from '../shared/ids';
 import { Conversation } from './conversation.entity';
 import { ConversationCounts, ConversationRecord, ZERO_COUNTS } from './conversation.schema';
 import { UnreadSummaryRepository } from './unread-summary.repository';
@@ -156,12 +156,10 @@ export class ConversationRepository implements OnModuleInit {
   /**
    * One batch of positions: for each conversation, one compare-and-set of its position and summary
    * flags as hinted (a hint this process lacks is read first, one `_id $in` for the batch), moved
-   * on by as many messages as the batch holds for it, all in one unordered bulkWrite. The
-   * compare-and-set is an upsert, so a condition that did not hold collides with the
-   * conversation's `_id` and fails its own statement (MongoDB's behaviour; the embedded database's
-   * with its update-write-errors patch): those messages take the findAndModify path. A
-   * conversation that no longer exists would be upserted: it is removed again at once, and its
-   * messages take that path too (and find none). Conversations are never deleted today.
+   * on by as many messages as the batch holds for it, all in one command (compareAndSetAll).
+   * Messages whose compare-and-set did not hold (a stale hint, a conversation gone) take the
+   * findAndModify path. Conversations are never deleted today; whoever adds a deletion drops the
+   * hint too.
    */
   private async takePositions(ids: string[]): Promise<(BegunInsert | undefined)[]> {
     // Alone and unknown: one findAndModify (beginInsert) is cheaper than a read and a write.
@@ -183,35 +181,20 @@ export class ConversationRepository implements OnModuleInit {
     }
     const order = [...wanted.keys()];
     const now = new Date();
-    const statements = order.map((id) => {
-      const { hint, count } = wanted.get(id)!;
-      const flag = (on: boolean) => (on ? true : { $ne: true });
-      return {
-        updateOne: {
-          filter: { _id: toObjectId(id), messageSeq: hint.seq, 'badged.a': flag(hint.badged.a), 'badged.b': flag(hint.badged.b) },
+    const flag = (on: boolean) => (on ? true : { $ne: true });
+    const held = await compareAndSetAll(
+      this.model,
+      order.map((id) => {
+        const { hint, count } = wanted.get(id)!;
+        return {
+          id: toObjectId(id),
+          condition: { messageSeq: hint.seq, 'badged.a': flag(hint.badged.a), 'badged.b': flag(hint.badged.b) },
           update: { $inc: { pendingWrites: count, writeEpoch: count, messageSeq: count }, $set: { lastWriteAt: now } },
-          upsert: true,
-        },
-      };
-    });
-    const missed = new Set<string>();
-    let upserted: Record<number, unknown> = {};
-    if (statements.length > 0) {
-      try {
-        upserted = (await this.model.bulkWrite(statements, { ordered: false })).upsertedIds;
-      } catch (err) {
-        const failures = writeErrorsOf(err);
-        if (!failures || failures.some((f) => f.code !== 11000)) throw err;
-        for (const failure of failures) missed.add(order[failure.index]);
-        upserted = (err as { result?: { upsertedIds?: Record<number, unknown> } }).result?.upsertedIds ?? {};
-      }
-    }
-    const stray = Object.keys(upserted).map((index) => order[Number(index)]);
-    if (stray.length > 0) await this.model.deleteMany({ _id: { $in: stray.map(toObjectId) } });
-    for (const id of [...missed, ...stray]) {
-      missed.add(id);
-      this.hints.delete(id);
-    }
+        };
+      }),
+    );
+    const missed = new Set(order.filter((_, i) => !held.has(i)));
+    for (const id of missed) this.hints.delete(id);
     const taken = new Map<string, number>();
     const begun = ids.map((id) => {
       const entry = wanted.get(id);

@@ -3,9 +3,9 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Model, Types, UpdateQuery } from 'mongoose';
 import { ConversationRepository } from '../conversations/conversation.repository';
 import { ConversationCounts, ZERO_COUNTS } from '../conversations/conversation.schema';
-import { conditionalUpdate } from '../shared/conditional-update';
+import { compareAndSetAll, conditionalUpdate } from '../shared/conditional-update';
 import { GroupCommit } from '../shared/group-commit';
-import { toObjectId, writeErrorsOf } from '../shared/ids';
+import { toObjectId } from '../shared/ids';
 import { Message } from './message.entity';
 import { MessageRecord } from './message.schema';
 
@@ -121,12 +121,9 @@ export class CountedMessageWrites {
    * one findAndModify. Several are two commands: one read of their messages by `_id $in`, then one
    * unordered bulkWrite of compare-and-sets, each holding the patch's own condition and the message
    * as read (its `changedAt`, which every write of a message moves, and `deletedAt`), so that what
-   * was read is exactly what the patch changed. The compare-and-set is an upsert: a message that
-   * changed since the read (or whose condition does not hold) collides with its `_id` and fails its
-   * own statement (update-write-errors patch on the embedded database, MongoDB's own behaviour);
-   * such a patch, and a second one for the same message in the batch, then goes the findAndModify
-   * way, which decides. A message not found is no change; one gone between the read and the write
-   * would be upserted: it is removed again at once (messages are never deleted today).
+   * was read is exactly what the patch changed (compareAndSetAll). A patch whose message changed
+   * since the read (or whose condition does not hold), and a second one for the same message in
+   * the batch, then goes the findAndModify way, which decides. A message not found is no change.
    */
   private async patchBatch(items: UncountedPatch[]): Promise<(Change | undefined)[]> {
     if (items.length === 1) return [await this.patchAlone(items[0])];
@@ -143,26 +140,16 @@ export class CountedMessageWrites {
         slots.push(i);
       }
     });
-    const statements = slots.map((i) => {
-      const { id, condition, patch } = items[i];
-      const doc = read.get(id.toHexString())!;
-      return { updateOne: { filter: { ...condition, _id: id, changedAt: doc.changedAt, deletedAt: doc.deletedAt ?? null }, update: { $set: patch }, upsert: true } };
-    });
-    const failed = new Set<number>();
-    let upserted: Record<number, unknown>;
-    try {
-      upserted = (await this.model.collection.bulkWrite(statements, { ordered: false })).upsertedIds;
-    } catch (err) {
-      const failures = writeErrorsOf(err);
-      if (!failures || failures.some((f) => f.code !== 11000)) throw err;
-      for (const failure of failures) failed.add(failure.index);
-      upserted = (err as { result?: { upsertedIds?: Record<number, unknown> } }).result?.upsertedIds ?? {};
-    }
-    const stray = Object.keys(upserted).map(Number);
-    if (stray.length > 0) await this.model.collection.deleteMany({ _id: { $in: stray.map((index) => items[slots[index]].id) } });
+    const held = await compareAndSetAll(
+      this.model,
+      slots.map((i) => {
+        const { id, condition, patch } = items[i];
+        const doc = read.get(id.toHexString())!;
+        return { id, condition: { ...condition, changedAt: doc.changedAt, deletedAt: doc.deletedAt ?? null }, update: { $set: patch } };
+      }),
+    );
     slots.forEach((i, index) => {
-      if (failed.has(index) || stray.includes(index)) return;
-      results[i] = this.changed(toMessage(read.get(items[i].id.toHexString())!), items[i].patch);
+      if (held.has(index)) results[i] = this.changed(toMessage(read.get(items[i].id.toHexString())!), items[i].patch);
     });
     return Promise.all(results.map((result, i) => (result === 'alone' ? this.patchAlone(items[i]) : result)));
   }

@@ -117,6 +117,41 @@ describe('Embedded FerretDB', () => {
     }
   });
 
+  it('answers equality, range, sort and limit from a typed index, and leaves to the handler what the index cannot answer (the typed-indexes patch)', async () => {
+    const server = new FerretDbServer({ binary: binary(), dataDir: freshDir() });
+    await server.start();
+    const client = await MongoClient.connect(server.uri('plan'));
+    try {
+      const messages = client.db().collection('messages');
+      await messages.createIndex({ c: 1, s: 1 });
+      const [a, b] = [new ObjectId(), new ObjectId()];
+      await messages.insertMany(Array.from({ length: 200 }, (_, i) => ({ c: i % 2 ? a : b, s: Math.floor(i / 2) + 1 })));
+      // A history page's query, as MessageRepository asks it: SQLite reads 3 rows from the index, in order.
+      const history = { c: a, s: { $lt: 50 } };
+      const explained = (await client.db().command({ explain: { find: 'messages', filter: history, sort: { s: -1 }, limit: 3 } })) as {
+        queryPlanner: object;
+        filterPushdown: boolean;
+        sortPushdown: boolean;
+        limitPushdown: boolean;
+      };
+      expect(JSON.stringify(explained.queryPlanner)).toMatch(/SEARCH messages_\w+ USING INDEX messages_\w+_c_1_s_1/);
+      expect(JSON.stringify(explained.queryPlanner)).not.toMatch(/TEMP B-TREE/);
+      expect([explained.filterPushdown, explained.sortPushdown, explained.limitPushdown]).toEqual([true, true, true]);
+      expect((await messages.find(history).sort({ s: -1 }).limit(3).toArray()).map((m) => m.s)).toEqual([49, 48, 47]);
+      // A filter with more than the index holds is narrowed by it, and the handler decides the rest.
+      expect(await messages.countDocuments({ c: a, s: { $gte: 10, $lte: 12 }, missing: null })).toBe(3);
+      // Text among the positions: the same answers, with the sort and limit done by the handler.
+      await messages.insertOne({ c: a, s: 'not a position' });
+      expect((await messages.find(history).sort({ s: -1 }).limit(3).toArray()).map((m) => m.s)).toEqual([49, 48, 47]);
+      // An array in the indexed field matches by its elements, as on MongoDB.
+      await messages.insertOne({ c: [a], s: 7 });
+      expect((await messages.find({ c: a, s: 7 }).toArray()).map((m) => m.s)).toEqual([7, 7]);
+    } finally {
+      await client.close();
+      await server.stop();
+    }
+  });
+
   it('applies single-document writes atomically (the build carries the atomic-writes patches)', async () => {
     const server = new FerretDbServer({ binary: binary(), dataDir: freshDir() });
     await server.start();

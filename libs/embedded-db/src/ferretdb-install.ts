@@ -266,10 +266,128 @@ export const FERRETDB_PATCHES = [
     createFrom: 'update_write_errors.go',
     why: 'statementWriteErrors: which statements hit a duplicate key, and the `writeErrors` field of the reply.',
   },
+  // Typed indexes, and queries answered from them (the next twelve; the Go files are in libs/embedded-db/ferretdb-patches).
+  {
+    file: 'internal/backends/sqlite/metadata/settings.go',
+    from: '\tUnique bool           `json:"unique"`\n}\n',
+    to: '\tUnique bool           `json:"unique"`\n\tTyped  bool           `json:"typed,omitempty"` // project patch: keyed by values (typed_indexes.go)\n}\n',
+    why: 'An index records whether it is keyed by values (typed) or by JSON text, as upstream builds it.',
+  },
+  {
+    file: 'internal/backends/sqlite/metadata/settings.go',
+    from: '\t\t\tUnique: index.Unique,\n',
+    to: '\t\t\tUnique: index.Unique,\n\t\t\tTyped:  index.Typed,\n',
+    why: 'The copy of the settings keeps the flag.',
+  },
+  {
+    file: 'internal/backends/sqlite/metadata/registry.go',
+    from:
+      '\t\tq := "CREATE "\n\n\t\tif index.Unique {\n\t\t\tq += "UNIQUE "\n\t\t}\n\n\t\tq += "INDEX %q ON %q (%s)"\n\n' +
+      '\t\tcolumns := make([]string, len(index.Key))\n\t\tfor i, key := range index.Key {\n\t\t\tfields := strings.Split(key.Field, ".")\n' +
+      '\t\t\tfor j, f := range fields {\n\t\t\t\tfields[j] = fmt.Sprintf("%q", f)\n\t\t\t}\n\n' +
+      '\t\t\tcolumns[i] = fmt.Sprintf("%s->%s", DefaultColumn, strings.Join(fields, "->"))\n\t\t\tif key.Descending {\n\t\t\t\tcolumns[i] += " DESC"\n\t\t\t}\n\t\t}\n\n' +
+      '\t\tq = fmt.Sprintf(\n\t\t\tq,\n\t\t\tc.TableName+"_"+index.Name,\n\t\t\tc.TableName,\n\t\t\tstrings.Join(columns, ", "),\n\t\t)\n',
+    to: '\t\tindex.Typed = typedIndexable(index) // project patch: typed_indexes.go\n\t\tq := indexSQL(c.TableName, index)\n',
+    why:
+      "Upstream keys every index by the fields' JSON text, which orders numbers as text, so no range or sort could ever be " +
+      'answered from it. A new non-unique index is keyed by the values (typed); unique ones stay as they were.',
+  },
+  {
+    file: 'internal/backends/sqlite/metadata/registry.go',
+    from: '\tr.colls[dbName] = colls\n\n\treturn nil\n}\n\n// DatabaseList',
+    to:
+      '\tif err = retypeIndexes(ctx, db, colls); err != nil { // project patch: typed_indexes.go\n\t\treturn lazyerrors.Error(err)\n\t}\n\n' +
+      '\tr.colls[dbName] = colls\n\n\treturn nil\n}\n\n// DatabaseList',
+    why: "A database from before typed indexes has those that would be typed now rebuilt once, when it is opened.",
+  },
+  {
+    file: 'internal/backends/sqlite/metadata/typed_indexes.go',
+    createFrom: 'typed_indexes.go',
+    why: 'TypedColumn, TypeColumn, which indexes are typed, their CREATE INDEX, and the rebuild of older ones.',
+  },
+  {
+    file: 'internal/backends/collection.go',
+    from: 'type QueryParams struct {\n\tFilter *types.Document\n\tSort   *types.Document\n\tLimit  int64\n',
+    to:
+      'type QueryParams struct {\n\tFilter *types.Document\n\tSort   *types.Document\n\tLimit  int64\n\n' +
+      '\t// IndexSort and IndexLimit are the query\'s own sort and limit, offered with the whole filter: a backend\n' +
+      '\t// that answers the filter exactly from an index may apply them (project patch: index_pushdown.go).\n' +
+      '\tIndexSort  *types.Document\n\tIndexLimit int64\n',
+    why: "The handler offers the query's sort and limit to the backend, which applies them only when its index answers the whole filter.",
+  },
+  {
+    file: 'internal/backends/collection.go',
+    from: 'type ExplainParams struct {\n\tFilter *types.Document\n\tSort   *types.Document\n\tLimit  int64\n',
+    to: 'type ExplainParams struct {\n\tFilter *types.Document\n\tSort   *types.Document\n\tLimit  int64\n\n\tIndexSort  *types.Document // project patch: as in QueryParams\n\tIndexLimit int64\n',
+    why: 'explain reports the same plan as the query.',
+  },
+  {
+    file: 'internal/handler/msg_find.go',
+    from: '\tif !h.DisablePushdown && params.Filter.Len() == 0 && params.Sort.Len() == 0 && params.Skip == 0 {\n\t\tqp.Limit = params.Limit\n\t}\n',
+    to:
+      '\tif !h.DisablePushdown && params.Filter.Len() == 0 && params.Sort.Len() == 0 && params.Skip == 0 {\n\t\tqp.Limit = params.Limit\n\t}\n\n' +
+      '\t// project patch: a typed index may answer the sort and limit with the whole filter (index_pushdown.go).\n' +
+      '\tif !h.DisablePushdown && qp.Filter.Len() == params.Filter.Len() && qp.Sort.Len() == 0 && params.Skip == 0 {\n' +
+      '\t\tqp.IndexSort = params.Sort\n\t\tqp.IndexLimit = params.Limit\n\t}\n',
+    why: "find offers its sort and limit when the backend has the whole filter and no skip (the handler still applies all three to what comes back).",
+  },
+  {
+    file: 'internal/handler/msg_explain.go',
+    from: '\tif !h.DisablePushdown && params.Filter.Len() == 0 && params.Sort.Len() == 0 && params.Skip == 0 {\n\t\tqp.Limit = params.Limit\n\t}\n',
+    to:
+      '\tif !h.DisablePushdown && params.Filter.Len() == 0 && params.Sort.Len() == 0 && params.Skip == 0 {\n\t\tqp.Limit = params.Limit\n\t}\n\n' +
+      '\tif !h.DisablePushdown && qp.Filter.Len() == params.Filter.Len() && qp.Sort.Len() == 0 && params.Skip == 0 { // project patch\n' +
+      '\t\tqp.IndexSort = params.Sort\n\t\tqp.IndexLimit = params.Limit\n\t}\n',
+    why: 'explain offers the same as find.',
+  },
+  {
+    file: 'internal/backends/sqlite/collection.go',
+    from: '\twhereClause, args := idWhereClause(params.Filter)\n\n\tq += whereClause\n\tq += prepareOrderByClause(params.Sort)\n\n\tif params.Limit != 0 {\n\t\tq += ` LIMIT ?`\n\t\targs = append(args, params.Limit)\n\t}\n',
+    to:
+      '\twhereClause, args := idWhereClause(params.Filter)\n\torderByClause := prepareOrderByClause(params.Sort)\n\tlimit := params.Limit\n\n' +
+      '\t// Else a typed index may answer it (project patch: index_pushdown.go).\n' +
+      '\tif whereClause == "" && params.Sort.Len() == 0 {\n' +
+      '\t\tplan, err := planIndexQuery(ctx, db, meta, params.Filter, params.IndexSort, params.IndexLimit)\n' +
+      '\t\tif err != nil {\n\t\t\treturn nil, lazyerrors.Error(err)\n\t\t}\n\n' +
+      '\t\twhereClause, args, orderByClause = plan.where, plan.args, plan.orderBy\n\t\tif limit == 0 {\n\t\t\tlimit = plan.limit\n\t\t}\n\t}\n\n' +
+      '\tq += whereClause + orderByClause\n\n\tif limit != 0 {\n\t\tq += ` LIMIT ?`\n\t\targs = append(args, limit)\n\t}\n',
+    why:
+      'Queries other than by _id read the whole collection (FerretDB#3235): a conversation\'s history or its unseen messages ' +
+      'cost as much as every message stored. A typed index now answers equality on its leading fields, a range on the next, ' +
+      'and the sort and limit with them when that is the whole filter (docs/embedded-database.md).',
+  },
+  {
+    file: 'internal/backends/sqlite/collection.go',
+    from: '\torderByClause := prepareOrderByClause(params.Sort)\n\tsortPushdown := orderByClause != ""\n\n\tq := `EXPLAIN QUERY PLAN ` + selectClause + whereClause + orderByClause\n\n\tvar limitPushdown bool\n\n\tif params.Limit != 0 {\n\t\tq += ` LIMIT ?`\n\t\targs = append(args, params.Limit)\n',
+    to:
+      '\torderByClause := prepareOrderByClause(params.Sort)\n\tlimit := params.Limit\n\n' +
+      '\tif whereClause == "" && params.Sort.Len() == 0 { // project patch: as in Query\n' +
+      '\t\tplan, err := planIndexQuery(ctx, db, meta, params.Filter, params.IndexSort, params.IndexLimit)\n' +
+      '\t\tif err != nil {\n\t\t\treturn nil, lazyerrors.Error(err)\n\t\t}\n\n' +
+      '\t\twhereClause, args, orderByClause = plan.where, plan.args, plan.orderBy\n\t\tfilterPushdown = plan.exact\n\t\tif limit == 0 {\n\t\t\tlimit = plan.limit\n\t\t}\n\t}\n\n' +
+      '\tsortPushdown := orderByClause != ""\n\n\tq := `EXPLAIN QUERY PLAN ` + selectClause + whereClause + orderByClause\n\n\tvar limitPushdown bool\n\n' +
+      '\tif limit != 0 {\n\t\tq += ` LIMIT ?`\n\t\targs = append(args, limit)\n',
+    why: 'explain reports the plan the query uses, and whether the filter, sort and limit went to SQLite.',
+  },
+  {
+    file: 'internal/backends/sqlite/index_pushdown.go',
+    createFrom: 'index_pushdown.go',
+    why: 'planIndexQuery: which typed index answers a filter, its exactness checks, and the WHERE, ORDER BY and LIMIT it gives.',
+  },
+  {
+    file: 'internal/backends/sqlite/indexpushdown/index_pushdown_test.go',
+    createFrom: 'index_pushdown_test.go',
+    newPackage: true,
+    test: './internal/backends/sqlite/indexpushdown/',
+    why:
+      'The pushdown against a real SQLite backend: range, sort and limit from the index; types kept apart; arrays and text ' +
+      "left to the handler; an older database's indexes rebuilt typed. (A package of its own: upstream's tests of the sqlite " +
+      'package need a git checkout.)',
+  },
 ] as const;
 
 /** What the project-local build is: the version and its patches. A binary built otherwise is rebuilt. */
-export const FERRETDB_BUILD = `${FERRETDB_VERSION}+sqlite-id-index.1+atomic-writes.1+id-pushdown.1+writer-queue.1+no-leak-tracking.1+one-pass-decode.2+update-iterators.1+batched-updates.1+update-write-errors.1`;
+export const FERRETDB_BUILD = `${FERRETDB_VERSION}+sqlite-id-index.1+atomic-writes.1+id-pushdown.1+writer-queue.1+no-leak-tracking.1+one-pass-decode.2+update-iterators.1+batched-updates.1+update-write-errors.1+typed-indexes.1`;
 
 /** Raised when no FerretDB can be found or built; its message names the three ways out. */
 export class EmbeddedDatabaseUnavailableError extends Error {
@@ -394,7 +512,9 @@ export async function installFerretDb(toolsDir: string, log: (line: string) => v
 function applyPatch(source: string, patch: (typeof FERRETDB_PATCHES)[number]): void {
   const path = join(source, patch.file);
   if ('create' in patch || 'createFrom' in patch) {
-    accessSync(join(path, '..'), constants.W_OK); // the package must exist: a moved package means reviewing the patch
+    // The package must exist (a moved package means reviewing the patch), unless the patch makes one.
+    if ('newPackage' in patch) mkdirSync(dirname(path), { recursive: true });
+    accessSync(dirname(path), constants.W_OK);
     writeFileSync(path, 'create' in patch ? patch.create : readFileSync(join(patchesDir(), patch.createFrom)));
     return;
   }

@@ -1,0 +1,254 @@
+// A project patch to FerretDB v1.24.2: queries answered from typed indexes (index_pushdown.go),
+// against a real SQLite backend. Run by the project's FerretDB build before it installs the binary.
+
+package indexpushdown_test
+
+import (
+	"context"
+	"database/sql"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	_ "modernc.org/sqlite"
+
+	"github.com/FerretDB/FerretDB/internal/backends"
+	"github.com/FerretDB/FerretDB/internal/backends/sqlite"
+	"github.com/FerretDB/FerretDB/internal/types"
+	"github.com/FerretDB/FerretDB/internal/util/iterator"
+	"github.com/FerretDB/FerretDB/internal/util/must"
+	"github.com/FerretDB/FerretDB/internal/util/state"
+)
+
+var (
+	convA = types.ObjectID{0xa}
+	convB = types.ObjectID{0xb}
+)
+
+// pushdownCollection is a collection with a typed index on {c: 1, s: 1} and, for conversation A,
+// messages at positions 1..100, beside others that only look alike.
+func pushdownCollection(t *testing.T) (context.Context, backends.Collection) {
+	t.Helper()
+
+	ctx := context.Background()
+
+	sp, err := state.NewProvider("")
+	require.NoError(t, err)
+
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	b, err := sqlite.NewBackend(&sqlite.NewBackendParams{URI: "file:" + t.TempDir() + "/", L: logger, P: sp, BatchSize: 100})
+	require.NoError(t, err)
+	t.Cleanup(b.Close)
+
+	db, err := b.Database("test")
+	require.NoError(t, err)
+
+	coll, err := db.Collection("messages")
+	require.NoError(t, err)
+
+	_, err = coll.CreateIndexes(ctx, &backends.CreateIndexesParams{Indexes: []backends.IndexInfo{
+		{Name: "c_1_s_1", Key: []backends.IndexKeyPair{{Field: "c"}, {Field: "s"}}},
+	}})
+	require.NoError(t, err)
+
+	var docs []*types.Document
+	for s := int32(1); s <= 100; s++ {
+		docs = append(docs, must.NotFail(types.NewDocument("_id", types.NewObjectID(), "c", convA, "s", s)))
+		docs = append(docs, must.NotFail(types.NewDocument("_id", types.NewObjectID(), "c", convB, "s", s)))
+	}
+
+	docs = append(docs,
+		// The same hex as a string, and the same position as a date or a bool: MongoDB matches none of them.
+		must.NotFail(types.NewDocument("_id", types.NewObjectID(), "c", hex.EncodeToString(convA[:]), "s", int32(50))),
+		must.NotFail(types.NewDocument("_id", types.NewObjectID(), "c", convA, "s", time.UnixMilli(40))),
+		must.NotFail(types.NewDocument("_id", types.NewObjectID(), "c", convA, "s", true)),
+		// A long among the ints compares as a number.
+		must.NotFail(types.NewDocument("_id", types.NewObjectID(), "c", convA, "s", int64(101))),
+	)
+
+	_, err = coll.InsertAll(ctx, &backends.InsertAllParams{Docs: docs})
+	require.NoError(t, err)
+
+	return ctx, coll
+}
+
+func positions(t *testing.T, ctx context.Context, coll backends.Collection, qp *backends.QueryParams) []any {
+	t.Helper()
+
+	res, err := coll.Query(ctx, qp)
+	require.NoError(t, err)
+
+	docs, err := iterator.ConsumeValues[struct{}, *types.Document](res.Iter)
+	require.NoError(t, err)
+
+	var found []any
+	for _, doc := range docs {
+		found = append(found, must.NotFail(doc.Get("s")))
+	}
+
+	return found
+}
+
+func TestIndexPushdownRangeSortLimit(t *testing.T) {
+	t.Parallel()
+
+	ctx, coll := pushdownCollection(t)
+
+	filter := must.NotFail(types.NewDocument("c", convA, "s", must.NotFail(types.NewDocument("$lt", int64(50)))))
+	sort := must.NotFail(types.NewDocument("s", int64(-1)))
+	qp := &backends.QueryParams{Filter: filter, IndexSort: sort, IndexLimit: 3}
+
+	assert.Equal(t, []any{int32(49), int32(48), int32(47)}, positions(t, ctx, coll, qp))
+
+	explain, err := coll.Explain(ctx, &backends.ExplainParams{Filter: filter, IndexSort: sort, IndexLimit: 3})
+	require.NoError(t, err)
+	assert.True(t, explain.FilterPushdown)
+	assert.True(t, explain.SortPushdown)
+	assert.True(t, explain.LimitPushdown)
+
+	plan := must.NotFail(explain.QueryPlanner.Get("Plan")).(*types.Array)
+	detail := must.NotFail(plan.Get(0)).(string)
+	assert.Contains(t, detail, "USING INDEX")
+	assert.NotContains(t, strings.ToUpper(detail), "TEMP B-TREE")
+
+	// Ascending from a lower bound: the long at 101 is a number like the others; the date and the bool are not.
+	up := must.NotFail(types.NewDocument("c", convA, "s", must.NotFail(types.NewDocument("$gte", int32(99)))))
+	assert.Equal(t, []any{int32(99), int32(100), int64(101)}, positions(t, ctx, coll, &backends.QueryParams{Filter: up, IndexSort: must.NotFail(types.NewDocument("s", int64(1))), IndexLimit: 10}))
+}
+
+func TestIndexPushdownEqualityIsTyped(t *testing.T) {
+	t.Parallel()
+
+	ctx, coll := pushdownCollection(t)
+
+	// The ObjectId, not the string of the same hex; with no range, every type of s comes back.
+	found := positions(t, ctx, coll, &backends.QueryParams{Filter: must.NotFail(types.NewDocument("c", convA))})
+	assert.Len(t, found, 103)
+
+	found = positions(t, ctx, coll, &backends.QueryParams{Filter: must.NotFail(types.NewDocument("c", hex.EncodeToString(convA[:])))})
+	assert.Equal(t, []any{int32(50)}, found)
+}
+
+func TestIndexPushdownLeavesTextInANumberToTheHandler(t *testing.T) {
+	t.Parallel()
+
+	ctx, coll := pushdownCollection(t)
+
+	// Text where conversation B's positions are: B's range and sort are not answered from the index.
+	textDoc := must.NotFail(types.NewDocument("_id", types.NewObjectID(), "c", convB, "s", "seven"))
+	_, err := coll.InsertAll(ctx, &backends.InsertAllParams{Docs: []*types.Document{textDoc}})
+	require.NoError(t, err)
+
+	desc := must.NotFail(types.NewDocument("s", int64(-1)))
+	filterB := must.NotFail(types.NewDocument("c", convB, "s", must.NotFail(types.NewDocument("$lt", int64(50)))))
+	explain, err := coll.Explain(ctx, &backends.ExplainParams{Filter: filterB, IndexSort: desc, IndexLimit: 3})
+	require.NoError(t, err)
+	assert.False(t, explain.FilterPushdown)
+	assert.False(t, explain.LimitPushdown)
+
+	// B's equality still is (its 100 numbers and the text), with no LIMIT: the handler sorts and limits.
+	found := positions(t, ctx, coll, &backends.QueryParams{Filter: filterB, IndexSort: desc, IndexLimit: 3})
+	assert.Len(t, found, 101)
+	assert.Contains(t, found, "seven")
+
+	// Conversation A's positions hold no text: answered in full from the index.
+	filterA := must.NotFail(types.NewDocument("c", convA, "s", must.NotFail(types.NewDocument("$lt", int64(50)))))
+	assert.Equal(t, []any{int32(49), int32(48), int32(47)}, positions(t, ctx, coll, &backends.QueryParams{Filter: filterA, IndexSort: desc, IndexLimit: 3}))
+}
+
+func TestIndexPushdownLeavesArraysToTheHandler(t *testing.T) {
+	t.Parallel()
+
+	ctx, coll := pushdownCollection(t)
+
+	// An array holding A matches {c: A} on MongoDB; an index of values cannot see inside it, so c is not pushed.
+	arrayDoc := must.NotFail(types.NewDocument("_id", types.NewObjectID(), "c", must.NotFail(types.NewArray(convA)), "s", int32(7)))
+	_, err := coll.InsertAll(ctx, &backends.InsertAllParams{Docs: []*types.Document{arrayDoc}})
+	require.NoError(t, err)
+
+	desc := must.NotFail(types.NewDocument("s", int64(-1)))
+	filterA := must.NotFail(types.NewDocument("c", convA, "s", must.NotFail(types.NewDocument("$lt", int64(50)))))
+	explain, err := coll.Explain(ctx, &backends.ExplainParams{Filter: filterA, IndexSort: desc, IndexLimit: 3})
+	require.NoError(t, err)
+	assert.False(t, explain.FilterPushdown)
+	assert.False(t, explain.LimitPushdown)
+
+	// Every document comes back, the array among them, for the handler to filter.
+	found := positions(t, ctx, coll, &backends.QueryParams{Filter: filterA, IndexSort: desc, IndexLimit: 3})
+	assert.Len(t, found, 205)
+	assert.Contains(t, found, int32(7))
+}
+
+func TestIndexPushdownNeedsTheWholeFilterForLimit(t *testing.T) {
+	t.Parallel()
+
+	ctx, coll := pushdownCollection(t)
+
+	// A field the index does not hold: narrowed by c only, and no LIMIT (the handler filters first).
+	filter := must.NotFail(types.NewDocument("c", convA, "other", "x"))
+	found := positions(t, ctx, coll, &backends.QueryParams{Filter: filter, IndexLimit: 2})
+	assert.Len(t, found, 103)
+}
+
+func TestIndexesFromBeforeTypedIndexesAreRebuilt(t *testing.T) {
+	t.Parallel()
+
+	ctx := context.Background()
+	dir := t.TempDir()
+	open := func() backends.Backend {
+		sp, err := state.NewProvider("")
+		require.NoError(t, err)
+
+		b, err := sqlite.NewBackend(&sqlite.NewBackendParams{URI: "file:" + dir + "/", L: slog.New(slog.NewTextHandler(io.Discard, nil)), P: sp, BatchSize: 100})
+		require.NoError(t, err)
+
+		return b
+	}
+
+	b := open()
+	db := must.NotFail(b.Database("test"))
+	coll := must.NotFail(db.Collection("messages"))
+	_, err := coll.CreateIndexes(ctx, &backends.CreateIndexesParams{Indexes: []backends.IndexInfo{
+		{Name: "c_1_s_1", Key: []backends.IndexKeyPair{{Field: "c"}, {Field: "s"}}},
+	}})
+	require.NoError(t, err)
+	_, err = coll.InsertAll(ctx, &backends.InsertAllParams{Docs: []*types.Document{
+		must.NotFail(types.NewDocument("_id", types.NewObjectID(), "c", convA, "s", int32(1))),
+	}})
+	require.NoError(t, err)
+	b.Close()
+
+	// Made as an older build made it: keyed by JSON text, with no typed flag.
+	raw, err := sql.Open("sqlite", "file:"+dir+"/test.sqlite")
+	require.NoError(t, err)
+
+	var table, name, indexSQL string
+	require.NoError(t, raw.QueryRow(`SELECT tbl_name, name FROM sqlite_master WHERE type = 'index' AND name LIKE '%c_1_s_1'`).Scan(&table, &name))
+	_, err = raw.Exec(`DROP INDEX "` + name + `"`)
+	require.NoError(t, err)
+	_, err = raw.Exec(`CREATE INDEX "` + name + `" ON "` + table + `" (_ferretdb_sjson->"c", _ferretdb_sjson->"s")`)
+	require.NoError(t, err)
+	_, err = raw.Exec(`UPDATE _ferretdb_collections SET settings = replace(settings, ',"typed":true', '') WHERE table_name = ?`, table)
+	require.NoError(t, err)
+	require.NoError(t, raw.Close())
+
+	b = open()
+	t.Cleanup(b.Close)
+	coll = must.NotFail(must.NotFail(b.Database("test")).Collection("messages"))
+
+	filter := must.NotFail(types.NewDocument("c", convA, "s", must.NotFail(types.NewDocument("$gt", int64(0)))))
+	explain, err := coll.Explain(ctx, &backends.ExplainParams{Filter: filter})
+	require.NoError(t, err)
+	assert.True(t, explain.FilterPushdown)
+
+	raw, err = sql.Open("sqlite", "file:"+dir+"/test.sqlite")
+	require.NoError(t, err)
+	defer raw.Close()
+	require.NoError(t, raw.QueryRow(`SELECT sql FROM sqlite_master WHERE name = ?`, name).Scan(&indexSQL))
+	assert.Contains(t, indexSQL, `->>'$."c"'`)
+}

@@ -9,7 +9,6 @@ import { UnreadSummaryRecord, UnreadSummarySchema } from '../conversations/unrea
 import { CountedMessageWrites } from './counted-writes';
 import { MessageStatusRepository } from './message-status.repository';
 import { MessageRepository } from './message.repository';
-import { ConversationPageRecord, ConversationPageSchema } from './message-page.schema';
 import { MessageRecord, MessageSchema } from './message.schema';
 
 /**
@@ -21,7 +20,6 @@ import { MessageRecord, MessageSchema } from './message.schema';
     MongooseModule.forFeature([
       { name: ConversationRecord.name, schema: ConversationSchema },
       { name: MessageRecord.name, schema: MessageSchema },
-      { name: ConversationPageRecord.name, schema: ConversationPageSchema },
       { name: UserFeedRecord.name, schema: UserFeedSchema },
       { name: UserChangeRecord.name, schema: UserChangeSchema },
       { name: UserChangeKeyRecord.name, schema: UserChangeKeySchema },

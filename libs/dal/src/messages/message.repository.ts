@@ -5,20 +5,13 @@ import { ConversationRepository } from '../conversations/conversation.repository
 import { ConversationCounts, ZERO_COUNTS } from '../conversations/conversation.schema';
 import { Conversation } from '../conversations/conversation.entity';
 import { GroupCommit } from '../shared/group-commit';
-import { derivedId, messageIdFor, toObjectId, writeErrorsOf } from '../shared/ids';
+import { messageIdFor, toObjectId, writeErrorsOf } from '../shared/ids';
 import { Change, contribution, CountedMessageWrites, LeanMessage, toMessage } from './counted-writes';
 import { DeliveryStatus, Message, NewMessage } from './message.entity';
-import { ConversationPageRecord, PAGE_SIZE } from './message-page.schema';
 import { MessageRecord } from './message.schema';
 
-/** Ids per `_id $in` read (the embedded database's id-pushdown patch answers up to 1,000 from the index). */
-const IDS_PER_READ = 500;
 /** Messages per group-commit batch. */
 const BATCH = 200;
-
-const pageId = (conversationId: string, page: number) => derivedId(`page:${conversationId}:${page}`);
-const pageOf = (seq: number) => Math.floor(seq / PAGE_SIZE);
-type PageEntry = { s: number; id: Types.ObjectId };
 
 export interface InsertResult {
   message: Message;
@@ -36,13 +29,9 @@ export { contribution };
 @Injectable()
 export class MessageRepository implements OnModuleInit {
   private readonly inserts = new GroupCommit<LeanMessage, 'inserted' | 'duplicate'>((records) => this.insertBatch(records), { maxBatch: BATCH });
-  private readonly pageEntries = new GroupCommit<{ conversationId: string; s: number; id: Types.ObjectId | null }, void>((entries) => this.pushPageEntries(entries), {
-    maxBatch: BATCH,
-  });
 
   constructor(
     @InjectModel(MessageRecord.name) private readonly model: Model<MessageRecord>,
-    @InjectModel(ConversationPageRecord.name) private readonly pages: Model<ConversationPageRecord>,
     private readonly conversations: ConversationRepository,
     private readonly writes: CountedMessageWrites,
   ) {}
@@ -55,8 +44,9 @@ export class MessageRepository implements OnModuleInit {
    * Stores a message once per (sender, uniqueid): its `_id` is derived from the two, so a resend,
    * even racing the original, collides with it and gets the original back. (No look first: the
    * insert is the look, and a resend, the rare case, pays for the position it took.) Concurrent
-   * messages share their commands (group commit): the inserts of one batch are one `insertMany`,
-   * its page entries one `bulkWrite`, and its counts one more (ConversationRepository.endInsert).
+   * messages share their commands (group commit): the positions of one batch are one `bulkWrite`
+   * (ConversationRepository.beginInsert), its inserts one `insertMany`, and its counts one more
+   * (ConversationRepository.endInsert).
    */
   async insert(message: NewMessage): Promise<InsertResult> {
     const _id = messageIdFor(message.senderId, message.uniqueId);
@@ -89,14 +79,12 @@ export class MessageRepository implements OnModuleInit {
       changedAt: now,
     };
     if ((await this.inserts.submit(record)) === 'duplicate') {
-      // A resend (or a concurrent one won): nothing was written here. The position taken holds no
-      // message; saying so in its page keeps the positions after it readable in order.
-      await this.pageEntries.submit({ conversationId: message.conversationId, s: seq, id: null });
+      // A resend (or a concurrent one won): nothing was written here, and the position taken stays
+      // empty (history reads positions as a range, so a gap costs nothing).
       await this.conversations.endWrite(message.conversationId, { ...ZERO_COUNTS });
       return { message: (await this.findById(_id.toHexString()))!, created: false };
     }
     const created = toMessage(record);
-    await this.pageEntries.submit({ conversationId: message.conversationId, s: seq, id: _id });
     await this.conversations.endInsert(begun, contribution(created), created.createdAt);
     return { message: created, created: true };
   }
@@ -113,21 +101,6 @@ export class MessageRepository implements OnModuleInit {
       for (const failure of failures) outcomes[failure.index] = 'duplicate';
     }
     return outcomes;
-  }
-
-  /** One batch of page entries in one command: a statement per page, its entries pushed together. */
-  private async pushPageEntries(entries: { conversationId: string; s: number; id: Types.ObjectId | null }[]): Promise<void[]> {
-    const byPage = new Map<string, { _id: Types.ObjectId; entries: PageEntry[] }>();
-    for (const { conversationId, s, id } of entries) {
-      const _id = pageId(conversationId, pageOf(s));
-      const page = byPage.get(_id.toHexString()) ?? byPage.set(_id.toHexString(), { _id, entries: [] }).get(_id.toHexString())!;
-      page.entries.push({ s, id: id as Types.ObjectId });
-    }
-    await this.pages.bulkWrite(
-      [...byPage.values()].map((page) => ({ updateOne: { filter: { _id: page._id }, update: { $push: { entries: { $each: page.entries } } }, upsert: true } })),
-      { ordered: false },
-    );
-    return entries.map(() => undefined);
   }
 
   async findById(id: string): Promise<Message | undefined> {
@@ -147,36 +120,29 @@ export class MessageRepository implements OnModuleInit {
 
   /**
    * A conversation's messages in ascending order: all of them, or the `limit` newest before the
-   * `before` message. `hasMore` says whether older ones exist. Read through its pages (a page's
-   * cost, whatever the collection's size), or for a conversation from before pages existed, by
-   * the `{conversationId, createdAt}` index.
+   * `before` message. `hasMore` says whether older ones exist. Read by position from the
+   * `{conversationId, seq}` index (one range read, whatever the size of the history or of the
+   * collection), or, for a conversation from before positions, by `{conversationId, createdAt}`.
    */
   async history(of: Conversation | string, page: { limit?: number; before?: Message } = {}): Promise<{ messages: Message[]; hasMore: boolean }> {
     const conversation = typeof of === 'string' ? await this.conversations.findById(of) : of;
     if (!conversation) return { messages: [], hasMore: false };
-    if (conversation.pagedFromStart && (!page.before || page.before.seq !== null)) return this.pagedHistory(conversation, page);
+    if (conversation.pagedFromStart && (!page.before || page.before.seq !== null)) return this.positionedHistory(conversation, page);
     return this.indexedHistory(conversation.id, page);
   }
 
-  private async pagedHistory(conversation: Conversation, page: { limit?: number; before?: Message }): Promise<{ messages: Message[]; hasMore: boolean }> {
-    const top = page.before ? page.before.seq! - 1 : conversation.messageSeq;
-    const wanted = page.limit === undefined ? Infinity : page.limit + 1;
-    const found: PageEntry[] = [];
-    for (let n = pageOf(top); n >= 0 && found.length < wanted; n--) {
-      const doc = await this.pages.findById(pageId(conversation.id, n)).lean<ConversationPageRecord>();
-      // (A position whose insert found a resend holds no message: `id` null.)
-      found.push(...(doc?.entries ?? []).filter((e): e is PageEntry => e.s <= top && e.id !== null).sort((x, y) => y.s - x.s));
+  private async positionedHistory(conversation: Conversation, page: { limit?: number; before?: Message }): Promise<{ messages: Message[]; hasMore: boolean }> {
+    const filter = { conversationId: toObjectId(conversation.id), seq: { $lt: page.before ? page.before.seq! : conversation.messageSeq + 1 } };
+    if (page.limit === undefined) {
+      const docs = await this.model.find(filter).sort({ seq: 1 }).lean<LeanMessage[]>();
+      return { messages: docs.map(toMessage), hasMore: false };
     }
-    const newest = found.slice(0, page.limit ?? found.length);
-    // Reads by `_id $in` (the _id index on both databases; the embedded one answers up to 1,000
-    // ids from it), put back in the pages' order.
-    const docs: LeanMessage[] = [];
-    for (let i = 0; i < newest.length; i += IDS_PER_READ) {
-      docs.push(...(await this.model.find({ _id: { $in: newest.slice(i, i + IDS_PER_READ).map((e) => e.id) } }).lean<LeanMessage[]>()));
-    }
-    const byId = new Map(docs.map((doc) => [String(doc._id), doc]));
-    const messages = newest.flatMap((e) => byId.get(e.id.toHexString()) ?? []).map(toMessage);
-    return { messages: messages.reverse(), hasMore: found.length > newest.length };
+    const docs = await this.model
+      .find(filter)
+      .sort({ seq: -1 })
+      .limit(page.limit + 1)
+      .lean<LeanMessage[]>();
+    return { messages: docs.slice(0, page.limit).reverse().map(toMessage), hasMore: docs.length > page.limit };
   }
 
   private async indexedHistory(conversationId: string, page: { limit?: number; before?: Message }): Promise<{ messages: Message[]; hasMore: boolean }> {
@@ -201,24 +167,23 @@ export class MessageRepository implements OnModuleInit {
   /**
    * Ids of the receiver's messages in the conversation whose status is one of `statuses`, and the
    * position up to which all were looked at (so the next look may start after it; 0 if unknown).
-   * Paged conversations are read from the receiver's read floor on: the cost is that of the
-   * messages since the last time, not of the history.
+   * Conversations with positions are read from the receiver's read floor on, by the
+   * `{conversationId, receiverId, seq}` index: the cost is that of the messages since the last
+   * time, not of the history. The floor may rise to the conversation's last position only when no
+   * write was in flight as it was read (`pendingWrites` 0): a position handed out is then either
+   * stored or empty for good.
    */
   async idsForReceiver(conversation: Conversation, receiverId: string, statuses: DeliveryStatus[]): Promise<{ ids: string[]; upTo: number }> {
     if (!conversation.pagedFromStart) return { ids: await this.indexedIdsForReceiver(conversation.id, receiverId, statuses), upTo: 0 };
     const floor = conversation.userIds[0] === receiverId ? conversation.readFloor.a : conversation.readFloor.b;
-    const entries: { s: number; id: Types.ObjectId | null }[] = [];
-    for (let n = pageOf(floor + 1); n <= pageOf(conversation.messageSeq); n++) {
-      const doc = await this.pages.findById(pageId(conversation.id, n)).lean<ConversationPageRecord>();
-      entries.push(...(doc?.entries ?? []).filter((e) => e.s > floor && e.s <= conversation.messageSeq));
-    }
-    entries.sort((x, y) => x.s - y.s);
-    // Up to the first position not in a page yet (a message being written now): all before it were looked at.
-    let upTo = floor;
-    for (const e of entries) if (e.s === upTo + 1) upTo = e.s;
-    const messages = await Promise.all(entries.map((e) => (e.id === null ? undefined : this.findById(e.id.toHexString()))));
-    const ids = messages.filter((m): m is Message => m !== undefined && m.receiverId === receiverId && statuses.includes(m.deliveryStatus)).map((m) => m.id);
-    return { ids, upTo };
+    const docs = await this.model
+      .find(
+        { conversationId: toObjectId(conversation.id), receiverId: toObjectId(receiverId), seq: { $gt: floor }, deliveryStatus: { $in: statuses } },
+        { _id: 1 },
+      )
+      .sort({ seq: 1 })
+      .lean<{ _id: Types.ObjectId }[]>();
+    return { ids: docs.map((d) => d._id.toHexString()), upTo: conversation.pendingWrites === 0 ? conversation.messageSeq : 0 };
   }
 
   private async indexedIdsForReceiver(conversationId: string, receiverId: string, statuses: DeliveryStatus[]): Promise<string[]> {

@@ -80,7 +80,7 @@ export class MessageRecord {
   @Prop({ type: Object, default: null })
   drfi: DrfiData | null;
 
-  /** Its position in its conversation's history pages (null: a message from before issue 13). */
+  /** Its position in its conversation's history, from 1 (null: a message from before issue 13). */
   @Prop({ type: Number, default: null })
   seq: number | null;
 
@@ -93,8 +93,10 @@ export const MessageSchema = SchemaFactory.createForClass(MessageRecord);
 // The _id is derived from (senderId, uniqueId) (messageIdFor), so a resend finds or collides with
 // the original; this index keeps the pair unique on any server all the same.
 MessageSchema.index({ senderId: 1, uniqueId: 1 }, { unique: true });
-// History, oldest first, and its pages (`before`).
+// History by position: the newest before a position, one range read.
+MessageSchema.index({ conversationId: 1, seq: 1 });
+// Mark a conversation read: the caller's incoming messages since their read floor.
+MessageSchema.index({ conversationId: 1, receiverId: 1, seq: 1 });
+// History of a conversation from before positions (issue 13), oldest first, and its pages (`before`).
 MessageSchema.index({ conversationId: 1, createdAt: 1, _id: 1 });
-// Mark a conversation read: the caller's incoming messages not yet seen.
-MessageSchema.index({ conversationId: 1, receiverId: 1, deliveryStatus: 1 });
 

@@ -8,7 +8,6 @@ const require = createRequire(import.meta.url);
 const { MongoClient, ObjectId } = require('mongodb');
 const { derivedId, pairId } = require(join(ROOT, 'dist/libs/dal/src/shared/ids.js'));
 const { MessageSchema } = require(join(ROOT, 'dist/libs/dal/src/messages/message.schema.js'));
-const { PAGE_SIZE } = require(join(ROOT, 'dist/libs/dal/src/messages/message-page.schema.js'));
 
 export type Id = InstanceType<typeof ObjectId>;
 export interface Db {
@@ -105,7 +104,7 @@ export async function seedHistory(
   uri: string,
   conversations: number,
   total: number,
-): Promise<{ me: string; historyWith: string; others: string[]; historyTail: string[]; historyPages: string[]; feedHead: number }> {
+): Promise<{ me: string; historyWith: string; historyConversation: string; historySeq: number; others: string[]; feedHead: number }> {
   return withDatabase(uri, async (db) => {
     const now = Date.now();
     const [me, ...others] = await seedUsers(db, conversations + 1, 'Bench');
@@ -119,18 +118,15 @@ export async function seedHistory(
     const sizes = others.map((_, ci) => (ci === 0 ? historySize : Math.floor((total - historySize) / (conversations - 1)) + (ci - 1 < (total - historySize) % (conversations - 1) ? 1 : 0)));
     let batch: object[] = [];
     const summaries = [];
-    const historyTail: string[] = [];
     // The user's own change sequence: one change per message they sent or received (what sync reads).
     let feedHead = 0;
     let feedBatch: object[] = [];
     const meHex = me.toHexString();
-    const historyPages: string[] = [];
     for (const [ci, other] of others.entries()) {
       const perConversation = sizes[ci];
       const pair = sortedPair(me, other);
       const conversationId = new ObjectId(pairId(me.toHexString(), other.toHexString()).toHexString());
       const counts = { total: 0, deleted: 0, sentA: 0, sentB: 0, unreadA: 0, unreadB: 0 };
-      const pages = new Map<number, { s: number; id: Id }[]>();
       for (let i = 0; i < perConversation; i++) {
         const [sender, receiver] = i % 2 === 0 ? [me, other] : [other, me];
         const seen = i < perConversation - 3;
@@ -139,10 +135,6 @@ export async function seedHistory(
         const uniqueId = `b-${ci}-${i}`;
         const _id = new ObjectId(derivedId(`message:${sender.toHexString()}:${uniqueId}`).toHexString());
         const seq = i + 1;
-        const n = Math.floor(seq / PAGE_SIZE);
-        if (!pages.has(n)) pages.set(n, []);
-        pages.get(n)!.push({ s: seq, id: _id });
-        if (ci === 0 && i >= perConversation - 51) historyTail.push(_id.toHexString());
         batch.push({
           _id, seq, announcedRank: 2,
           conversationId, senderId: sender, receiverId: receiver, uniqueId, type: 'text', text: `message ${i} of conversation ${ci}`, fileType: null,
@@ -172,9 +164,6 @@ export async function seedHistory(
           batch = [];
         }
       }
-      const pageDocs = [...pages].map(([n, entries]) => ({ _id: new ObjectId(derivedId(`page:${conversationId.toHexString()}:${n}`).toHexString()), entries }));
-      for (let i = 0; i < pageDocs.length; i += 1000) await db.collection('conversation_pages').insertMany(pageDocs.slice(i, i + 1000));
-      if (ci === 0) historyPages.push(...pageDocs.slice(-2).map((d) => d._id.toHexString()));
       summaries.push({
         _id: conversationId, pairKey: pair.map(String).join(':'), userIds: pair, counts, pendingWrites: 0, writeEpoch: 0,
         messageSeq: perConversation, pagedFromStart: true, readFloor: null,
@@ -185,7 +174,8 @@ export async function seedHistory(
     if (feedBatch.length) await db.collection('user_changes').insertMany(feedBatch, { ordered: false });
     await db.collection('user_feeds').insertMany([{ _id: me, seq: feedHead, allocatedAt: new Date(now) }]);
     await db.collection('conversations').insertMany(summaries);
-    return { me: meHex, historyWith: others[0].toHexString(), others: others.map((o) => o.toHexString()), historyTail, historyPages, feedHead };
+    const historyConversation = pairId(meHex, others[0].toHexString()).toHexString();
+    return { me: meHex, historyWith: others[0].toHexString(), historyConversation, historySeq: sizes[0], others: others.map((o) => o.toHexString()), feedHead };
   });
 }
 

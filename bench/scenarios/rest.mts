@@ -117,7 +117,7 @@ export async function rest(context: ScenarioContext): Promise<Section> {
 async function restAt(context: ScenarioContext, MESSAGES: number): Promise<AtSize> {
   const uri = databaseUri(context, `rest${MESSAGES}`);
   const seedStarted = performance.now();
-  const { me, historyWith, others, historyTail, historyPages, feedHead } = await seedHistory(uri, CONVERSATIONS, MESSAGES);
+  const { me, historyWith, historyConversation, historySeq, others, feedHead } = await seedHistory(uri, CONVERSATIONS, MESSAGES);
   // A sync page: the 50 newest changes of the user's sequence, from the cursor just before them.
   const syncBody = JSON.stringify({ cursor: Buffer.from(JSON.stringify({ v: 2, s: Math.max(0, feedHead - 50) })).toString('base64url') });
   const seedSeconds = Math.round((performance.now() - seedStarted) / 1000);
@@ -159,9 +159,8 @@ async function restAt(context: ScenarioContext, MESSAGES: number): Promise<AtSiz
     { collection: 'users', filter: filter({ _id: oid(historyWith) }) },
     { collection: 'network_links', filter: filter({ _id: oid(pairId(me, historyWith).toHexString()) }) },
     { collection: 'conversations', filter: filter({ _id: oid(pairId(me, historyWith).toHexString()) }) },
-    // The newest pages of the conversation, then the page's messages in one read by _id $in.
-    ...historyPages.map((id) => ({ collection: 'conversation_pages', filter: filter({ _id: oid(id) }) })),
-    { collection: 'messages', filter: filter({ _id: { $in: historyTail.slice(-50).map(oid) } }) },
+    // The page: the 51 newest positions (50 and whether there are more), one range read of {conversationId, seq}.
+    { collection: 'messages', filter: filter({ conversationId: oid(historyConversation), seq: { $lt: historySeq + 1 } }), sort: { seq: -1 as const }, limit: 51 },
   ];
   const slowHistory = rows[1].mode.startsWith('1 request');
   const ceiling = new Generator('db-ceiling');

@@ -134,31 +134,45 @@ func TestIndexPushdownEqualityIsTyped(t *testing.T) {
 	assert.Equal(t, []any{int32(50)}, found)
 }
 
+// below50 is a history page's filter: the conversation's positions below 50.
+func below50(conv types.ObjectID) *types.Document {
+	return must.NotFail(types.NewDocument("c", conv, "s", must.NotFail(types.NewDocument("$lt", int64(50)))))
+}
+
+// newestThree is what the handler offers with that filter: sorted by s descending, limit 3.
+func newestThree(filter *types.Document) *backends.QueryParams {
+	return &backends.QueryParams{Filter: filter, IndexSort: must.NotFail(types.NewDocument("s", int64(-1))), IndexLimit: 3}
+}
+
+// assertNotPushedInFull checks that explain reports the filter and the limit as left to the handler.
+func assertNotPushedInFull(t *testing.T, ctx context.Context, coll backends.Collection, qp *backends.QueryParams) {
+	t.Helper()
+
+	explain, err := coll.Explain(ctx, &backends.ExplainParams{Filter: qp.Filter, IndexSort: qp.IndexSort, IndexLimit: qp.IndexLimit})
+	require.NoError(t, err)
+	assert.False(t, explain.FilterPushdown)
+	assert.False(t, explain.LimitPushdown)
+}
+
 func TestIndexPushdownLeavesTextInANumberToTheHandler(t *testing.T) {
 	t.Parallel()
 
 	ctx, coll := pushdownCollection(t)
 
 	// Text where conversation B's positions are: B's range and sort are not answered from the index.
-	textDoc := must.NotFail(types.NewDocument("_id", types.NewObjectID(), "c", convB, "s", "seven"))
-	_, err := coll.InsertAll(ctx, &backends.InsertAllParams{Docs: []*types.Document{textDoc}})
+	_, err := coll.InsertAll(ctx, &backends.InsertAllParams{Docs: []*types.Document{
+		must.NotFail(types.NewDocument("_id", types.NewObjectID(), "c", convB, "s", "seven")),
+	}})
 	require.NoError(t, err)
-
-	desc := must.NotFail(types.NewDocument("s", int64(-1)))
-	filterB := must.NotFail(types.NewDocument("c", convB, "s", must.NotFail(types.NewDocument("$lt", int64(50)))))
-	explain, err := coll.Explain(ctx, &backends.ExplainParams{Filter: filterB, IndexSort: desc, IndexLimit: 3})
-	require.NoError(t, err)
-	assert.False(t, explain.FilterPushdown)
-	assert.False(t, explain.LimitPushdown)
+	assertNotPushedInFull(t, ctx, coll, newestThree(below50(convB)))
 
 	// B's equality still is (its 100 numbers and the text), with no LIMIT: the handler sorts and limits.
-	found := positions(t, ctx, coll, &backends.QueryParams{Filter: filterB, IndexSort: desc, IndexLimit: 3})
+	found := positions(t, ctx, coll, newestThree(below50(convB)))
 	assert.Len(t, found, 101)
 	assert.Contains(t, found, "seven")
 
 	// Conversation A's positions hold no text: answered in full from the index.
-	filterA := must.NotFail(types.NewDocument("c", convA, "s", must.NotFail(types.NewDocument("$lt", int64(50)))))
-	assert.Equal(t, []any{int32(49), int32(48), int32(47)}, positions(t, ctx, coll, &backends.QueryParams{Filter: filterA, IndexSort: desc, IndexLimit: 3}))
+	assert.Equal(t, []any{int32(49), int32(48), int32(47)}, positions(t, ctx, coll, newestThree(below50(convA))))
 }
 
 func TestIndexPushdownLeavesArraysToTheHandler(t *testing.T) {
@@ -167,19 +181,14 @@ func TestIndexPushdownLeavesArraysToTheHandler(t *testing.T) {
 	ctx, coll := pushdownCollection(t)
 
 	// An array holding A matches {c: A} on MongoDB; an index of values cannot see inside it, so c is not pushed.
-	arrayDoc := must.NotFail(types.NewDocument("_id", types.NewObjectID(), "c", must.NotFail(types.NewArray(convA)), "s", int32(7)))
-	_, err := coll.InsertAll(ctx, &backends.InsertAllParams{Docs: []*types.Document{arrayDoc}})
+	_, err := coll.InsertAll(ctx, &backends.InsertAllParams{Docs: []*types.Document{
+		must.NotFail(types.NewDocument("_id", types.NewObjectID(), "c", must.NotFail(types.NewArray(convA)), "s", int32(7))),
+	}})
 	require.NoError(t, err)
-
-	desc := must.NotFail(types.NewDocument("s", int64(-1)))
-	filterA := must.NotFail(types.NewDocument("c", convA, "s", must.NotFail(types.NewDocument("$lt", int64(50)))))
-	explain, err := coll.Explain(ctx, &backends.ExplainParams{Filter: filterA, IndexSort: desc, IndexLimit: 3})
-	require.NoError(t, err)
-	assert.False(t, explain.FilterPushdown)
-	assert.False(t, explain.LimitPushdown)
+	assertNotPushedInFull(t, ctx, coll, newestThree(below50(convA)))
 
 	// Every document comes back, the array among them, for the handler to filter.
-	found := positions(t, ctx, coll, &backends.QueryParams{Filter: filterA, IndexSort: desc, IndexLimit: 3})
+	found := positions(t, ctx, coll, newestThree(below50(convA)))
 	assert.Len(t, found, 205)
 	assert.Contains(t, found, int32(7))
 }

@@ -90,6 +90,8 @@ export async function startServer(
       SHUTDOWN_DRAIN_MS: '0',
       // e.g. BENCH_SERVER_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server under any scenario
       ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
+      // glibc's malloc arenas (e.g. MALLOC_ARENA_MAX=2), to tell the server's native memory growth from its heap's
+      ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}),
       // Our own FerretDB stands in for the embedded one: give it the embedded default's pool.
       ...(process.env.MONGODB_URI ? {} : { MONGODB_MAX_POOL_SIZE: process.env.MONGODB_MAX_POOL_SIZE ?? '4' }),
       ...extraEnv,

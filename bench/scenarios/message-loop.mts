@@ -25,8 +25,12 @@ export interface StepFigures {
   cpu: Record<string, number>;
   /** Database commands per finished loop, by kind, and in all. */
   databaseCommandsPerLoop?: Record<string, number>;
-  /** The server's RSS in MiB when the step began, its highest (sampled every 5 s) and when it ended. */
-  serverRssMiB?: { start: number; max: number; end: number };
+  /**
+   * The server's RSS in MiB when the step began, one minute in (steps longer than that: what a
+   * warmed-up server holds, so that growth after warm-up shows as max and end above it), its
+   * highest (sampled every 5 s) and when it ended.
+   */
+  serverRssMiB?: { start: number; afterOneMinute?: number; max: number; end: number };
   keepsUp: boolean;
   void: string[];
 }
@@ -100,7 +104,7 @@ export class LoopLoad {
       errors,
       cpu: usage,
       ...(commandsBefore && commandsAfter && roundTrip.length ? { databaseCommandsPerLoop: perLoop(commandsBefore, commandsAfter, roundTrip.length) } : {}),
-      ...(rss.length ? { serverRssMiB: { start: mib(rss[0]), max: mib(Math.max(...rss)), end: mib(rss[rss.length - 1]) } } : {}),
+      ...(rss.length ? { serverRssMiB: { start: mib(rss[0]), ...(seconds > 60 && rss.length > 12 ? { afterOneMinute: mib(rss[12]) } : {}), max: mib(Math.max(...rss)), end: mib(rss[rss.length - 1]) } } : {}),
       keepsUp: late === 0 && errors === 0 && percentile(roundTrip, 99) <= KEEPS_UP_P99_MS,
       void: voidingGenerators(usage),
     };
@@ -146,14 +150,14 @@ export async function ladder(label: string, load: LoopLoad, runs: number, pids: 
 
 /** A ladder as a Markdown table, a row per step. */
 export const ladderTable = (steps: StepFigures[]) =>
-  `| offered loops/s | completed/s | ack p50 / p99 ms | round trip p50 / p99 ms | late | errors | CPU % of a core | DB commands per loop (find / update / insert) | server RSS MiB (start / max / end) | keeps up |\n` +
+  `| offered loops/s | completed/s | ack p50 / p99 ms | round trip p50 / p99 ms | late | errors | CPU % of a core | DB commands per loop (find / update / insert) | server RSS MiB (start / after 1 min / max / end) | keeps up |\n` +
   `| ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |\n` +
   steps
     .map(
       (s) =>
         `| ${fmt(s.rate)} | ${fmt(s.completedPerSecond)} | ${s.ackP50} / ${s.ackP99} | ${s.roundTripP50} / ${s.roundTripP99} | ${s.late} | ${s.errors} | ` +
         `${Object.entries(s.cpu).map(([k, v]) => `${k} ${v}`).join(', ')} | ${s.databaseCommandsPerLoop ? `${s.databaseCommandsPerLoop.all} (${s.databaseCommandsPerLoop.find} / ${s.databaseCommandsPerLoop.update} / ${s.databaseCommandsPerLoop.insert})` : ''} | ` +
-        `${s.serverRssMiB ? `${s.serverRssMiB.start} / ${s.serverRssMiB.max} / ${s.serverRssMiB.end}` : ''} | ` +
+        `${s.serverRssMiB ? `${s.serverRssMiB.start} / ${s.serverRssMiB.afterOneMinute ?? '-'} / ${s.serverRssMiB.max} / ${s.serverRssMiB.end}` : ''} | ` +
         `${s.void.length ? `**void** (${s.void.join(', ')})` : s.keepsUp ? 'yes' : 'no'} |`,
     )
     .join('\n');

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { operatorId } from '@app/auth';
 import type { User } from '@app/dal';
 import { createUser } from '@app/testing';
 import { connect } from './support/socket-client';
@@ -25,7 +26,10 @@ async function providerKey(kid: string, alg: Algorithm): Promise<ProviderKey> {
 /** The identity provider's JWKS endpoint: a real HTTP server whose published keys the test changes (rotation). */
 class JwksServer {
   published: ProviderKey[] = [];
+  /** What the endpoint answers: the key set (200), or an error status with a body that is not one. */
+  status = 200;
   private readonly server: Server = createServer((_req, res) => {
+    if (this.status !== 200) return void res.writeHead(this.status, { 'content-type': 'text/html' }).end('<h1>Internal error</h1>');
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: this.published.map((k) => k.jwk) }));
   });
 
@@ -134,6 +138,31 @@ describe('Tokens from an identity provider (JWKS)', () => {
     await app.http().get('/Admin/Users').set({ Authorization: `Bearer ${plain}` }).expect(403);
     const admin = await sign(rsa, { roles: ['admin'] });
     await app.http().get('/Admin/Users').set({ Authorization: `Bearer ${admin}` }).expect(200);
+  });
+
+  it('answers 503 (and no 401) when the provider answers 5xx or 429 with the cached key set expired, and 200 once it recovers', async () => {
+    // (This app's cached set expires at once, AUTH_JWKS_CACHE_SECONDS 0: every request refetches.)
+    const token = await sign(rsa);
+    for (const status of [500, 502, 503, 429]) {
+      jwks.status = status;
+      await expectRefused(token, 'IDENTITY_PROVIDER_UNAVAILABLE');
+      await expect(connect(app, token)).rejects.toThrow(/identity provider/i);
+    }
+    jwks.status = 200;
+    await list(token).expect(200);
+  });
+
+  it('lets an operator with the admin role and no chat user into the admin API, so provider-only deployments can create the first users', async () => {
+    const operator = await sign(rsa, { accountId: undefined, roles: ['admin'] });
+    const unknownAccount = await sign(rsa, { accountId: '0f0e5a7c-3b1d-4c2e-8a9f-6d5b4c3a2e10', roles: ['admin'] });
+    const created = await app.http().post('/Admin/Users').set({ Authorization: `Bearer ${operator}` }).send({ name: 'First User', phone: '+15550009911' }).expect(201);
+    await app.http().get('/Admin/Users').set({ Authorization: `Bearer ${unknownAccount}` }).expect(200);
+    // The audit names the operator by the id derived from their provider subject.
+    const audit = await app.http().get('/Admin/Audit').set({ Authorization: `Bearer ${operator}` }).expect(200);
+    expect(audit.body.data).toEqual(expect.arrayContaining([expect.objectContaining({ actorId: operatorId('provider-uid-123'), action: 'createUser', targets: { userId: created.body.data.id } })]));
+    // They are no chat user: the user-facing API still refuses them, and a plain token without the claim is refused as before.
+    await expectRefused(operator, 'USER_NOT_FOUND');
+    await expectRefused(await sign(rsa, { accountId: undefined }), 'UNAUTHENTICATED', /accountId/);
   });
 
   it('uses the same verifier for the socket handshake', async () => {

@@ -5,8 +5,10 @@ import { AppError, IdentityProviderConfig } from '@app/common';
 const PROVIDER_ALGORITHMS = ['RS256', 'ES256', 'EdDSA'];
 
 export interface ProviderIdentity {
-  /** Our user's accountId, from the configured claim. */
-  accountId: string;
+  /** Our user's accountId, from the configured claim; undefined when the token has none (an operator's may not). */
+  accountId?: string;
+  /** `sub`: who the provider says signed in (names an operator who is not a chat user). */
+  subject?: string;
   roles: string[];
   /** `exp`, in ms since the epoch (always present: the provider's tokens must expire). */
   expiresAt: number;
@@ -27,10 +29,29 @@ export class IdentityProviderTokens {
     this.keys = createRemoteJWKSet(new URL(config.jwksUrl), { cooldownDuration: config.jwksCooldownMs, cacheMaxAge: config.jwksCacheSeconds * 1000 });
   }
 
+  /**
+   * The key for a token's header, from the key set. A key set that cannot be fetched or read (no
+   * answer, a 5xx or 429, garbage) says nothing about the token: that is the provider being
+   * unavailable. Only a key set in hand that lacks the token's key makes the token invalid.
+   */
+  private readonly keyFor: typeof this.keys = async (header, token) => {
+    try {
+      return await this.keys(header, token);
+    } catch (err) {
+      if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys) throw err;
+      throw new AppError('IDENTITY_PROVIDER_UNAVAILABLE');
+    }
+  };
+
+  /** The claim that names our user's accountId (AUTH_ACCOUNT_CLAIM). */
+  get accountClaim(): string {
+    return this.config.accountClaim;
+  }
+
   async verify(token: string): Promise<ProviderIdentity> {
     let claims: JWTPayload;
     try {
-      ({ payload: claims } = await jwtVerify(token, this.keys, {
+      ({ payload: claims } = await jwtVerify(token, this.keyFor, {
         algorithms: PROVIDER_ALGORITHMS,
         issuer: this.config.issuer,
         audience: this.config.audience,
@@ -38,17 +59,19 @@ export class IdentityProviderTokens {
         clockTolerance: this.config.clockSkewSeconds,
       }));
     } catch (err) {
+      if (err instanceof AppError) throw err; // the provider is unavailable (keyFor)
       if (err instanceof errors.JWTExpired) throw new AppError('UNAUTHENTICATED', 'Access token expired');
-      // The key set could not be fetched or read: the token may be fine, the provider is not.
-      if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid) throw new AppError('IDENTITY_PROVIDER_UNAVAILABLE');
       if (err instanceof errors.JOSEError) throw new AppError('UNAUTHENTICATED', 'Invalid access token');
       throw new AppError('IDENTITY_PROVIDER_UNAVAILABLE');
     }
     const accountId = claims[this.config.accountClaim];
-    if (typeof accountId !== 'string' || accountId === '') {
-      throw new AppError('UNAUTHENTICATED', `Access token has no ${this.config.accountClaim} claim`);
-    }
     const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : [];
-    return { accountId, roles, expiresAt: claims.exp! * 1000, ...(typeof claims.iat === 'number' ? { issuedAt: claims.iat * 1000 } : {}) };
+    return {
+      ...(typeof accountId === 'string' && accountId !== '' ? { accountId } : {}),
+      ...(typeof claims.sub === 'string' && claims.sub !== '' ? { subject: claims.sub } : {}),
+      roles,
+      expiresAt: claims.exp! * 1000,
+      ...(typeof claims.iat === 'number' ? { issuedAt: claims.iat * 1000 } : {}),
+    };
   }
 }

@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { Injectable, Optional } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { decodeProtectedHeader } from 'jose';
 import { AppError } from '@app/common';
-import { AuthUser } from './auth-user';
+import { ADMIN_ROLE, AuthUser } from './auth-user';
 import { IdentityProviderTokens } from './identity-provider-tokens';
 import { TokenSubjects } from './token-subjects';
 
@@ -57,11 +58,21 @@ export class TokenService {
     throw new AppError('UNAUTHENTICATED', 'Invalid access token');
   }
 
+  /**
+   * The provider's token names our user by accountId. An operator need not be a chat user (the
+   * admin API is how users come to exist, docs/identity.md): a token with the admin role that
+   * names no user, or an account nobody has, acts as the operator its `sub` names, under an id
+   * derived from it (what the admin audit records). Such an id is nobody's, so every user-facing
+   * route still answers USER_NOT_FOUND to it.
+   */
   private async verifyFromProvider(provider: IdentityProviderTokens, token: string): Promise<AuthUser> {
     const identity = await provider.verify(token);
-    const userId = await this.subjects.userIdForAccount(identity.accountId);
-    if (!userId) throw new AppError('USER_NOT_FOUND');
-    return { userId, roles: identity.roles, expiresAt: identity.expiresAt, ...(identity.issuedAt !== undefined ? { issuedAt: identity.issuedAt } : {}) };
+    const times = { expiresAt: identity.expiresAt, ...(identity.issuedAt !== undefined ? { issuedAt: identity.issuedAt } : {}) };
+    const userId = identity.accountId === undefined ? undefined : await this.subjects.userIdForAccount(identity.accountId);
+    if (userId) return { userId, roles: identity.roles, ...times };
+    if (identity.roles.includes(ADMIN_ROLE) && identity.subject !== undefined) return { userId: operatorId(identity.subject), roles: identity.roles, ...times };
+    if (identity.accountId === undefined) throw new AppError('UNAUTHENTICATED', `Access token has no ${provider.accountClaim} claim`);
+    throw new AppError('USER_NOT_FOUND');
   }
 
   private async verifyOwn(token: string): Promise<AuthUser> {
@@ -103,6 +114,11 @@ export class TokenService {
   sign(user: Pick<AuthUser, 'userId' | 'roles'>, expiresIn: string): string {
     return this.jwt.sign({ sub: user.userId, roles: user.roles }, { algorithm: ALGORITHM, expiresIn: expiresIn as never });
   }
+}
+
+/** The id an operator who is not a chat user acts under: the first 96 bits of the SHA-256 of their provider `sub`, as hex. */
+export function operatorId(subject: string): string {
+  return createHash('sha256').update(`operator:${subject}`).digest().subarray(0, 12).toString('hex');
 }
 
 /** The token of an `Authorization: Bearer <token>` header. */

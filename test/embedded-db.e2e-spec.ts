@@ -152,6 +152,30 @@ describe('Embedded FerretDB', () => {
     }
   });
 
+  it('finds a user by cell number from the unique index, and an array holding the number as MongoDB would (the typed-indexes patch)', async () => {
+    const server = new FerretDbServer({ binary: binary(), dataDir: freshDir() });
+    await server.start();
+    const client = await MongoClient.connect(server.uri('unique'));
+    try {
+      const users = client.db().collection('users');
+      await users.createIndex({ phone: 1 }, { unique: true });
+      await users.insertMany(Array.from({ length: 100 }, (_, i) => ({ phone: `+1555${String(i).padStart(7, '0')}`, n: i })));
+      const explained = (await client.db().command({ explain: { find: 'users', filter: { phone: '+15550000042' } } })) as { queryPlanner: object };
+      expect(JSON.stringify(explained.queryPlanner)).toMatch(/SEARCH users_\w+ USING INDEX users_\w+_phone_1/);
+      expect((await users.find({ phone: '+15550000042' }).toArray()).map((u) => u.n)).toEqual([42]);
+      expect(await users.findOne({ phone: '+15559999999' })).toBeNull();
+      // The same hex as an ObjectId is another value; an array holding the number matches it.
+      const id = new ObjectId();
+      await users.insertMany([{ phone: id, n: -1 }, { phone: ['+15550000200'], n: -2 }]);
+      expect((await users.find({ phone: '+15550000200' }).toArray()).map((u) => u.n)).toEqual([-2]);
+      expect((await users.find({ phone: '+15550000042' }).toArray()).map((u) => u.n)).toEqual([42]);
+      expect((await users.find({ phone: id.toHexString() }).toArray()).map((u) => u.n)).toEqual([]);
+    } finally {
+      await client.close();
+      await server.stop();
+    }
+  });
+
   it('applies single-document writes atomically (the build carries the atomic-writes patches)', async () => {
     const server = new FerretDbServer({ binary: binary(), dataDir: freshDir() });
     await server.start();

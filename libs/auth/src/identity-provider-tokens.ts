@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { AppError, IdentityProviderConfig } from '@app/common';
 
 /** What the provider's keys may sign with: RSA, P-256 and Ed25519 (never `none`, never a shared secret). */
@@ -34,7 +34,7 @@ export class IdentityProviderTokens {
    * answer, a 5xx or 429, garbage) says nothing about the token: that is the provider being
    * unavailable. Only a key set in hand that lacks the token's key makes the token invalid.
    */
-  private readonly keyFor: typeof this.keys = async (header, token) => {
+  private readonly keyFor: JWTVerifyGetKey = async (header, token) => {
     try {
       return await this.keys(header, token);
     } catch (err) {

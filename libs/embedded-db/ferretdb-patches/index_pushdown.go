@@ -19,6 +19,12 @@
 //     field is not pushed and the query reads as upstream would;
 //   - the sort is pushed only for the field the range is on (its type is checked, so no missing
 //     or null values are in the result to be ordered MongoDB's way).
+//
+// A unique index is built as upstream builds it (keyed by the field's JSON text, see
+// typed_indexes.go), and answers an equality on its one field to a string or an ObjectId: a
+// narrowing only (sjson writes an ObjectId as the JSON text of its hex, so the handler's filter
+// tells the two apart), for values whose JSON text has one spelling, after the same array probe.
+// So users are found by their cell number or account id from an index.
 
 package sqlite
 
@@ -26,6 +32,7 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/FerretDB/FerretDB/internal/backends/sqlite/metadata"
@@ -104,6 +111,55 @@ func conditionOf(v any) *fieldCondition {
 	return nil
 }
 
+// plainJSONString matches strings whose JSON text is the string in quotes, with nothing that
+// encoding/json escapes (quote, backslash, control characters, <, >, &, anything beyond ASCII):
+// written by sjson and read back by SQLite's `->`, such text has only one spelling.
+var plainJSONString = regexp.MustCompile(`^[ !#$%'-;=?-\[\]-~]*$`)
+
+// planUniqueIndexQuery narrows an equality on the field of a single-field unique index (see above).
+func planUniqueIndexQuery(ctx context.Context, db *fsql.DB, meta *metadata.Collection, conditions map[string]*fieldCondition) (indexPlan, error) {
+	for _, index := range meta.Settings.Indexes {
+		if index.Typed || !index.Unique || len(index.Key) != 1 || strings.Contains(index.Key[0].Field, ".") {
+			continue
+		}
+
+		c := conditions[index.Key[0].Field]
+		if c == nil || c.rangeOp != nil || (c.eqType != "= 'string'" && c.eqType != "= 'objectId'") {
+			continue
+		}
+
+		text, _ := c.eq.(string)
+		if !plainJSONString.MatchString(text) {
+			continue
+		}
+
+		column := fmt.Sprintf("%s->%q", metadata.DefaultColumn, index.Key[0].Field)
+
+		probe := fmt.Sprintf(`SELECT 1 FROM %q WHERE %s >= '[' AND %s < '\' LIMIT 1`, meta.TableName, column, column)
+
+		rows, err := db.QueryContext(ctx, probe)
+		if err != nil {
+			return indexPlan{}, lazyerrors.Error(err)
+		}
+
+		found := rows.Next()
+		err = rows.Err()
+		rows.Close()
+
+		if err != nil {
+			return indexPlan{}, lazyerrors.Error(err)
+		}
+
+		if found {
+			continue
+		}
+
+		return indexPlan{where: " WHERE " + column + " = ?", args: []any{`"` + text + `"`}}, nil
+	}
+
+	return indexPlan{}, nil
+}
+
 // planIndexQuery finds the typed index that answers most of the filter (leading equalities, then
 // a range or the sort field) and says what it answers. Nothing (a zero plan) when none helps.
 func planIndexQuery(ctx context.Context, db *fsql.DB, meta *metadata.Collection, filter, sort *types.Document, limit int64) (indexPlan, error) {
@@ -154,7 +210,7 @@ func planIndexQuery(ctx context.Context, db *fsql.DB, meta *metadata.Collection,
 	}
 
 	if len(best) == 0 {
-		return indexPlan{}, nil
+		return planUniqueIndexQuery(ctx, db, meta, conditions)
 	}
 
 	// Fields holding values an index of values cannot answer for (arrays; text in a number) are not pushed.

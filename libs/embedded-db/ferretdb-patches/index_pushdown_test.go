@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -260,4 +261,77 @@ func TestIndexesFromBeforeTypedIndexesAreRebuilt(t *testing.T) {
 	defer raw.Close()
 	require.NoError(t, raw.QueryRow(`SELECT sql FROM sqlite_master WHERE name = ?`, name).Scan(&indexSQL))
 	assert.Contains(t, indexSQL, `->>'$."c"'`)
+}
+
+// usersCollection is a collection with a unique index on {p: 1} (as upstream builds unique
+// indexes) and 100 users with distinct numbers.
+func usersCollection(t *testing.T) (context.Context, backends.Collection) {
+	t.Helper()
+
+	ctx := context.Background()
+
+	sp, err := state.NewProvider("")
+	require.NoError(t, err)
+
+	b, err := sqlite.NewBackend(&sqlite.NewBackendParams{URI: "file:" + t.TempDir() + "/", L: slog.New(slog.NewTextHandler(io.Discard, nil)), P: sp, BatchSize: 100})
+	require.NoError(t, err)
+	t.Cleanup(b.Close)
+
+	db, err := b.Database("test")
+	require.NoError(t, err)
+
+	coll, err := db.Collection("users")
+	require.NoError(t, err)
+
+	_, err = coll.CreateIndexes(ctx, &backends.CreateIndexesParams{Indexes: []backends.IndexInfo{{Name: "p_1", Key: []backends.IndexKeyPair{{Field: "p"}}, Unique: true}}})
+	require.NoError(t, err)
+
+	var docs []*types.Document
+	for i := 0; i < 100; i++ {
+		docs = append(docs, must.NotFail(types.NewDocument("_id", types.NewObjectID(), "p", fmt.Sprintf("+1555%07d", i), "s", int32(i))))
+	}
+
+	_, err = coll.InsertAll(ctx, &backends.InsertAllParams{Docs: docs})
+	require.NoError(t, err)
+
+	return ctx, coll
+}
+
+func byNumber(number any) *backends.QueryParams {
+	return &backends.QueryParams{Filter: must.NotFail(types.NewDocument("p", number))}
+}
+
+func TestUniqueIndexAnswersAnEquality(t *testing.T) {
+	t.Parallel()
+
+	ctx, coll := usersCollection(t)
+
+	assert.Equal(t, []any{int32(42)}, positions(t, ctx, coll, byNumber("+15550000042")))
+	assert.Empty(t, positions(t, ctx, coll, byNumber("+15559999999")))
+
+	explain, err := coll.Explain(ctx, &backends.ExplainParams{Filter: byNumber("+15550000042").Filter})
+	require.NoError(t, err)
+	assert.False(t, explain.FilterPushdown) // a narrowing: the handler still applies the filter
+	plan := must.NotFail(explain.QueryPlanner.Get("Plan")).(*types.Array)
+	assert.Contains(t, must.NotFail(plan.Get(0)).(string), "USING INDEX")
+
+	// A value with characters JSON escapes is left to the handler: every document comes back.
+	assert.Len(t, positions(t, ctx, coll, byNumber(`a"b`)), 100)
+	assert.Len(t, positions(t, ctx, coll, byNumber("<x>")), 100)
+}
+
+func TestUniqueIndexLeavesArraysToTheHandler(t *testing.T) {
+	t.Parallel()
+
+	ctx, coll := usersCollection(t)
+
+	// An array holding the number matches {p: number} on MongoDB: p is no longer narrowed by the index.
+	_, err := coll.InsertAll(ctx, &backends.InsertAllParams{Docs: []*types.Document{
+		must.NotFail(types.NewDocument("_id", types.NewObjectID(), "p", must.NotFail(types.NewArray("+15550000042", "x")), "s", int32(-1))),
+	}})
+	require.NoError(t, err)
+
+	found := positions(t, ctx, coll, byNumber("+15550000042"))
+	assert.Len(t, found, 101)
+	assert.Contains(t, found, int32(-1))
 }

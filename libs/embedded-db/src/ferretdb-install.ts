@@ -372,7 +372,9 @@ export const FERRETDB_PATCHES = [
   {
     file: 'internal/backends/sqlite/index_pushdown.go',
     createFrom: 'index_pushdown.go',
-    why: 'planIndexQuery: which typed index answers a filter, its exactness checks, and the WHERE, ORDER BY and LIMIT it gives.',
+    why:
+      'planIndexQuery: which typed index answers a filter, its exactness checks, and the WHERE, ORDER BY and LIMIT it gives; ' +
+      'planUniqueIndexQuery: an equality on a single-field unique index (users by cell number or account id) from that index.',
   },
   {
     file: 'internal/backends/sqlite/indexpushdown/index_pushdown_test.go',
@@ -387,7 +389,7 @@ export const FERRETDB_PATCHES = [
 ] as const;
 
 /** What the project-local build is: the version and its patches. A binary built otherwise is rebuilt. */
-export const FERRETDB_BUILD = `${FERRETDB_VERSION}+sqlite-id-index.1+atomic-writes.1+id-pushdown.1+writer-queue.1+no-leak-tracking.1+one-pass-decode.2+update-iterators.1+batched-updates.1+update-write-errors.1+typed-indexes.1`;
+export const FERRETDB_BUILD = `${FERRETDB_VERSION}+sqlite-id-index.1+atomic-writes.1+id-pushdown.1+writer-queue.1+no-leak-tracking.1+one-pass-decode.2+update-iterators.1+batched-updates.1+update-write-errors.1+typed-indexes.2`;
 
 /** Raised when no FerretDB can be found or built; its message names the three ways out. */
 export class EmbeddedDatabaseUnavailableError extends Error {

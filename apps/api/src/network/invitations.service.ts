@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppError, Throws } from '@app/common';
-import { User } from '@app/dal';
+import { derivedId, User } from '@app/dal';
 import { accountInbox, Invitation, InvitationRepository, phoneInbox } from '@app/dal/network';
 import { DailyBudgets } from '../rate-limit/daily-budgets.service';
 import { UsersService } from '../users/users.service';
@@ -51,18 +51,25 @@ export class InvitationsService {
     if (to.phone === me.phone || to.accountId === me.accountId) throw new AppError('CANNOT_LINK_SELF');
     await this.budgets.spend('invitation', me.id);
     const invitee = to.accountId ? await this.users.findByAccountId(to.accountId) : await this.users.findByPhone(to.phone!);
-    if (!invitee) return this.sent(await this.invitations.send(me.id, to.phone ? phoneInbox(to.phone) : accountInbox(to.accountId!), to, 'pending'));
+    const inbox = invitee ? phoneInbox(invitee.phone) : to.phone ? phoneInbox(to.phone) : accountInbox(to.accountId!);
+    // The same reads for a number nobody has as for one that belongs to someone (for nobody, of a
+    // stand-in id that is no one's), so the time the answer takes does not tell the two apart.
+    const otherId = invitee?.id ?? derivedId(`nobody:${inbox}`).toHexString();
+    const [blockedByMe, linked, theirs, blockedMe] = await Promise.all([
+      this.blocks.hasBlocked(me.id, otherId),
+      this.network.areLinked(me.id, otherId),
+      this.invitations.find(this.invitations.idOf(otherId, phoneInbox(me.phone))),
+      this.blocks.hasBlocked(otherId, me.id),
+    ]);
+    if (!invitee) return this.sent(await this.invitations.send(me.id, inbox, to, 'pending'));
 
-    const inbox = phoneInbox(invitee.phone);
-    if (await this.blocks.hasBlocked(me.id, invitee.id)) throw new AppError('USER_BLOCKED');
-    if (await this.network.areLinked(me.id, invitee.id)) return this.linked(me, invitee, this.invitations.idOf(me.id, inbox));
+    if (blockedByMe) throw new AppError('USER_BLOCKED');
+    if (linked) return this.linked(me, invitee, this.invitations.idOf(me.id, inbox));
     // They invited me too: both asked, so the pair is linked now.
-    const theirs = await this.invitations.find(this.invitations.idOf(invitee.id, phoneInbox(me.phone)));
     if (theirs?.status === 'pending' && (await this.invitations.answer(theirs.id, 'accepted', me.id))) {
       return this.linked(me, invitee, this.invitations.idOf(me.id, inbox));
     }
-    const status = (await this.blocks.hasBlocked(invitee.id, me.id)) ? 'declined' : 'pending';
-    return this.sent(await this.invitations.send(me.id, inbox, to, status));
+    return this.sent(await this.invitations.send(me.id, inbox, to, blockedMe ? 'declined' : 'pending'));
   }
 
   /** The caller's pending invitations, received (with who sent them) and sent (as they were addressed). */

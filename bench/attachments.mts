@@ -2,6 +2,9 @@
 // built server on local storage, and a 12-megapixel photo's checks and thumbnail (multipart upload,
 // answered once re-encoded and thumbnailed), each beside its ceiling measured in the same run: a
 // plain copy of the same bytes on the same disk (fs.copyFile), and sharp alone on the same photo.
+// On S3 (a SeaweedFS of its own): the download through the server (which streams the object, so
+// that it carries our safety headers) beside a GET of the object straight from the store, and the
+// server's CPU per MB it streamed.
 // Writes docs/benchmarks/attachments.{md,json}.
 //   scripts/run bench attachments        (RUNS=5 by default)
 import { randomBytes } from 'node:crypto';
@@ -10,11 +13,13 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seedPairs } from './seed.mts';
-import { machine, median, ROOT, startDatabase, startServer, token } from './support.mts';
+import { cpuSeconds, machine, median, ROOT, startDatabase, startServer, token } from './support.mts';
 
 const require = createRequire(import.meta.url);
 const { Upload } = require('tus-js-client');
 const sharp = require('sharp');
+const { GetObjectCommand, S3Client } = require('@aws-sdk/client-s3');
+const { ensureSeaweedFs, SeaweedFsServer, SEAWEEDFS_TEST_CREDENTIALS } = await import(join(ROOT, 'libs/testing/src/seaweedfs.ts'));
 
 const RUNS = Number(process.env.RUNS ?? 5);
 const MB = 1024 * 1024;
@@ -81,7 +86,10 @@ try {
     sharpAlone.push(seconds(start) * 1000);
   }
 
+  const s3 = await s3Downloads(file);
+
   const figures = {
+    s3,
     date: new Date().toISOString(),
     machine: machine(),
     runs: RUNS,
@@ -103,6 +111,7 @@ local storage; medians of ${RUNS} runs. Command: \`scripts/run bench attachments
 | --- | --- | --- | --- |
 | upload of a ${figures.fileMB} MB file (tus, one PATCH, answered once checked) | ${r(figures.uploadMBps)} MB/s | plain copy on the same disk ${r(figures.plainCopyMBps)} MB/s | ${(figures.uploadMBps / figures.plainCopyMBps).toFixed(2)} |
 | download of it (signed link) | ${r(figures.downloadMBps)} MB/s | plain copy ${r(figures.plainCopyMBps)} MB/s | ${(figures.downloadMBps / figures.plainCopyMBps).toFixed(2)} |
+| download of it from S3 through the server (streamed, with our safety headers) | ${r(s3.throughServerMBps)} MB/s, server CPU ${s3.serverCpuMsPerMB.toFixed(1)} ms per MB | the same object straight from the store ${r(s3.directMBps)} MB/s | ${(s3.throughServerMBps / s3.directMBps).toFixed(2)} |
 | a ${figures.photo.megapixels} MP JPEG (${(figures.photo.bytes / MB).toFixed(1)} MB): upload, sniff, re-encode without metadata, thumbnail | ${r(figures.photoUploadMs)} ms | sharp alone (re-encode + thumbnail) ${r(figures.sharpAloneMs)} ms | ${(figures.photoUploadMs / figures.sharpAloneMs).toFixed(2)} |
 `;
   writeFileSync(join(ROOT, 'docs/benchmarks/attachments.md'), md);
@@ -112,4 +121,46 @@ local storage; medians of ${RUNS} runs. Command: \`scripts/run bench attachments
   await server.stop();
   await database.stop();
   rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** The file uploaded to a server on S3, then downloaded RUNS times through it and straight from the store. */
+async function s3Downloads(file: Buffer) {
+  const weedDir = mkdtempSync(join(tmpdir(), 'chat-bench-s3-'));
+  const weed = new SeaweedFsServer(await ensureSeaweedFs(join(ROOT, '.tools'), (line: string) => console.log(line)), weedDir);
+  await weed.start();
+  const bucket = 'bench-attachments';
+  const uri = `${database.baseUri}/bench_attachments_s3`;
+  const onS3 = await startServer(uri, {
+    DATA_DIR: weedDir, ATTACHMENT_STORAGE: 's3', S3_BUCKET: bucket, S3_ENDPOINT: weed.endpoint,
+    S3_ACCESS_KEY_ID: SEAWEEDFS_TEST_CREDENTIALS.accessKeyId, S3_SECRET_ACCESS_KEY: SEAWEEDFS_TEST_CREDENTIALS.secretAccessKey,
+  });
+  const client = new S3Client({ endpoint: weed.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: SEAWEEDFS_TEST_CREDENTIALS });
+  try {
+    const [{ from, to }] = await seedPairs(uri, 1);
+    const uploaded = await tusUpload(onS3.url, `Bearer ${token(from)}`, to, file);
+    const through: number[] = [];
+    const direct: number[] = [];
+    const cpuMsPerMB: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const cpuBefore = cpuSeconds(onS3.process.pid!);
+      let start = process.hrtime.bigint();
+      const response = await fetch(new URL(uploaded.url, onS3.url));
+      const body = Buffer.from(await response.arrayBuffer());
+      if (body.length !== FILE_BYTES || response.headers.get('x-content-type-options') !== 'nosniff') throw new Error(`S3 download: ${body.length} bytes, ${response.status}`);
+      through.push(FILE_BYTES / MB / seconds(start));
+      cpuMsPerMB.push(((cpuSeconds(onS3.process.pid!) - cpuBefore) * 1000) / (FILE_BYTES / MB));
+
+      start = process.hrtime.bigint();
+      const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: uploaded.id }));
+      const bytes = await object.Body.transformToByteArray();
+      if (bytes.length !== FILE_BYTES) throw new Error(`direct GET: ${bytes.length} bytes`);
+      direct.push(FILE_BYTES / MB / seconds(start));
+    }
+    return { throughServerMBps: median(through), directMBps: median(direct), serverCpuMsPerMB: median(cpuMsPerMB) };
+  } finally {
+    client.destroy();
+    await onS3.stop();
+    await weed.stop();
+    rmSync(weedDir, { recursive: true, force: true });
+  }
 }

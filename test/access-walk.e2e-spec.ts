@@ -178,6 +178,9 @@ const REST: Record<string, { call: Call; expect: Record<Role, Outcome> }> = {
         .set('Upload-Metadata', tusMetadata({ receiverId: otherOf(w, role).user.id, filename: 'notes.txt' })),
     expect: { owner: 'ok', member: 'ok', outsider: 404, admin: 404 },
   },
+  // tus's capabilities: nothing of anyone's (the same headers for every upload id, a real one or not).
+  'OPTIONS /Chat/Attachments/Uploads': { call: (app) => app.http().options('/Chat/Attachments/Uploads').set('Tus-Resumable', '1.0.0'), expect: everyone },
+  'OPTIONS /Chat/Attachments/Uploads/{id}': { call: (app, w) => app.http().options(`/Chat/Attachments/Uploads/${w.uploadId}`).set('Tus-Resumable', '1.0.0'), expect: everyone },
   'HEAD /Chat/Attachments/Uploads/{id}': {
     call: (app, w, role) => app.http().head(`/Chat/Attachments/Uploads/${w.uploadId}`).set(w.who[role].auth).set('Tus-Resumable', '1.0.0'),
     expect: { owner: 'ok', member: 404, outsider: 404, admin: 404 },

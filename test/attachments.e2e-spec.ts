@@ -12,7 +12,7 @@ import { chatAs } from './support/chat-client';
 import { conversationFixture, Session } from './support/session';
 import { collect, devicesOn, emitAck } from './support/socket-client';
 import { TcpProxy } from './support/tcp-proxy';
-import { startTestApp, testAttachments, TestApp, testConfig } from './support/test-app';
+import { startTestApp, testAttachments, TEST_WEB_ORIGIN, TestApp, testConfig } from './support/test-app';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Storage = AppConfig['attachments']['storage'];
@@ -82,7 +82,7 @@ describe.each(backends)('attachments on %s', (_name, storageFor) => {
   const device = devicesOn(() => app);
   const uploadWhole = (on: TestApp, who: Session, receiverId: string, bytes: Buffer, name: string, type: string) =>
     on.http().post('/Chat/Attachments').set(who.auth).field('receiverId', receiverId).attach('file', bytes, { filename: name, contentType: type });
-  /** Fetches a signed link (relative to the API) as a browser would: no token, redirects followed. */
+  /** Fetches a signed link (relative to the API) as a browser would: no token. */
   const fetchLink = (on: TestApp, link: string) => fetch(new URL(link, on.url));
   /** Is any byte of the attachment still stored? */
   const stored = async (on: TestApp, id: string): Promise<boolean> => {
@@ -178,6 +178,13 @@ describe.each(backends)('attachments on %s', (_name, storageFor) => {
 
     const file = await fetchLink(app, shown.attachment.url);
     expect(file.headers.get('content-type')).toBe('image/jpeg');
+    // Served by us on either store (S3 too: no redirect), so the same safety headers: never sniffed, never run as a page.
+    expect(file.redirected).toBe(false);
+    expect([file.headers.get('x-content-type-options'), file.headers.get('content-security-policy'), file.headers.get('content-disposition')]).toEqual([
+      'nosniff',
+      "default-src 'none'; sandbox",
+      expect.stringMatching(/^inline; filename=/),
+    ]);
     const served = await sharp(Buffer.from(await file.arrayBuffer())).metadata();
     expect(served).toMatchObject({ format: 'jpeg', width: 1200, height: 800 });
     expect(served.exif).toBeUndefined();
@@ -270,6 +277,58 @@ describe.each(backends)('attachments on %s', (_name, storageFor) => {
     const refused = await deletedSince(alice, since);
     expect(refused).toHaveLength(2);
     for (const { _id } of refused) expect(await stored(app, String(_id))).toBe(false);
+  });
+
+  it('answers tus OPTIONS per the tus core protocol, CORS preflights as before, and every tus refusal in our envelope', async () => {
+    const { alice, bob } = await conversationFixture(app);
+    // A plain OPTIONS (no Origin): the server's capabilities, no token needed.
+    const capabilities = await app.http().options('/Chat/Attachments/Uploads').set('Tus-Resumable', '1.0.0').expect(204);
+    expect(capabilities.headers).toMatchObject({ 'tus-resumable': '1.0.0', 'tus-version': '1.0.0', 'tus-max-size': String(app.config.attachments.maxBytes) });
+    expect(capabilities.headers['tus-extension']).toMatch(/creation/);
+    // A browser's preflight from a listed origin is granted; any other origin is not.
+    const preflight = await app
+      .http()
+      .options('/Chat/Attachments/Uploads')
+      .set('Origin', TEST_WEB_ORIGIN)
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'authorization, tus-resumable, upload-length, upload-metadata')
+      .expect(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe(TEST_WEB_ORIGIN);
+    expect(preflight.headers['access-control-allow-headers']).toMatch(/upload-length/i);
+    const foreign = await app.http().options('/Chat/Attachments/Uploads').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'POST');
+    expect(foreign.headers['access-control-allow-origin']).not.toBe('https://evil.example');
+    // Any other route's OPTIONS without Origin is no 400 text/plain either.
+    const other = await app.http().options('/Chat/Conversations/List');
+    expect(other.status).toBeLessThan(300);
+
+    const created = await app
+      .http()
+      .post('/Chat/Attachments/Uploads')
+      .set(alice.auth)
+      .set('Tus-Resumable', '1.0.0')
+      .set('Upload-Length', '4096')
+      .set('Upload-Metadata', `receiverId ${Buffer.from(bob.user.id).toString('base64')},filename ${Buffer.from('a.pdf').toString('base64')}`)
+      .expect(201);
+    const upload = `/Chat/Attachments/Uploads/${created.headers.location.split('/').pop()}`;
+    const patch = (offset: string, version = '1.0.0') =>
+      app.http().patch(upload).set(alice.auth).set('Tus-Resumable', version).set('Upload-Offset', offset).set('Content-Type', 'application/offset+octet-stream').send(pdf(1024));
+    const refusals: [Awaited<ReturnType<typeof patch>>, number, string][] = [
+      [await patch('-1'), 400, 'VALIDATION_FAILED'],
+      [await patch('512'), 409, 'UPLOAD_OFFSET_MISMATCH'],
+      [await patch('0', '0.1'), 412, 'TUS_VERSION_UNSUPPORTED'],
+      [await patch('0', ''), 412, 'TUS_VERSION_UNSUPPORTED'],
+    ];
+    for (const [res, status, code] of refusals) {
+      expect([res.status, res.headers['content-type'], res.body.success, res.body.error?.code]).toEqual([status, expect.stringMatching(/^application\/json/), false, code]);
+      expect(res.body.error.requestId).toBe(res.headers['x-request-id']);
+    }
+    expect(refusals[0][0].body.error.details).toEqual([{ field: 'upload-offset', errors: [expect.any(String)] }]);
+    expect(refusals[2][0].headers['tus-version']).toBe('1.0.0');
+    // (A HEAD's refusal has the same status; HEAD answers carry no body.)
+    await app.http().head(upload).set(alice.auth).expect(412);
+    // None of them moved the upload.
+    const head = await app.http().head(upload).set(alice.auth).set('Tus-Resumable', '1.0.0').expect(200);
+    expect(head.headers['upload-offset']).toBe('0');
   });
 
   /** The deleted uploads of `who` since `since` (read by the sweeper's index: state, createdAt). */

@@ -1,10 +1,11 @@
 import type { Readable } from 'node:stream';
 import type { DataStore } from '@tus/utils';
 
-/** How a stored object reaches a client: its bytes through us, or a redirect to the store's own short-lived URL. */
-export type Delivery =
-  | { kind: 'stream'; body: Readable; length: number }
-  | { kind: 'redirect'; url: string };
+/** A stored object on its way to a client: its bytes, through us (with our safety headers). */
+export interface Delivery {
+  body: Readable;
+  length: number;
+}
 
 export interface DeliveryHeaders {
   contentType: string;
@@ -31,7 +32,7 @@ export interface AttachmentStorage {
   /** Removes objects (absent ones are fine) and, for an upload id, the upload's own records. */
   remove(keys: string[]): Promise<void>;
   /** How the object is handed to a client who holds a valid link. */
-  deliver(key: string, headers: DeliveryHeaders): Promise<Delivery | undefined>;
+  deliver(key: string): Promise<Delivery | undefined>;
   /** Creates what the store needs (the directory, the bucket when allowed). */
   prepare(): Promise<void>;
 }

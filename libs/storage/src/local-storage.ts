@@ -48,7 +48,7 @@ export class LocalAttachmentStorage implements AttachmentStorage {
   async deliver(key: string): Promise<Delivery | undefined> {
     try {
       const { size } = await stat(this.path(key));
-      return { kind: 'stream', body: createReadStream(this.path(key)), length: size };
+      return { body: createReadStream(this.path(key)), length: size };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;

@@ -8,9 +8,9 @@ import {
   S3Client,
   S3ClientConfig,
 } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { S3Store } from '@tus/s3-store';
-import { AttachmentStorage, contentDisposition, Delivery, DeliveryHeaders } from './attachment-storage';
+import type { Readable } from 'node:stream';
+import { AttachmentStorage, Delivery } from './attachment-storage';
 
 export interface S3StorageOptions {
   bucket: string;
@@ -21,13 +21,10 @@ export interface S3StorageOptions {
   forcePathStyle: boolean;
 }
 
-/** How long the store's own URL lives: our signed link was just checked; this only has to reach the client. */
-const REDIRECT_TTL_SECONDS = 60;
-
 /**
  * Attachments in an S3-compatible bucket (AWS S3, R2, GCS interoperability, MinIO, SeaweedFS): any
  * number of processes. Uploads go through @tus/s3-store (multipart uploads, resumable); downloads
- * are redirects to presigned GETs, so the bytes never pass through the API.
+ * stream through the API with its safety headers (deliver).
  */
 export class S3AttachmentStorage implements AttachmentStorage {
   readonly datastore: S3Store;
@@ -74,14 +71,20 @@ export class S3AttachmentStorage implements AttachmentStorage {
     await this.client.send(new DeleteObjectsCommand({ Bucket: this.options.bucket, Delete: { Objects: objects, Quiet: true } }));
   }
 
-  async deliver(key: string, headers: DeliveryHeaders): Promise<Delivery> {
-    const command = new GetObjectCommand({
-      Bucket: this.options.bucket,
-      Key: key,
-      ResponseContentType: headers.contentType,
-      ResponseContentDisposition: contentDisposition(headers),
-    });
-    return { kind: 'redirect', url: await getSignedUrl(this.client, command, { expiresIn: REDIRECT_TTL_SECONDS }) };
+  /**
+   * The object's bytes, streamed through the API: a presigned redirect could not carry the safety
+   * headers every download has (`X-Content-Type-Options: nosniff`, the sandboxing CSP; S3 lets a
+   * presigned GET override only Content-Type, Content-Disposition and a few caching headers), so
+   * a file could be sniffed into a page on the bucket's origin. docs/decisions.md, issue 33.
+   */
+  async deliver(key: string): Promise<Delivery | undefined> {
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: key }));
+      return { body: out.Body as Readable, length: out.ContentLength ?? 0 };
+    } catch (err) {
+      if (err instanceof NoSuchKey) return undefined;
+      throw err;
+    }
   }
 
   private async get(key: string, range?: string): Promise<Buffer | undefined> {

@@ -63,10 +63,14 @@ export class SeaweedFsServer {
   private child?: ChildProcess;
   endpoint = '';
 
-  constructor(
-    private readonly binary: string,
-    readonly dataDir: string,
-  ) {}
+  private readonly binary: string;
+  readonly dataDir: string;
+
+  // (Fields assigned here, not as parameter properties: the benchmarks load this file with Node's type stripping.)
+  constructor(binary: string, dataDir: string) {
+    this.binary = binary;
+    this.dataDir = dataDir;
+  }
 
   async start(): Promise<void> {
     const [master, masterGrpc, volume, volumeGrpc, filer, filerGrpc, s3, s3Grpc] = await Promise.all(Array.from({ length: 8 }, freePort));

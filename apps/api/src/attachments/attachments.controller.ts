@@ -1,4 +1,5 @@
-import { Controller, Delete, Get, Head, HttpCode, HttpStatus, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Delete, Get, Head, HttpCode, HttpStatus, Options, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Metadata } from '@tus/utils';
@@ -38,7 +39,7 @@ export class AttachmentsController {
   @ApiHeader({ name: 'Upload-Metadata', required: true, description: 'tus metadata: `receiverId <base64>,filename <base64>,filetype <base64>`' })
   @ApiHeader(TUS_HEADERS[0])
   @ApiResponse({ status: 201, description: 'Created; Location is the upload URL' })
-  @ApiErrorsOf(AttachmentsService, 'begin', 'UNAUTHENTICATED')
+  @ApiErrorsOf(AttachmentsService, 'begin', 'UNAUTHENTICATED', 'TUS_VERSION_UNSUPPORTED')
   async create(@CurrentUser() me: AuthUser, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const metadata = parseMetadata(req.headers['upload-metadata']);
     const length = req.headers['upload-length'];
@@ -51,11 +52,26 @@ export class AttachmentsController {
     await this.passToTus(req, reply, attachment.id);
   }
 
+  @Public()
+  @Options(['Uploads', 'Uploads/:id'])
+  // tus answers this itself: the tus core protocol's capabilities (Tus-Version, Tus-Extension,
+  // Tus-Max-Size) to a plain OPTIONS, and a browser's CORS preflight with the same CORS_ORIGINS.
+  @RouteConfig({ cors: false })
+  @ApiOperation({
+    operationId: 'uploadCapabilities',
+    summary: "The tus server's capabilities (tus core OPTIONS): Tus-Version, Tus-Extension, Tus-Max-Size; no token",
+    security: [],
+  })
+  @ApiResponse({ status: 204, description: 'Tus-Resumable, Tus-Version, Tus-Extension and Tus-Max-Size headers' })
+  async capabilities(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await this.passToTus(req, reply);
+  }
+
   @Head('Uploads/:id')
   @ApiOperation({ operationId: 'getUploadOffset', summary: 'Where to resume: Upload-Offset is how many bytes the server has (tus)' })
   @ApiHeader(TUS_HEADERS[0])
   @ApiResponse({ status: 200, description: 'Upload-Offset and Upload-Length headers' })
-  @ApiErrorsOf(AttachmentsService, 'ownUpload', 'UNAUTHENTICATED', 'VALIDATION_FAILED')
+  @ApiErrorsOf(AttachmentsService, 'ownUpload', 'UNAUTHENTICATED', 'VALIDATION_FAILED', 'TUS_VERSION_UNSUPPORTED')
   async offset(@CurrentUser() me: AuthUser, @Param() params: AttachmentIdParamDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     await this.attachments.ownUpload(me.userId, params.id);
     await this.passToTus(req, reply);
@@ -72,7 +88,7 @@ export class AttachmentsController {
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
   @ApiResponse({ status: 204, description: 'Bytes stored; Upload-Offset is the new offset' })
   @ApiEnvelope(UploadedAttachmentDto, { description: 'The upload is complete and the attachment ready', message: 'Upload complete' })
-  @ApiErrorsOf(AttachmentsService, 'complete', 'UNAUTHENTICATED', 'VALIDATION_FAILED')
+  @ApiErrorsOf(AttachmentsService, 'complete', 'UNAUTHENTICATED', 'VALIDATION_FAILED', 'UPLOAD_OFFSET_MISMATCH', 'TUS_VERSION_UNSUPPORTED')
   async append(@CurrentUser() me: AuthUser, @Param() params: AttachmentIdParamDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     await this.attachments.ownUpload(me.userId, params.id);
     await this.passToTus(req, reply);
@@ -133,11 +149,10 @@ export class AttachmentsController {
   @ApiOperation({
     operationId: 'downloadAttachment',
     summary: 'The bytes behind a signed link (the url or thumbnailUrl of an attachment); no token: the link is the credential, until it expires',
-    description: 'Local storage: the bytes. S3: a redirect (302) to a presigned URL of the object that lives a minute.',
+    description: 'The bytes, from local storage or S3 alike, with the same safety headers (nosniff, a sandboxing Content-Security-Policy).',
     security: [],
   })
   @ApiResponse({ status: 200, description: 'The file', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } })
-  @ApiResponse({ status: 302, description: 'S3 storage: to the object' })
   @ApiErrorsOf(AttachmentsService, 'deliver', 'VALIDATION_FAILED')
   async download(@Param() params: AttachmentLinkParamDto, @Query() query: AttachmentLinkQueryDto, @Res() reply: FastifyReply): Promise<void> {
     const { delivery, headers, expires } = await this.attachments.deliver(params.id, params.variant, query.expires, query.signature);
@@ -147,10 +162,6 @@ export class AttachmentsController {
       // Shown by a web frontend on another origin (<img>), never run as a page.
       .header('Cross-Origin-Resource-Policy', 'cross-origin')
       .header('Content-Security-Policy', "default-src 'none'; sandbox");
-    if (delivery.kind === 'redirect') {
-      await reply.redirect(delivery.url, 302);
-      return;
-    }
     await reply
       .header('Content-Type', headers.contentType)
       .header('Content-Length', delivery.length)

@@ -172,7 +172,7 @@ export class AttachmentsService implements OnModuleInit {
     return this.ownerView(attachment!);
   }
 
-  /** What a signed link gets: the bytes (or a redirect to the store's own short-lived URL). */
+  /** What a signed link gets: the bytes, and the headers they go with. */
   @Throws('ATTACHMENT_NOT_FOUND', 'LINK_EXPIRED')
   async deliver(id: string, variant: LinkVariant, expires: number, signature: string): Promise<{ delivery: Delivery; headers: DeliveryHeaders; expires: number }> {
     const check = this.links.check(id, variant, expires, signature);
@@ -182,7 +182,7 @@ export class AttachmentsService implements OnModuleInit {
     const key = variant === 'thumbnail' ? attachment?.thumbnailKey : attachment?.fileKey;
     if (!attachment || (attachment.state !== 'ready' && attachment.state !== 'sent') || !key) throw new AppError('ATTACHMENT_NOT_FOUND');
     const headers = deliveryHeaders(attachment, variant);
-    const delivery = await this.storage.deliver(key, headers);
+    const delivery = await this.storage.deliver(key);
     if (!delivery) throw new AppError('ATTACHMENT_NOT_FOUND');
     return { delivery, headers, expires };
   }

@@ -69,6 +69,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     origin: config.socket.corsOrigins,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     credentials: false,
+    // An OPTIONS that is no preflight (no Origin) gets the preflight's answer, not a 400 in text.
+    strictPreflight: false,
     // tus uploads (PATCH, HEAD) read these; tus writes the rest of its CORS answers itself.
     exposedHeaders: ['x-request-id', 'retry-after', 'location', 'upload-offset', 'upload-length', 'tus-resumable', 'upload-metadata'],
   });

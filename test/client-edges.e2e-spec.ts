@@ -209,6 +209,66 @@ describe('Edges real clients hit (issue 14)', () => {
     });
   });
 
+  describe('what a fuzz pass found (issue 33): every refusal in the envelope or an error ack, nothing stored', () => {
+    it('refuses a multipart upload without a boundary, or cut off before its closing boundary, with 400 (no 500)', async () => {
+      const { alice, bob } = await conversationFixture(app);
+      const post = (contentType: string, body: string) =>
+        fetch(`${app.url}/Chat/Attachments`, { method: 'POST', headers: { ...alice.auth, 'Content-Type': contentType }, body });
+      const part = `--XyZ\r\nContent-Disposition: form-data; name="receiverId"\r\n\r\n${bob.user.id}\r\n--XyZ\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\nhello`;
+      for (const res of [await post('multipart/form-data', part), await post('multipart/form-data; boundary=XyZ', part)]) {
+        expect(res.status).toBe(400);
+        expect((await res.json()) as object).toMatchObject({ success: false, error: { code: 'MALFORMED_REQUEST' } });
+      }
+      expect((await app.http().get('/Chat/Conversations/List').set(alice.auth).expect(200)).body.data[0].messagesCount).toBe(0);
+    });
+
+    it('refuses sync items that are not objects, and a sync without a payload, as VALIDATION_FAILED on REST and socket', async () => {
+      const alice = await session(app);
+      for (const body of [{ statuses: [[]] }, { messages: [[]] }, { statuses: [null] }, { messages: ['x'] }]) {
+        expect((await app.http().post('/Chat/Sync').set(alice.auth).send(body).expect(400)).body.error.code).toBe('VALIDATION_FAILED');
+      }
+      const socket = await connect(app, alice.token);
+      try {
+        for (const body of [{ statuses: [[]] }, { messages: [[]] }]) {
+          expect(await emitAck(socket, 'sync', body)).toMatchObject({ status: 'error', error: { code: 'VALIDATION_FAILED' } });
+        }
+        expect(await socket.timeout(5000).emitWithAck('sync', null)).toMatchObject({ status: 'error', error: { code: 'VALIDATION_FAILED' } });
+        expect(await socket.timeout(5000).emitWithAck('sync')).toMatchObject({ status: 'error', error: { code: 'VALIDATION_FAILED' } });
+        expect(await emitAck(socket, 'sync', {})).toMatchObject({ status: 'synced' });
+      } finally {
+        socket.close();
+      }
+    });
+
+    it('answers an event nobody handles with an UNKNOWN_EVENT error ack, and the socket keeps working', async () => {
+      const alice = await session(app);
+      const socket = await connect(app, alice.token);
+      try {
+        expect(await socket.timeout(5000).emitWithAck('typo', { any: 'thing' })).toMatchObject({ status: 'error', error: { code: 'UNKNOWN_EVENT', message: expect.stringContaining('typo') } });
+        expect(await emitAck(socket, 'sync', {})).toMatchObject({ status: 'synced' });
+      } finally {
+        socket.close();
+      }
+    });
+
+    it.each([
+      ['a NUL character', 'before\u0000after'],
+      ['a lone surrogate', 'half of a pair: \uD83D'],
+    ])('refuses message text with %s on REST and socket, storing nothing', async (_, text) => {
+      const { alice, bob, conversationId } = await conversationFixture(app);
+      expect((await chatAs(app, alice).send(conversationId, bob, text).expect(400)).body.error.code).toBe('VALIDATION_FAILED');
+      const socket = await connect(app, alice.token);
+      try {
+        expect(await emitAck(socket, 'im', { to: bob.user.id, from: alice.user.id, msg: text, uniqueid: 'unfit-text' })).toMatchObject({ status: 'error', error: { code: 'VALIDATION_FAILED' } });
+      } finally {
+        socket.close();
+      }
+      expect((await chatAs(app, alice).list().expect(200)).body.data[0].messagesCount).toBe(0);
+      // A whole pair (an emoji) is text like any other.
+      await chatAs(app, alice).send(conversationId, bob, 'a pair: \uD83D\uDE00').expect(200);
+    });
+  });
+
   describe('a resend after the pair was unlinked', () => {
     it('gets the original ack on the socket, as on REST', async () => {
       const { alice, bob } = await conversationFixture(app);

@@ -235,6 +235,25 @@ describe('Invitations and blocks', () => {
       expect((await invitations(ben)).sent).toEqual([expect.objectContaining({ invitationId: fromBen, status: 'pending' })]);
     });
 
+    it('answers a block and an unblock racing each other consistently: never a 5xx, and the pair ends blocked and unlinked or unblocked and linked', async () => {
+      const [ann, ben] = [await session(app), await session(app)];
+      await linkUsers(app, ann.user, ben.user);
+      const block = () => app.http().post('/Network/Blocks').set(ann.auth).send({ userId: ben.user.id });
+      const unblock = () => app.http().delete(`/Network/Blocks/${ben.user.id}`).set(ann.auth);
+      const blockedNow = async () => ((await app.http().get('/Network/Blocks').set(ann.auth).expect(200)).body.data as unknown[]).length === 1;
+      for (let round = 0; round < 30; round++) {
+        // From blocked (even rounds) or not (odd ones), both at once.
+        if (round % 2 === 0) await block().expect(201);
+        const [blocked, unblocked] = await Promise.all([block(), unblock()]);
+        expect(blocked.status).toBe(201);
+        expect([200, 404]).toContain(unblocked.status);
+        if (unblocked.status === 404) expect(unblocked.body.error.code).toBe('NOT_BLOCKED');
+        const isBlocked = await blockedNow();
+        expect({ round, isBlocked, members: await memberIds(ann) }).toEqual({ round, isBlocked, members: isBlocked ? [] : [ben.user.id] });
+        if (isBlocked) await unblock().expect(200);
+      }
+    });
+
     it('refuses blocking myself, a user who does not exist and a malformed id; nothing changes', async () => {
       const me = await session(app);
       expect((await app.http().post('/Network/Blocks').set(me.auth).send({ userId: me.user.id }).expect(400)).body.error.code).toBe('CANNOT_ACT_ON_SELF');

@@ -119,20 +119,20 @@ export class AttachmentsController {
     },
   })
   @ApiEnvelope(UploadedAttachmentDto, { status: HttpStatus.CREATED, description: 'Checked and ready to send', message: 'Upload complete' })
-  @ApiErrorsOf(AttachmentsService, 'uploadWhole', 'UNAUTHENTICATED', 'UNSUPPORTED_MEDIA_TYPE')
+  @ApiErrorsOf(AttachmentsService, 'uploadWhole', 'UNAUTHENTICATED', 'UNSUPPORTED_MEDIA_TYPE', 'MALFORMED_REQUEST')
   async upload(@CurrentUser() me: AuthUser, @Req() req: FastifyRequest): Promise<Envelope<UploadedAttachmentDto>> {
     if (!req.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data with receiverId and file');
-    const part = await req.file();
-    if (!part) throw new AppError('VALIDATION_FAILED', 'Validation failed: file is required', [{ field: 'file', errors: ['file is required'] }]);
-    const receiverField = part.fields.receiverId;
-    const receiverId = receiverField && 'value' in receiverField && typeof receiverField.value === 'string' ? receiverField.value : undefined;
+    let part: Awaited<ReturnType<FastifyRequest['file']>>;
     let bytes: Buffer;
     try {
+      part = await req.file();
+      if (!part) throw new AppError('VALIDATION_FAILED', 'Validation failed: file is required', [{ field: 'file', errors: ['file is required'] }]);
       bytes = await part.toBuffer();
     } catch (err) {
-      if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('ATTACHMENT_TOO_LARGE');
-      throw err;
+      throw unreadableMultipart(err);
     }
+    const receiverField = part.fields.receiverId;
+    const receiverId = receiverField && 'value' in receiverField && typeof receiverField.value === 'string' ? receiverField.value : undefined;
     return ok('Upload complete', await this.attachments.uploadWhole(me.userId, { receiverId, name: part.filename, declaredType: part.mimetype }, bytes));
   }
 
@@ -176,6 +176,17 @@ export class AttachmentsController {
     reply.hijack();
     await this.tus.handle(req.raw, reply.raw, uploadId);
   }
+}
+
+/**
+ * What reading a multipart body failed with, as ours: too large is 413; anything the parser
+ * refused (no boundary, a body cut off before its closing boundary, a malformed part) is the
+ * client's 400, never a 500.
+ */
+function unreadableMultipart(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if ((err as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') return new AppError('ATTACHMENT_TOO_LARGE');
+  return new AppError('MALFORMED_REQUEST', 'The multipart body could not be read: it needs a boundary, and every part and the closing boundary in full');
 }
 
 /** tus Upload-Metadata (`key base64,key base64`); malformed is a 400 in our envelope. */

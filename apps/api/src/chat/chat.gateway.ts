@@ -19,7 +19,7 @@ import { SharedRedis } from '../redis/shared-redis';
 import { ChatServer, RealtimeNotifier } from '../realtime/realtime-notifier.service';
 import { AuthenticatedSocket, socketAuthMiddleware } from '../realtime/socket-auth';
 import { SocketActivity } from '../realtime/socket-activity.service';
-import type { ClientAck, ClientEvent } from '../realtime/socket-events';
+import { CLIENT_EVENTS, type ClientAck, type ClientEvent } from '../realtime/socket-events';
 import { ImPayload, StatusUpdatePayload, SyncPayload } from './dto/ws/payloads';
 import { MessageCommandsService } from './message-commands.service';
 import { ReceiptsService } from './receipts.service';
@@ -63,6 +63,13 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   async handleConnection(socket: AuthenticatedSocket): Promise<void> {
     // The user's room was joined at the handshake (socketAuthMiddleware).
     this.activity.connected(socket);
+    // An event nobody handles is refused like any other (a client waiting for its ack is told at once).
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      const ack = args.at(-1);
+      if (!CLIENT_EVENTS.includes(event as ClientEvent) && typeof ack === 'function') {
+        (ack as (answer: ErrorAck) => void)(errorAck(new AppError('UNKNOWN_EVENT', `No such event: ${String(event).slice(0, 64)} (client events: ${CLIENT_EVENTS.join(', ')})`)));
+      }
+    });
     await this.presence.connected(socket.data.user.userId, socket.id);
   }
 
@@ -84,7 +91,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
 
   @SubscribeMessage('sync')
   sync(@ConnectedSocket() socket: AuthenticatedSocket, @MessageBody() body: unknown): Promise<ClientAck<'sync'>> {
-    return this.handle<'sync', SyncPayload>('sync', socket, body ?? {}, SyncPayload, (payload) => this.syncs.sync(socket.data.user.userId, payload));
+    return this.handle<'sync', SyncPayload>('sync', socket, body, SyncPayload, (payload) => this.syncs.sync(socket.data.user.userId, payload));
   }
 
   private async handle<E extends ClientEvent, P>(event: E, socket: Socket, body: unknown, dto: Dto, work: (payload: P) => Promise<Exclude<ClientAck<E>, ErrorAck>>): Promise<ClientAck<E>> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { AppConfig, AppError, codePointLength, Throws } from '@app/common';
+import { AppConfig, AppError, codePointLength, textProblem, Throws } from '@app/common';
 import { Message, MessageAttachment, messageIdFor, otherMember, User } from '@app/dal';
 import { MessageRepository } from '@app/dal/messages';
 import { AttachmentsService } from '../attachments/attachments.service';
@@ -150,12 +150,13 @@ export class MessageCommandsService {
     }
     const text = input.text ?? '';
     // A photo or file may go without a caption.
+    const unfit = textProblem(text);
     const problem =
       text.trim() === '' && !input.attachmentId
         ? 'text must not be empty'
         : codePointLength(text) > this.config.chat.maxTextLength
           ? `text must be at most ${this.config.chat.maxTextLength} characters`
-          : undefined;
+          : unfit && `text ${unfit}`;
     if (problem) throw new AppError('VALIDATION_FAILED', `Validation failed: ${problem}`, [{ field: 'text', errors: [problem] }]);
     return { kind: 'text', text, fileType, attachmentId: input.attachmentId };
   }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Sema } from 'async-sema';
 import { AppConfig, ackOrError, Throws } from '@app/common';
 import { ChangeFeedRepository, FeedEntry } from '@app/dal/messages';
@@ -25,6 +25,7 @@ const payloadsOf = <K extends ChangeKind>(entries: FeedEntry[], kind: K) =>
 export class SyncService {
   /** A bulkhead: sync page reads at once, so a reconnect storm queues here instead of ahead of everyone in the pool. */
   private readonly reads: Sema;
+  private readonly logger = new Logger(SyncService.name);
 
   constructor(
     private readonly config: AppConfig,
@@ -41,9 +42,9 @@ export class SyncService {
   async sync(callerId: string, payload: SyncRequest): Promise<SyncResult> {
     const since = decodeCursor(payload.cursor);
     const acks: SyncResult['acks'] = { messages: [], statuses: [] };
-    for (const im of payload.messages ?? []) acks.messages.push(await ackOrError(im.uniqueid, () => this.commands.im(callerId, im)));
+    for (const im of payload.messages ?? []) acks.messages.push(await ackOrError(im.uniqueid, () => this.commands.im(callerId, im), this.logger));
     for (const update of payload.statuses ?? []) {
-      acks.statuses.push(await ackOrError(update.uniqueid, () => this.receipts.statusUpdate(callerId, update)));
+      acks.statuses.push(await ackOrError(update.uniqueid, () => this.receipts.statusUpdate(callerId, update), this.logger));
     }
 
     await this.reads.acquire();

@@ -39,6 +39,9 @@ export class BlocksService {
     // Their invitation to me is declined (silently); mine to them withdrawn.
     await this.invitations.answer(this.invitations.idOf(other.id, phoneInbox(me.phone)), 'declined', me.id);
     await this.invitations.answer(this.invitations.idOf(me.id, phoneInbox(other.phone)), 'withdrawn', me.id);
+    // An unblock racing this call may have lifted the block between its write and the unlink (the
+    // unblock found the pair still linked): the pair ends as "block, then unblock" leaves it.
+    if (block.wasLinked && !(await this.blocks.has(me.id, other.id)) && !(await this.blocks.has(other.id, me.id))) await this.links.link(me.id, other.id);
     return { user: other, blockedAt: block.blockedAt };
   }
 

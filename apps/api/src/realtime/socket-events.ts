@@ -145,5 +145,7 @@ export interface ClientToServerEvents {
 }
 
 export type ClientEvent = keyof ClientToServerEvents;
+/** The events a client may send (ChatGateway handles each; any other is refused with UNKNOWN_EVENT). */
+export const CLIENT_EVENTS: readonly ClientEvent[] = ['im', 'messageStatusUpdate', 'sync'];
 export type ClientPayload<E extends ClientEvent> = Parameters<ClientToServerEvents[E]>[0];
 export type ClientAck<E extends ClientEvent> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];

@@ -1,3 +1,4 @@
+import type { Logger } from '@nestjs/common';
 import { AnyErrorDetails, ErrorCode } from './error-codes';
 import { toAppError } from './to-app-error';
 
@@ -16,11 +17,16 @@ export function errorAck(err: unknown, uniqueid?: unknown): ErrorAck {
   return ack;
 }
 
-/** Runs one stanza's work and answers with its ack, or with the error ack of what it threw. */
-export async function ackOrError<T>(uniqueid: unknown, work: () => Promise<T>): Promise<T | ErrorAck> {
+/**
+ * Runs one stanza's work and answers with its ack, or with the error ack of what it threw; an
+ * INTERNAL one is logged with its cause (the ack says only that something unexpected happened).
+ */
+export async function ackOrError<T>(uniqueid: unknown, work: () => Promise<T>, logger: Pick<Logger, 'error'>): Promise<T | ErrorAck> {
   try {
     return await work();
   } catch (err) {
-    return errorAck(err, uniqueid);
+    const ack = errorAck(err, uniqueid);
+    if (ack.error.code === 'INTERNAL') logger.error({ err }, 'stanza failed');
+    return ack;
   }
 }

@@ -6,6 +6,7 @@ export const ERROR_DEFINITIONS = {
   VALIDATION_FAILED: { status: 400, message: 'Request validation failed' },
   INVALID_ID: { status: 400, message: 'Malformed id' },
   MALFORMED_REQUEST: { status: 400, message: 'Malformed request' },
+  UNKNOWN_EVENT: { status: 400, message: 'No such socket event' },
   CANNOT_LINK_SELF: { status: 400, message: 'A user cannot be linked to themselves' },
   CANNOT_ACT_ON_SELF: { status: 400, message: 'You cannot do this to yourself' },
   RECEIVER_MISMATCH: { status: 400, message: 'ToReceiverId is not the other member of this conversation' },

@@ -27,3 +27,17 @@ export function truncateText(text: string, max: number): string {
   }
   return `${kept}…`;
 }
+
+/** A lone UTF-16 surrogate (half of a pair without the other): no character at all. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * What makes `text` unfit to store and hand to every client, if anything: a NUL (C strings, logs
+ * and some databases cut text there) or a lone surrogate (not Unicode: UTF-8 encoders replace or
+ * refuse it, so two clients would show different text).
+ */
+export function textProblem(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'must not contain a NUL character';
+  if (LONE_SURROGATE.test(text)) return 'must be valid Unicode (no lone surrogate)';
+  return undefined;
+}

@@ -26,16 +26,23 @@ export class BlockRepository {
     this.rosters = new OwnerRoster(rosterModel);
   }
 
-  /** Records the block (blocking twice keeps the first); returns the block as stored. */
+  /**
+   * Records the block (blocking twice keeps the first); returns the block as stored. An unblock
+   * racing this one may delete it at any moment: then the block this call made (or found) is
+   * answered as it was, the unblock having come after it.
+   */
   async block(blockerId: string, blockedId: string, wasLinked: boolean): Promise<Block> {
     const _id = blockId(blockerId, blockedId);
+    const fresh: LeanBlock = { _id, blockerId: toObjectId(blockerId), blockedId: toObjectId(blockedId), wasLinked, blockedAt: new Date() };
+    let stored: LeanBlock | null = fresh;
     try {
-      await this.model.create({ _id, blockerId: toObjectId(blockerId), blockedId: toObjectId(blockedId), wasLinked, blockedAt: new Date() });
+      await this.model.create(fresh);
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
+      stored = await this.model.findById(_id).lean<LeanBlock>();
     }
     await this.rosters.add(toObjectId(blockerId), _id);
-    return toBlock((await this.model.findById(_id).lean<LeanBlock>())!);
+    return toBlock(stored ?? fresh);
   }
 
   /** Removes the block (removing it twice changes nothing). */

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsMongoId, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsMongoId, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { OBJECT_ID_PATTERN } from '@app/common';
 import { RECEIPT_STATUSES, ReceiptStatus } from '@app/status';
 import type { ImRequest, StatusUpdateRequest, SyncRequest } from '../../../realtime/socket-events';
@@ -90,6 +90,7 @@ export class SyncPayload implements SyncRequest {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
+  @IsObject({ each: true, message: 'each of messages must be an object' })
   @ValidateNested({ each: true })
   @Type(() => ImPayload)
   messages?: ImPayload[];
@@ -98,6 +99,7 @@ export class SyncPayload implements SyncRequest {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(500)
+  @IsObject({ each: true, message: 'each of statuses must be an object' })
   @ValidateNested({ each: true })
   @Type(() => StatusUpdatePayload)
   statuses?: StatusUpdatePayload[];

@@ -1,9 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { Socket } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { MongoBulkWriteError, MongoClient, ObjectId } from 'mongodb';
-import { EmbeddedDatabaseUnavailableError, ensureFerretDb, FERRETDB_BUILD, FerretDbServer, locateFerretDb } from '@app/embedded-db';
+import { EmbeddedDatabaseUnavailableError, ensureFerretDb, FERRETDB_BUILD, ferretDbBuildOf, FerretDbServer, locateFerretDb } from '@app/embedded-db';
 import { eventually, testTempDir } from '@app/testing';
 
 const binary = () => {
@@ -87,6 +87,29 @@ describe('Embedded FerretDB', () => {
     const notExecutable = join(freshDir(), 'ferretdb');
     writeFileSync(notExecutable, 'not a program', { mode: 0o644 });
     expect(() => locateFerretDb({ explicitBinary: notExecutable, toolsDir: '/nonexistent' })).toThrow(/FERRETDB_BIN/);
+  });
+
+  it('refuses a ferretdb that is not our build (FERRETDB_BIN), passes one on PATH over saying so, and our build says FERRETDB_BUILD', () => {
+    expect(ferretDbBuildOf(binary())).toBe(FERRETDB_BUILD);
+    // An upstream (unpatched) FerretDB says its plain version.
+    const dir = freshDir();
+    const upstream = join(dir, 'ferretdb');
+    writeFileSync(upstream, '#!/bin/sh\necho "version: v1.24.2"\necho "commit: 0000000"\n', { mode: 0o755 });
+    expect(() => locateFerretDb({ explicitBinary: upstream, toolsDir: '/nonexistent' })).toThrow(
+      /FERRETDB_BIN: .*ferretdb is not this project's FerretDB build: it says version v1\.24\.2, and we need v1\.24\.2\+[\s\S]*Unset FERRETDB_BIN/,
+    );
+    const path = process.env.PATH;
+    process.env.PATH = dir;
+    try {
+      const said: string[] = [];
+      expect(locateFerretDb({ toolsDir: freshDir() }, (line) => said.push(line))).toBeUndefined();
+      expect(said).toEqual([expect.stringMatching(/^not using the ferretdb on PATH: .* says version v1\.24\.2.*building ours/)]);
+      // Our own build on PATH is used.
+      process.env.PATH = dirname(binary());
+      expect(locateFerretDb({ toolsDir: freshDir() })).toBe(binary());
+    } finally {
+      process.env.PATH = path;
+    }
   });
 
   it('finds a document by _id through the _id index, not by scanning (the build carries FERRETDB_PATCHES)', async () => {

@@ -1,7 +1,10 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { eventually, freshDatabaseUri } from '@app/testing';
+import { eventually, freshDatabaseUri, testTempDir } from '@app/testing';
 import { MongoClient } from 'mongodb';
 import { connectTo, sign } from './support/fault-harness';
 import { LoggedServer } from './support/logged-server';
@@ -63,6 +66,42 @@ describe('Operability', () => {
     expect(server.lines.at(-1)!.json).toMatchObject({ level: 60, msg: expect.stringMatching(/^start-up failed: .*127\.0\.0\.1/) });
     expect(server.lines.map((l) => l.text).join('\n')).not.toContain('secret');
     expect(server.stderr).toEqual([]);
+  });
+
+  it('supervises the embedded database: a FerretDB killed under traffic is started again and traffic resumes by itself; one that cannot be kept up ends the process with one line', async () => {
+    const dataDir = testTempDir('supervised');
+    const server = await start({ DATA_DIR: dataDir, FERRETDB_BIN: process.env.FERRETDB_TEST_BINARY! });
+    await server.logged(/listening on/);
+    const databaseDir = join(dataDir, 'ferretdb');
+    const { port } = JSON.parse(readFileSync(join(databaseDir, 'instance.json'), 'utf8')) as { port: number };
+    const client = await MongoClient.connect(`mongodb://127.0.0.1:${port}/chat`);
+    const [alice, bob] = await seedPair(client).finally(() => client.close());
+    const ferretdbPid = () => Number(execFileSync('pgrep', ['-f', `^\\S*ferretdb --handler=sqlite --sqlite-url=file:${databaseDir}/`], { encoding: 'utf8' }).trim());
+    const socket = await connectTo(server.url, alice);
+    try {
+      const im = (uniqueid: string) => socket.timeout(5000).emitWithAck('im', { to: bob, from: alice, msg: uniqueid, uniqueid }) as Promise<{ status: string }>;
+      expect(await im('before')).toMatchObject({ status: 'sent' });
+
+      // kill -9 under traffic: the server notices, starts it again, and the same client's messages go through again.
+      const first = ferretdbPid();
+      process.kill(first, 'SIGKILL');
+      await server.logged(/embedded FerretDB exited unexpectedly \(exit status 137\)/);
+      await server.logged(/embedded FerretDB running again/);
+      expect(ferretdbPid()).not.toBe(first);
+      await eventually(async () => expect(await im('after')).toMatchObject({ status: 'sent' }), { timeoutMs: 30_000 });
+      await eventually(async () => expect((await fetch(`${server.url}/health/ready`)).status).toBe(200));
+
+      // Now it cannot start (its data folder is gone, a file where it was): readiness fails, then the process ends.
+      renameSync(databaseDir, `${databaseDir}-moved`);
+      writeFileSync(databaseDir, 'not a folder');
+      process.kill(ferretdbPid(), 'SIGKILL');
+      await eventually(async () => expect((await fetch(`${server.url}/health/ready`)).status).toBe(503));
+      expect(await server.exited).toBe(1);
+      const fatal = server.lines.filter((l) => Number(l.json?.level) === 60);
+      expect(fatal.map((l) => l.json!.msg)).toEqual([expect.stringMatching(/^the embedded FerretDB could not be kept running \(5 restarts within 60 s; its log: .*\): exiting/)]);
+    } finally {
+      socket.close();
+    }
   });
 
   it('comes up once a database that was down at start answers', async () => {

@@ -8,6 +8,15 @@ import { FerretDbServer } from './ferretdb-server';
 
 export const EMBEDDED_DATABASE_NAME = 'chat';
 
+/**
+ * The supervision of the embedded database: a FerretDB that dies is started again on the same
+ * port (the driver reconnects by itself; readiness fails meanwhile, as every database command
+ * does); failing to keep it up RESTART_LIMIT times within RESTART_WINDOW_MS ends the process with
+ * one line, so that the process's own supervisor restarts all of it.
+ */
+export const RESTART_LIMIT = 5;
+export const RESTART_WINDOW_MS = 60_000;
+
 interface InstanceFile {
   pid: number;
   port: number;
@@ -56,6 +65,9 @@ export class EmbeddedDatabase {
   private server?: FerretDbServer;
   private readonly dataDir: string;
   private readonly instanceFile: string;
+  private stopping = false;
+  /** When the recent restarts (and failed attempts) began. */
+  private restarts: number[] = [];
 
   constructor(private readonly config: AppConfig) {
     this.dataDir = join(config.dataDir, 'ferretdb');
@@ -74,6 +86,7 @@ export class EmbeddedDatabase {
     );
     this.server = new FerretDbServer({ binary, dataDir: this.dataDir, synchronous: this.config.embeddedDbSynchronous });
     await this.server.start();
+    this.server.onUnexpectedExit((how) => void this.restart(how));
     writeFileSync(this.instanceFile, JSON.stringify({ pid: process.pid, port: this.server.port }));
     this.logger.log(`embedded FerretDB started on 127.0.0.1:${this.server.port}, data in ${this.dataDir}`);
     return this.server.uri(EMBEDDED_DATABASE_NAME);
@@ -82,9 +95,35 @@ export class EmbeddedDatabase {
   /** Stops the server we started (an instance we only attached to keeps running). */
   async stop(): Promise<void> {
     if (!this.server) return;
+    this.stopping = true;
     await this.server.stop();
     rmSync(this.instanceFile, { force: true });
     this.logger.log('embedded FerretDB stopped');
+  }
+
+  /** Starts the server again after it died, until it stays up or has failed too often (then the process ends). */
+  private async restart(how: string): Promise<void> {
+    const server = this.server!;
+    this.logger.error(`the embedded FerretDB exited unexpectedly (${how}); starting it again on 127.0.0.1:${server.port}`);
+    for (;;) {
+      if (this.stopping) return;
+      const now = Date.now();
+      this.restarts = [...this.restarts.filter((at) => now - at < RESTART_WINDOW_MS), now];
+      if (this.restarts.length > RESTART_LIMIT) {
+        this.logger.fatal(
+          `the embedded FerretDB could not be kept running (${RESTART_LIMIT} restarts within ${RESTART_WINDOW_MS / 1000} s; its log: ${server.logFile}): exiting so that this process is restarted`,
+        );
+        process.exit(1);
+      }
+      try {
+        await server.start();
+        this.logger.log(`embedded FerretDB running again on 127.0.0.1:${server.port}`);
+        return;
+      } catch (err) {
+        this.logger.error(`the embedded FerretDB did not start again: ${(err as Error).message.split('\n')[0]}`);
+        await new Promise((resolve) => setTimeout(resolve, 200 * this.restarts.length));
+      }
+    }
   }
 
   /**

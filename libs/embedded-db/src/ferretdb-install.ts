@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import {
   accessSync,
   chmodSync,
@@ -389,7 +389,7 @@ export const FERRETDB_PATCHES = [
 ] as const;
 
 /** What the project-local build is: the version and its patches. A binary built otherwise is rebuilt. */
-export const FERRETDB_BUILD = `${FERRETDB_VERSION}+sqlite-id-index.1+atomic-writes.1+id-pushdown.1+writer-queue.1+no-leak-tracking.1+one-pass-decode.2+update-iterators.1+batched-updates.1+update-write-errors.1+typed-indexes.2`;
+export const FERRETDB_BUILD = `${FERRETDB_VERSION}+sqlite-id-index.1+atomic-writes.1+id-pushdown.1+writer-queue.1+no-leak-tracking.1+one-pass-decode.2+update-iterators.1+batched-updates.1+update-write-errors.1+typed-indexes.2+build-in-version.1`;
 
 /** Raised when no FerretDB can be found or built; its message names the three ways out. */
 export class EmbeddedDatabaseUnavailableError extends Error {
@@ -398,7 +398,7 @@ export class EmbeddedDatabaseUnavailableError extends Error {
       `No database: ${reason}\n` +
         'Do one of these:\n' +
         '  1. set MONGODB_URI to a running MongoDB (or FerretDB), e.g. mongodb://127.0.0.1:27017/chat\n' +
-        `  2. put a ferretdb ${FERRETDB_VERSION} binary on PATH, in TOOLS_DIR/bin, or name it with FERRETDB_BIN\n` +
+        `  2. have this project's FerretDB build (${FERRETDB_VERSION} with its patches; scripts/run setup makes it) in TOOLS_DIR/bin or on PATH, or name it with FERRETDB_BIN\n` +
         '  3. install Go (https://go.dev/dl/) so the project can build FerretDB itself',
     );
     this.name = 'EmbeddedDatabaseUnavailableError';
@@ -444,18 +444,50 @@ function isCurrentLocalBuild(toolsDir: string): boolean {
 }
 
 /**
- * FERRETDB_BIN, else `ferretdb` on PATH (both used as they are), else the project-local build if
- * it is the current FERRETDB_BUILD.
+ * The build a ferretdb binary says it is: its `--version` line, which our builds set to
+ * FERRETDB_BUILD (upstream's and other builds say a plain version, or something else entirely);
+ * undefined when it does not run or says no version.
  */
-export function locateFerretDb(options: LocateOptions): string | undefined {
+export function ferretDbBuildOf(binary: string): string | undefined {
+  try {
+    return /^version: (\S+)$/m.exec(execFileSync(binary, ['--version'], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] }))?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why a binary is not this project's FerretDB build, or undefined if it is. */
+function notOurBuild(binary: string): string | undefined {
+  const build = ferretDbBuildOf(binary);
+  if (build === FERRETDB_BUILD) return undefined;
+  return (
+    `${binary} is not this project's FerretDB build: it says ${build ? `version ${build}` : 'no version'}, and we need ${FERRETDB_BUILD} ` +
+    '(FerretDB with the patches docs/embedded-database.md lists; without them concurrent writes are lost)'
+  );
+}
+
+/**
+ * FERRETDB_BIN (refused unless it is our build), else the project-local build if it is the
+ * current FERRETDB_BUILD, else a `ferretdb` on PATH if it is our build (another one is passed over,
+ * and said so through `log`, so that ours gets built).
+ */
+export function locateFerretDb(options: LocateOptions, log: (line: string) => void = () => undefined): string | undefined {
   if (options.explicitBinary) {
     if (!isExecutable(options.explicitBinary)) {
       throw new EmbeddedDatabaseUnavailableError(`FERRETDB_BIN=${options.explicitBinary} is not an executable file`);
     }
+    const refusal = notOurBuild(options.explicitBinary);
+    if (refusal) throw new EmbeddedDatabaseUnavailableError(`FERRETDB_BIN: ${refusal}. Unset FERRETDB_BIN to have the project build its own (scripts/run setup)`);
     return options.explicitBinary;
   }
   const local = localFerretDbPath(options.toolsDir);
-  return onPath('ferretdb') ?? (isExecutable(local) && isCurrentLocalBuild(options.toolsDir) ? local : undefined);
+  if (isExecutable(local) && isCurrentLocalBuild(options.toolsDir)) return local;
+  const found = onPath('ferretdb');
+  if (!found) return undefined;
+  const refusal = notOurBuild(found);
+  if (!refusal) return found;
+  log(`not using the ferretdb on PATH: ${refusal}; building ours into ${join(options.toolsDir, 'bin')} instead`);
+  return undefined;
 }
 
 /**
@@ -484,7 +516,8 @@ export async function installFerretDb(toolsDir: string, log: (line: string) => v
     const source = join(work, 'src');
     cpSync(moduleDir, source, { recursive: true });
     chmodRecursive(source);
-    writeFileSync(join(source, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+    // The binary says which build it is (`--version`), so a ferretdb found anywhere can be checked.
+    writeFileSync(join(source, 'build', 'version', 'version.txt'), `${FERRETDB_BUILD}\n`);
     for (const patch of FERRETDB_PATCHES) applyPatch(source, patch);
     const goEnv = { ...process.env, GOFLAGS: '-mod=readonly', CGO_ENABLED: '0' };
     for (const patch of FERRETDB_PATCHES) {
@@ -496,8 +529,7 @@ export async function installFerretDb(toolsDir: string, log: (line: string) => v
       env: goEnv,
       maxBuffer: 16 * 1024 * 1024,
     });
-    const { stdout } = await run(staged, ['--version']);
-    if (!stdout.includes(FERRETDB_VERSION)) throw new Error(`built ferretdb reports an unexpected version:\n${stdout}`);
+    if (ferretDbBuildOf(staged) !== FERRETDB_BUILD) throw new Error(`built ferretdb reports an unexpected version:\n${(await run(staged, ['--version'])).stdout}`);
     renameSync(staged, target);
     writeFileSync(buildMarkerPath(toolsDir), `${FERRETDB_BUILD}\n`);
     log(`FerretDB ${FERRETDB_BUILD} installed at ${target}`);
@@ -546,5 +578,5 @@ function chmodRecursive(dir: string): void {
 
 /** Finds FerretDB, building it when it is nowhere to be found. */
 export async function ensureFerretDb(options: LocateOptions, log?: (line: string) => void): Promise<string> {
-  return locateFerretDb(options) ?? installFerretDb(options.toolsDir, log);
+  return locateFerretDb(options, log) ?? installFerretDb(options.toolsDir, log);
 }

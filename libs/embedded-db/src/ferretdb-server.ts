@@ -82,6 +82,8 @@ function canConnect(port: number): Promise<boolean> {
 export class FerretDbServer {
   private child?: ChildProcess;
   private exited?: Promise<void>;
+  /** Told when the process ends without stop() (it crashed, or was killed). */
+  private unexpectedExit?: (how: string) => void;
   private currentPort?: number;
   readonly dataDir: string;
   readonly logFile: string;
@@ -127,12 +129,19 @@ export class FerretDbServer {
     closeSync(log);
     this.child = child;
     this.currentPort = port;
-    this.exited = new Promise((done) => child.once('exit', () => done()));
     let exitedEarly = false;
-    void this.exited.then(() => {
-      exitedEarly = true;
-      if (this.child === child) this.child = undefined;
-    });
+    let started = false;
+    this.exited = new Promise((done) =>
+      child.once('exit', (code, signal) => {
+        exitedEarly = true;
+        const unexpected = this.child === child;
+        if (unexpected) this.child = undefined;
+        done();
+        // (The watchdog shell exits with FerretDB's status: 128 + the signal's number when it was killed.)
+        // An exit while starting is start()'s to report.
+        if (unexpected && started) this.unexpectedExit?.(signal ?? `exit status ${code}`);
+      }),
+    );
 
     const deadline = Date.now() + (this.options.startTimeoutMs ?? 30_000);
     while (!(await canConnect(port))) {
@@ -143,6 +152,12 @@ export class FerretDbServer {
       }
       await new Promise((r) => setTimeout(r, 50));
     }
+    started = true;
+  }
+
+  /** `listener` is told each time the server ends without stop() (the start that follows is the caller's). */
+  onUnexpectedExit(listener: (how: string) => void): void {
+    this.unexpectedExit = listener;
   }
 
   /** Stops the server and waits until it has exited. */

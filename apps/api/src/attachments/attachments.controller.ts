@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, Head, HttpCode, HttpStatus, Options, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Metadata } from '@tus/utils';
 import { AuthUser, CurrentUser, Public } from '@app/auth';
@@ -53,7 +53,7 @@ export class AttachmentsController {
   }
 
   @Public()
-  @Options(['Uploads', 'Uploads/:id'])
+  @Options('Uploads')
   // tus answers this itself: the tus core protocol's capabilities (Tus-Version, Tus-Extension,
   // Tus-Max-Size) to a plain OPTIONS, and a browser's CORS preflight with the same CORS_ORIGINS.
   @RouteConfig({ cors: false })
@@ -64,6 +64,20 @@ export class AttachmentsController {
   })
   @ApiResponse({ status: 204, description: 'Tus-Resumable, Tus-Version, Tus-Extension and Tus-Max-Size headers' })
   async capabilities(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    await this.passToTus(req, reply);
+  }
+
+  @Public()
+  @Options('Uploads/:id')
+  @RouteConfig({ cors: false })
+  @ApiOperation({
+    operationId: 'uploadCapabilitiesAt',
+    summary: 'The same capabilities at an upload URL (and the CORS preflight of a PATCH, HEAD or DELETE there); nothing about the upload itself; no token',
+    security: [],
+  })
+  @ApiParam({ name: 'id', type: String, description: 'An upload id (not looked up)' })
+  @ApiResponse({ status: 204, description: 'Tus-Resumable, Tus-Version, Tus-Extension and Tus-Max-Size headers' })
+  async capabilitiesAt(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     await this.passToTus(req, reply);
   }
 

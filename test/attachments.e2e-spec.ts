@@ -82,8 +82,15 @@ describe.each(backends)('attachments on %s', (_name, storageFor) => {
   const device = devicesOn(() => app);
   const uploadWhole = (on: TestApp, who: Session, receiverId: string, bytes: Buffer, name: string, type: string) =>
     on.http().post('/Chat/Attachments').set(who.auth).field('receiverId', receiverId).attach('file', bytes, { filename: name, contentType: type });
-  /** Fetches a signed link (relative to the API) as a browser would: no token. */
-  const fetchLink = (on: TestApp, link: string) => fetch(new URL(link, on.url));
+  /**
+   * Fetches a signed link (relative to the API) as a browser would, with no token, and reads the
+   * whole body (a download left unread would hold the server's stream open, and its close with it).
+   */
+  const fetchLink = async (on: TestApp, link: string) => {
+    const res = await fetch(new URL(link, on.url));
+    const body = await res.arrayBuffer();
+    return { status: res.status, headers: res.headers, redirected: res.redirected, arrayBuffer: async () => body, json: async () => JSON.parse(Buffer.from(body).toString('utf8')) as unknown };
+  };
   /** Is any byte of the attachment still stored? */
   const stored = async (on: TestApp, id: string): Promise<boolean> => {
     const storage = on.config.attachments.storage;

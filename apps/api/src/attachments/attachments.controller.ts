@@ -1,10 +1,10 @@
 import { Controller, Delete, Get, Head, HttpCode, HttpStatus, Options, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Metadata } from '@tus/utils';
 import { AuthUser, CurrentUser, Public } from '@app/auth';
-import { ApiEnvelope, ApiErrorsOf, AppError, Envelope, OBJECT_ID_PATTERN, ok } from '@app/common';
+import { ApiEnvelope, ApiErrors, ApiErrorsOf, AppError, Envelope, OBJECT_ID_PATTERN, ok } from '@app/common';
 import { contentDisposition } from '@app/storage';
 import { AttachmentsService } from './attachments.service';
 import { UploadedAttachmentDto } from './dto/attachment.dto';
@@ -72,12 +72,12 @@ export class AttachmentsController {
   @RouteConfig({ cors: false })
   @ApiOperation({
     operationId: 'uploadCapabilitiesAt',
-    summary: 'The same capabilities at an upload URL (and the CORS preflight of a PATCH, HEAD or DELETE there); nothing about the upload itself; no token',
+    summary: 'The same capabilities at an upload URL (and the CORS preflight of a PATCH, HEAD or DELETE there); nothing about the upload itself (its id is checked for form only); no token',
     security: [],
   })
-  @ApiParam({ name: 'id', type: String, description: 'An upload id (not looked up)' })
   @ApiResponse({ status: 204, description: 'Tus-Resumable, Tus-Version, Tus-Extension and Tus-Max-Size headers' })
-  async capabilitiesAt(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  @ApiErrors('VALIDATION_FAILED')
+  async capabilitiesAt(@Param() _upload: AttachmentIdParamDto, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     await this.passToTus(req, reply);
   }
 

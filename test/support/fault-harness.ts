@@ -131,6 +131,15 @@ export const newRecord = (): Recorded => ({
 type Stanza = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /**
+ * Refusals that say "not now" (docs/protocol.md): an app keeps the message and tries again
+ * shortly. Without this, an `im` refused while the server's driver was still reconnecting to a
+ * restarted database stayed pending until the next reconnect, which never came: the cause of the
+ * fault test's one unexplained failure (issue 33, docs/decisions.md).
+ */
+const RETRYABLE = new Set(['DATABASE_UNAVAILABLE', 'SERVER_SHUTTING_DOWN', 'RATE_LIMITED']);
+const RETRY_AFTER_MS = 250;
+
+/**
  * One user's app: keeps unacknowledged messages and resends them (same uniqueid) after every
  * (re)connect, syncs after every connect, answers each incoming message with `delivered` (and
  * every third with `seen`), and records everything.
@@ -177,7 +186,11 @@ export class AppClient {
         for (const stanza of this.pending.values()) void this.emit(stanza);
         for (;;) {
           const ack = (await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('sync', this.cursor ? { cursor: this.cursor } : {})) as Stanza;
-          if (ack.status !== 'synced') return this.countError(ack);
+          if (ack.status !== 'synced') {
+            this.countError(ack);
+            if (RETRYABLE.has(ack.error?.code)) setTimeout(() => void this.catchUp(), RETRY_AFTER_MS);
+            return;
+          }
           this.cursor = ack.cursor;
           for (const message of ack.messages) this.onIncoming(message);
           for (const update of ack.statusUpdates) this.onStatus(update);
@@ -200,7 +213,11 @@ export class AppClient {
     if (!this.socket.connected) return; // resent on connect
     try {
       const ack = (await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('im', stanza)) as Stanza;
-      if (ack.status !== 'sent') return this.countError(ack);
+      if (ack.status !== 'sent') {
+        this.countError(ack);
+        if (RETRYABLE.has(ack.error?.code)) setTimeout(() => this.pending.has(stanza.uniqueid) && void this.emit(stanza), RETRY_AFTER_MS);
+        return;
+      }
       const earlier = this.record.acked.get(stanza.uniqueid);
       if (earlier && earlier !== ack.messageid) this.record.conflictingAcks++;
       else this.record.acked.set(stanza.uniqueid, ack.messageid);

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Server } from '@tus/server';
 import { NodeRequest, sendNodeResponse } from 'srvx/node';
 import { AppConfig, AppError, type ErrorCode, errorEnvelope, ok, toAppError } from '@app/common';
@@ -19,6 +19,7 @@ const nodeRequestOf = (req: Request) => (req as Request & { runtime?: { node?: {
 @Injectable()
 export class TusUploads {
   private readonly server: Server;
+  private readonly logger = new Logger(TusUploads.name);
   /** The id the controller created the record of a checked POST under, by its request. */
   private readonly uploadIds = new WeakMap<IncomingMessage, string>();
 
@@ -56,7 +57,7 @@ export class TusUploads {
     if (uploadId) this.uploadIds.set(req, uploadId);
     const answer = await this.server.handleWeb(new NodeRequest({ req, res }));
     const requestId = res.getHeader('x-request-id');
-    await sendNodeResponse(res, answer.status >= 400 ? await enveloped(answer, typeof requestId === 'string' ? requestId : undefined) : answer);
+    await sendNodeResponse(res, answer.status >= 400 ? await enveloped(answer, typeof requestId === 'string' ? requestId : undefined, this.logger) : answer);
   }
 }
 
@@ -76,7 +77,7 @@ const TUS_REFUSALS: Record<number, ErrorCode> = {
  * A tus refusal in our envelope, with tus's headers (Tus-Resumable, CORS) kept. An unsupported
  * `Tus-Resumable`, which tus answers 400, is the protocol's 412 with the version we speak.
  */
-async function enveloped(answer: Response, requestId: string | undefined): Promise<Response> {
+async function enveloped(answer: Response, requestId: string | undefined, logger: Logger): Promise<Response> {
   if (answer.headers.get('content-type')?.startsWith('application/json')) return answer;
   const said = (await answer.text()).trim();
   const headers = new Headers(answer.headers);
@@ -94,6 +95,8 @@ async function enveloped(answer: Response, requestId: string | undefined): Promi
       code === 'VALIDATION_FAILED'
         ? new AppError(code, `Validation failed: ${said}`, invalid.map((field) => ({ field, errors: [`${field} is not a valid tus header value`] })))
         : new AppError(code);
+    // What tus said of an unexpected failure (a store that did not answer, say) is for the log, not the client.
+    if (code === 'INTERNAL') logger.error({ status: answer.status, tus: said }, 'tus request failed');
   }
   if (error.code === 'TUS_VERSION_UNSUPPORTED') headers.set('Tus-Version', '1.0.0');
   return Response.json(errorEnvelope(error.code, error.message, error.details, requestId), { status: error.status, headers });

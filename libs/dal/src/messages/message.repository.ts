@@ -6,6 +6,7 @@ import { ConversationCounts, ZERO_COUNTS } from '../conversations/conversation.s
 import { Conversation } from '../conversations/conversation.entity';
 import { GroupCommit } from '../shared/group-commit';
 import { messageIdFor, toObjectId, writeErrorsOf } from '../shared/ids';
+import { dropRetiredIndexes } from '../shared/retired-indexes';
 import { Change, contribution, CountedMessageWrites, LeanMessage, toMessage } from './counted-writes';
 import { DeliveryStatus, Message, NewMessage } from './message.entity';
 import { MessageRecord } from './message.schema';
@@ -38,6 +39,8 @@ export class MessageRepository implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     await this.model.init();
+    // Mark-read's index before positions (issue 32): replaced by {conversationId, receiverId, seq}.
+    await dropRetiredIndexes(this.model.collection, [{ conversationId: 1, receiverId: 1, deliveryStatus: 1 }]);
   }
 
   /**

@@ -132,9 +132,9 @@ type Stanza = Record<string, any>; // eslint-disable-line @typescript-eslint/no-
 
 /**
  * Refusals that say "not now" (docs/protocol.md): an app keeps the message and tries again
- * shortly. Without this, an `im` refused while the server's driver was still reconnecting to a
- * restarted database stayed pending until the next reconnect, which never came: the cause of the
- * fault test's one unexplained failure (issue 33, docs/decisions.md).
+ * shortly, as apps are told to. (Before, such a message stayed pending until the next reconnect.
+ * The fault test's one unexplained stall had another cause, in the server's database driver:
+ * docs/decisions.md, issue 33, and test/database-watchdog.e2e-spec.ts.)
  */
 const RETRYABLE = new Set(['DATABASE_UNAVAILABLE', 'SERVER_SHUTTING_DOWN', 'RATE_LIMITED']);
 const RETRY_AFTER_MS = 250;

@@ -4,6 +4,7 @@ import { Connection } from 'mongoose';
 import { AppConfig, withoutCredentials } from '@app/common';
 import { EmbeddedDatabase, EmbeddedDatabaseModule } from '@app/embedded-db';
 import { DatabaseCommands, DatabaseHealth } from './database-health';
+import { connectionTargets, DatabaseWatchdog } from './database-watchdog';
 
 /** Closes the connection before the embedded server goes away, so shutdown is quick and quiet. */
 @Injectable()
@@ -40,8 +41,7 @@ const exported = [DatabaseHealth, DatabaseCommands];
         // Said before the first attempt, so a database that is down is named at once; each failed
         // attempt is a line of its own ("Retrying (n)"), and the last one ends the start-up.
         new Logger('Database').log(`connecting to ${withoutCredentials(uri)} (${attempts} attempt${attempts === 1 ? '' : 's'}, each up to ${config.mongodbServerSelectionTimeoutMs} ms)`);
-        return {
-          uri,
+        const options = {
           serverSelectionTimeoutMS: config.mongodbServerSelectionTimeoutMs,
           // Bounds, so a stalled database (it accepts connections and never answers) is a 503 in
           // seconds: the wait for an answer, and a new connection's handshake. (The driver's
@@ -58,10 +58,20 @@ const exported = [DatabaseHealth, DatabaseCommands];
           monitorCommands: config.mongodbMonitorCommands ?? config.metrics !== undefined,
           autoIndex: true,
         };
+        return {
+          uri,
+          ...options,
+          // Kept so that the watchdog can open the same connection again (database-watchdog.ts).
+          connectionFactory: (connection: Connection) => {
+            const { retryAttempts: _attempts, retryDelay: _delay, verboseRetryLog: _verbose, ...driverOptions } = options;
+            connectionTargets.set(connection, { uri, options: driverOptions });
+            return connection;
+          },
+        };
       },
     }),
   ],
-  providers: [DatabaseLifecycle, ...exported],
+  providers: [DatabaseLifecycle, DatabaseWatchdog, ...exported],
   exports: [...exported],
 })
 export class DatabaseModule {}

@@ -121,6 +121,11 @@ export class AppConfig {
   readonly mongodbMaxPoolSize: number;
   /** Emit the driver's command-monitoring events (the test suite's query auditor listens to them). */
   readonly mongodbMonitorCommands?: boolean;
+  /**
+   * The database watchdog (libs/dal DatabaseWatchdog): how often it pings, and how long the pings may
+   * fail before it opens the connection anew. Defaults 5 s and 20 s; the tests shorten them.
+   */
+  readonly mongodbWatchdog?: { intervalMs: number; stuckAfterMs: number };
   readonly chat: ChatConfig;
   readonly socket: SocketConfig;
   readonly rest: RestConfig;

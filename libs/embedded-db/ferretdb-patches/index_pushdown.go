@@ -111,6 +111,24 @@ func conditionOf(v any) *fieldCondition {
 	return nil
 }
 
+// anyRow runs a probe query and says whether it found a row.
+func anyRow(ctx context.Context, db *fsql.DB, query string, args ...any) (bool, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return false, lazyerrors.Error(err)
+	}
+
+	found := rows.Next()
+	err = rows.Err()
+	rows.Close()
+
+	if err != nil {
+		return false, lazyerrors.Error(err)
+	}
+
+	return found, nil
+}
+
 // plainJSONString matches strings whose JSON text is the string in quotes, with nothing that
 // encoding/json escapes (quote, backslash, control characters, <, >, &, anything beyond ASCII):
 // written by sjson and read back by SQLite's `->`, such text has only one spelling.
@@ -135,19 +153,9 @@ func planUniqueIndexQuery(ctx context.Context, db *fsql.DB, meta *metadata.Colle
 
 		column := fmt.Sprintf("%s->%q", metadata.DefaultColumn, index.Key[0].Field)
 
-		probe := fmt.Sprintf(`SELECT 1 FROM %q WHERE %s >= '[' AND %s < '\' LIMIT 1`, meta.TableName, column, column)
-
-		rows, err := db.QueryContext(ctx, probe)
+		found, err := anyRow(ctx, db, fmt.Sprintf(`SELECT 1 FROM %q WHERE %s >= '[' AND %s < '\' LIMIT 1`, meta.TableName, column, column))
 		if err != nil {
-			return indexPlan{}, lazyerrors.Error(err)
-		}
-
-		found := rows.Next()
-		err = rows.Err()
-		rows.Close()
-
-		if err != nil {
-			return indexPlan{}, lazyerrors.Error(err)
+			return indexPlan{}, err
 		}
 
 		if found {
@@ -228,17 +236,9 @@ func planIndexQuery(ctx context.Context, db *fsql.DB, meta *metadata.Collection,
 
 		probe := fmt.Sprintf(`SELECT 1 FROM %q WHERE `, meta.TableName) + strings.Join(append(append([]string{}, where...), suspect), " AND ") + ` LIMIT 1`
 
-		rows, err := db.QueryContext(ctx, probe, args...)
+		found, err := anyRow(ctx, db, probe, args...)
 		if err != nil {
-			return indexPlan{}, lazyerrors.Error(err)
-		}
-
-		found := rows.Next()
-		err = rows.Err()
-		rows.Close()
-
-		if err != nil {
-			return indexPlan{}, lazyerrors.Error(err)
+			return indexPlan{}, err
 		}
 
 		if found {

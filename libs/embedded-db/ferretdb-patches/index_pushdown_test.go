@@ -31,12 +31,9 @@ var (
 	convB = types.ObjectID{0xb}
 )
 
-// pushdownCollection is a collection with a typed index on {c: 1, s: 1} and, for conversation A,
-// messages at positions 1..100, beside others that only look alike.
-func pushdownCollection(t *testing.T) (context.Context, backends.Collection) {
+// newCollection is an empty collection of a new SQLite backend in a temporary folder.
+func newCollection(t *testing.T, name string) (context.Context, backends.Collection) {
 	t.Helper()
-
-	ctx := context.Background()
 
 	sp, err := state.NewProvider("")
 	require.NoError(t, err)
@@ -49,10 +46,20 @@ func pushdownCollection(t *testing.T) (context.Context, backends.Collection) {
 	db, err := b.Database("test")
 	require.NoError(t, err)
 
-	coll, err := db.Collection("messages")
+	coll, err := db.Collection(name)
 	require.NoError(t, err)
 
-	_, err = coll.CreateIndexes(ctx, &backends.CreateIndexesParams{Indexes: []backends.IndexInfo{
+	return context.Background(), coll
+}
+
+// pushdownCollection is a collection with a typed index on {c: 1, s: 1} and, for conversation A,
+// messages at positions 1..100, beside others that only look alike.
+func pushdownCollection(t *testing.T) (context.Context, backends.Collection) {
+	t.Helper()
+
+	ctx, coll := newCollection(t, "messages")
+
+	_, err := coll.CreateIndexes(ctx, &backends.CreateIndexesParams{Indexes: []backends.IndexInfo{
 		{Name: "c_1_s_1", Key: []backends.IndexKeyPair{{Field: "c"}, {Field: "s"}}},
 	}})
 	require.NoError(t, err)
@@ -268,22 +275,9 @@ func TestIndexesFromBeforeTypedIndexesAreRebuilt(t *testing.T) {
 func usersCollection(t *testing.T) (context.Context, backends.Collection) {
 	t.Helper()
 
-	ctx := context.Background()
+	ctx, coll := newCollection(t, "users")
 
-	sp, err := state.NewProvider("")
-	require.NoError(t, err)
-
-	b, err := sqlite.NewBackend(&sqlite.NewBackendParams{URI: "file:" + t.TempDir() + "/", L: slog.New(slog.NewTextHandler(io.Discard, nil)), P: sp, BatchSize: 100})
-	require.NoError(t, err)
-	t.Cleanup(b.Close)
-
-	db, err := b.Database("test")
-	require.NoError(t, err)
-
-	coll, err := db.Collection("users")
-	require.NoError(t, err)
-
-	_, err = coll.CreateIndexes(ctx, &backends.CreateIndexesParams{Indexes: []backends.IndexInfo{{Name: "p_1", Key: []backends.IndexKeyPair{{Field: "p"}}, Unique: true}}})
+	_, err := coll.CreateIndexes(ctx, &backends.CreateIndexesParams{Indexes: []backends.IndexInfo{{Name: "p_1", Key: []backends.IndexKeyPair{{Field: "p"}}, Unique: true}}})
 	require.NoError(t, err)
 
 	var docs []*types.Document

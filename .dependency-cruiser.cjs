@@ -41,7 +41,7 @@ module.exports = {
         'Messages and conversations belong to the chat domain: messages/ (the store and dispatcher) and chat/ (its use cases).',
       severity: 'error',
       from: { path: '^apps/api/src/([^/]+)/' },
-      to: { path: '^libs/dal/src/(users|network|messages|vault|drfi|push|attachments|moderation)/index\\.ts$', pathNot: ['^libs/dal/src/$1/', '^libs/dal/src/messages/index\\.ts$'] },
+      to: { path: '^libs/dal/src/(users|network|messages|vault|drfi|push|attachments|moderation|privacy)/index\\.ts$', pathNot: ['^libs/dal/src/$1/', '^libs/dal/src/messages/index\\.ts$'] },
     },
     {
       name: 'messages-collection-owned-by-chat-domain',

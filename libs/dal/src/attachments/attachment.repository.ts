@@ -97,6 +97,12 @@ export class AttachmentRepository {
     await this.model.updateOne({ _id: toObjectId(id) }, { $set: { bytesRemoved: true } });
   }
 
+  /** Every attachment the user uploaded that is not removed yet (erasure). */
+  async ownedBy(ownerId: string): Promise<Attachment[]> {
+    const docs = await this.model.find({ ownerId: toObjectId(ownerId), state: { $ne: 'deleted' } }).lean<Lean[]>();
+    return docs.map(toAttachment);
+  }
+
   /** Uploads created before `cutoff` and never sent (the sweeper deletes them). */
   async unsentBefore(cutoff: Date, limit: number): Promise<Attachment[]> {
     const docs = await this.model

@@ -275,6 +275,44 @@ export class ChangeFeedRepository {
     return { entries, position, hasMore: (await at(position + 1)) !== undefined, known: true };
   }
 
+  /**
+   * Replaces what the user's changes with these keys carry (a message erased: its `im` becomes its
+   * tombstone), so a device that syncs later never receives what was erased. One read of the keys
+   * by `_id $in`, one write per change found; keys without a change are skipped.
+   */
+  async rewrite(userId: string, payloads: Map<string, Record<string, unknown>>): Promise<number> {
+    const keys = [...payloads.keys()];
+    let rewritten = 0;
+    for (let from = 0; from < keys.length; from += PROBE * 8) {
+      const chunk = keys.slice(from, from + PROBE * 8);
+      const found = await this.keys.find({ _id: { $in: chunk.map((key) => keyId(userId, key)) } }).lean<(UserChangeKeyRecord & { _id: Types.ObjectId })[]>();
+      const seqByKeyId = new Map(found.map((doc) => [doc._id.toHexString(), doc.seq]));
+      const writes = chunk.flatMap((key) => {
+        const seq = seqByKeyId.get(keyId(userId, key).toHexString());
+        return seq === undefined ? [] : [{ updateOne: { filter: { _id: changeId(userId, seq), key }, update: { $set: { payload: JSON.stringify(payloads.get(key)) } } } }];
+      });
+      if (writes.length > 0) rewritten += (await this.changes.bulkWrite(writes)).modifiedCount;
+    }
+    return rewritten;
+  }
+
+  /**
+   * Removes the user's whole sequence (erasure), by `_id` a chunk of positions at a time: positions
+   * are dense (a gap holds a skip marker) up to the end, which lies a little past the head hint.
+   * Its key records hold positions only and stay.
+   */
+  async forget(userId: string): Promise<void> {
+    const head = await this.heads.findById(toObjectId(userId)).lean<UserFeedRecord>();
+    const hint = head?.seq ?? 0;
+    for (let from = 1; ; from += PROBE * 8) {
+      const ids = range(from, PROBE * 8).map((seq) => changeId(userId, seq));
+      const { deletedCount } = await this.changes.deleteMany({ _id: { $in: ids } });
+      if (deletedCount === 0 && from > hint) break;
+    }
+    await this.heads.deleteOne({ _id: toObjectId(userId) });
+    this.nextPositions.delete(userId);
+  }
+
   /** Writes a change (or a skip marker) at a position once; returns what the position holds, and whether we wrote it. */
   private async writeAt(userId: string, seq: number, change: { key?: string; kind: string; payload: Record<string, unknown> | null }): Promise<{ doc: LeanChange; created: boolean }> {
     const _id = changeId(userId, seq);

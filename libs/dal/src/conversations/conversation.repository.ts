@@ -113,6 +113,22 @@ export class ConversationRepository implements OnModuleInit {
     return doc && doc.userIds.some((id) => id.equals(member)) ? toConversation(doc) : undefined;
   }
 
+  /** Every conversation the user is a member of, oldest first (a data export, erasure). */
+  async listForMember(memberId: string): Promise<Conversation[]> {
+    const docs = await this.model.find({ userIds: toObjectId(memberId) }).lean<LeanConversation[]>();
+    return docs.map(toConversation).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1));
+  }
+
+  /** A page of all conversations in `_id` order, after `after` (retention walks them). */
+  async page(after: string | undefined, limit: number): Promise<Conversation[]> {
+    const docs = await this.model
+      .find(after ? { _id: { $gt: toObjectId(after) } } : {})
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<LeanConversation[]>();
+    return docs.map(toConversation);
+  }
+
   /**
    * The owner's conversations with these members (those that exist), oldest first: one read by
    * `_id`s, derived from the pairs, whatever the number of conversations stored.

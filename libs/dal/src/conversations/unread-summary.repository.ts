@@ -46,6 +46,11 @@ export class UnreadSummaryRepository {
     return new Set(docs.map((d) => d._id.toHexString()));
   }
 
+  /** Removes the user's summary (erasure). */
+  async remove(userId: string): Promise<void> {
+    await this.model.deleteOne({ _id: toObjectId(userId) });
+  }
+
   /** Drops conversations the user's list no longer shows (a member unlinked): the badge counts what the list counts. */
   async forget(userId: string, conversationIds: string[]): Promise<void> {
     if (conversationIds.length === 0) return;

@@ -116,6 +116,19 @@ export class CountedMessageWrites {
     return change;
   }
 
+  /** Removes a message, its contribution taken off its conversation's counts (bracketed like a change). */
+  async countedRemove(messageId: string): Promise<Message | undefined> {
+    const id = toObjectId(messageId);
+    const target = await this.model.findById(id, { conversationId: 1 }).lean<LeanMessage>();
+    if (!target) return undefined;
+    const conversationId = target.conversationId.toHexString();
+    await this.conversations.beginWrite(conversationId);
+    const doc = await this.model.findOneAndDelete({ _id: id }).lean<LeanMessage>();
+    const removed = doc ? toMessage(doc) : undefined;
+    await this.conversations.endWrite(conversationId, removed ? difference({ ...ZERO_COUNTS }, contribution(removed)) : { ...ZERO_COUNTS });
+    return removed;
+  }
+
   /**
    * One batch of uncounted patches (the `delivered` receipts of concurrent loops). A lone patch is
    * one findAndModify. Several are two commands: one read of their messages by `_id $in`, then one

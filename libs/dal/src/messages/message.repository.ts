@@ -212,6 +212,41 @@ export class MessageRepository implements OnModuleInit {
     );
   }
 
+  /** The sender's messages in the conversation, oldest first (erasure). */
+  async sentIn(conversationId: string, senderId: string): Promise<Message[]> {
+    const docs = await this.model
+      .find({ conversationId: toObjectId(conversationId), senderId: toObjectId(senderId) })
+      .sort({ createdAt: 1, _id: 1 })
+      .lean<LeanMessage[]>();
+    return docs.map(toMessage);
+  }
+
+  /** Up to `limit` of the conversation's messages created before the cutoff, oldest first (retention). */
+  async createdBefore(conversationId: string, cutoff: Date, limit: number): Promise<Message[]> {
+    const docs = await this.model
+      .find({ conversationId: toObjectId(conversationId), createdAt: { $lt: cutoff } })
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(limit)
+      .lean<LeanMessage[]>();
+    return docs.map(toMessage);
+  }
+
+  /**
+   * Erases a message's content, for good: text, attachment and DRFI answer values go; ids, times
+   * and status stay (a tombstone). Deleting it (markDeleted) is separate and counted.
+   */
+  async eraseContent(messageId: string): Promise<void> {
+    await this.model.updateOne(
+      { _id: toObjectId(messageId) },
+      { $set: { text: '', attachment: null, fileType: null, changedAt: new Date() }, $unset: { 'drfi.fields': 1 } },
+    );
+  }
+
+  /** Removes a message, keeping its conversation's counts (retention). Undefined: it was gone. */
+  remove(messageId: string): Promise<Message | undefined> {
+    return this.writes.countedRemove(messageId);
+  }
+
   /** Records that an accepted response's new values are in the vault; false if it already was. */
   async markVaultApplied(responseId: string): Promise<boolean> {
     const change = await this.writes.uncountedChange(

@@ -4,7 +4,7 @@ import { Model, Types } from 'mongoose';
 import { conditionalUpdate } from '../shared/conditional-update';
 import { derivedId, isDuplicateKeyError, toObjectId } from '../shared/ids';
 import { Report } from './moderation.entity';
-import { ReportKind, ReportRecord, ReportStatus } from './report.schema';
+import { REPORT_STATUSES, ReportKind, ReportRecord, ReportStatus } from './report.schema';
 
 type LeanReport = ReportRecord & { _id: Types.ObjectId };
 
@@ -58,6 +58,27 @@ export class ReportRepository {
   }
 
   /** Reports in one status, oldest first, after the report `after` (keyset: reportedAt, then `_id`). */
+  /** Message retention: the copied text of messages reported before the cutoff (so sent before it) goes. */
+  async forgetTextBefore(cutoff: Date): Promise<void> {
+    await this.model.updateMany({ status: { $in: [...REPORT_STATUSES] }, reportedAt: { $lt: cutoff }, messageText: { $ne: null } }, { $set: { messageText: null } });
+  }
+
+  /** The reports the user filed, oldest first (a data export). */
+  async filedBy(reporterId: string): Promise<Report[]> {
+    const docs = await this.model.find({ reporterId: toObjectId(reporterId) }).sort({ reportedAt: 1 }).lean<LeanReport[]>();
+    return docs.map(toReport);
+  }
+
+  /**
+   * Erasure: reports keep ids only. The note of a report the user filed, and the copied text of a
+   * reported message of theirs, go.
+   */
+  async forget(userId: string): Promise<void> {
+    const user = toObjectId(userId);
+    await this.model.updateMany({ reporterId: user }, { $set: { note: null } });
+    await this.model.updateMany({ userId: user }, { $set: { messageText: null } });
+  }
+
   async list(filter: { status: ReportStatus; limit: number; after?: string }): Promise<Report[]> {
     let query: object = { status: filter.status };
     if (filter.after) {

@@ -57,3 +57,6 @@ export class ReportRecord {
 export const ReportSchema = SchemaFactory.createForClass(ReportRecord);
 // The admin's queue: one status, oldest first, a page at a time.
 ReportSchema.index({ status: 1, reportedAt: 1, _id: 1 });
+// Data rights: the reports a user filed (an export; erasure), and those about them (erasure).
+ReportSchema.index({ reporterId: 1, reportedAt: 1 });
+ReportSchema.index({ userId: 1 });

@@ -63,6 +63,13 @@ export class BlockRepository {
     return (await this.model.findById(blockId(blockerId, blockedId), { _id: 1 }).lean()) !== null;
   }
 
+  /** Removes every block the user made (erasure); blocks of them by others stay (ids only). */
+  async removeAllBy(blockerId: string): Promise<void> {
+    const blocker = toObjectId(blockerId);
+    await this.model.deleteMany({ blockerId: blocker });
+    await this.rosters.drop(blocker);
+  }
+
   /** The blocker's blocks, oldest first: one read of the roster, one by `_id $in`. */
   async of(blockerId: string): Promise<Block[]> {
     return (await this.rosters.documents(toObjectId(blockerId), this.model)).map(toBlock);

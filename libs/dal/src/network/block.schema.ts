@@ -22,3 +22,5 @@ export class BlockRecord {
 }
 
 export const BlockSchema = SchemaFactory.createForClass(BlockRecord);
+// Erasure: every block a user made (listings read the roster by `_id`).
+BlockSchema.index({ blockerId: 1 });

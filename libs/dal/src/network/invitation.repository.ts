@@ -100,6 +100,23 @@ export class InvitationRepository {
     return (await this.listed(sentRoster(inviterId))).filter((i) => (i.status === 'pending' || i.status === 'declined') && i.inviterId === inviterId);
   }
 
+  /**
+   * Removes every invitation the user sent and every one sent to their inboxes (erasure: they hold
+   * who they asked and their number), with the rosters that listed them.
+   */
+  async removeAllOf(userId: string, inboxes: string[]): Promise<number> {
+    const sent = await this.model.find({ inviterId: toObjectId(userId) }, { _id: 1, inbox: 1 }).lean<LeanInvitation[]>();
+    const received = inboxes.length ? await this.model.find({ inbox: { $in: inboxes } }, { _id: 1, inviterId: 1, inbox: 1 }).lean<LeanInvitation[]>() : [];
+    for (const doc of [...sent, ...received]) {
+      await this.model.deleteOne({ _id: doc._id });
+      await this.rosters.remove(inboxRoster(doc.inbox), doc._id);
+      if (doc.inviterId) await this.rosters.remove(sentRoster(doc.inviterId.toHexString()), doc._id);
+    }
+    await this.rosters.drop(sentRoster(userId));
+    for (const inbox of inboxes) await this.rosters.drop(inboxRoster(inbox));
+    return sent.length + received.length;
+  }
+
   private async listed(roster: Types.ObjectId): Promise<Invitation[]> {
     return (await this.rosters.documents(roster, this.model)).map(toInvitation);
   }

@@ -40,3 +40,7 @@ export class InvitationRecord {
 }
 
 export const InvitationSchema = SchemaFactory.createForClass(InvitationRecord);
+// Erasure: every invitation a user sent, and every one to their inboxes, whatever its state
+// (rosters list only the open ones). Invitations are rare writes; reads stay by `_id`.
+InvitationSchema.index({ inviterId: 1 });
+InvitationSchema.index({ inbox: 1 });

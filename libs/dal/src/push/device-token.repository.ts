@@ -129,6 +129,14 @@ export class DeviceTokenRepository {
     return removed;
   }
 
+  /** Removes every token of the owner and their push targets (erasure). */
+  async removeAllOf(ownerId: string): Promise<void> {
+    const owner = toObjectId(ownerId);
+    await this.model.deleteMany({ userId: owner });
+    await this.targets.deleteOne({ _id: owner });
+    await this.rosters.drop(owner);
+  }
+
   /** Stops using tokens FCM refused (each with FCM's reason): one read and two writes for the lot. */
   async deactivate(refused: { token: string; reason: string }[]): Promise<void> {
     if (refused.length === 0) return;

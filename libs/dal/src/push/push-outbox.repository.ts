@@ -132,6 +132,21 @@ export class PushOutboxRepository {
     }
   }
 
+  /**
+   * Removes the pushes (owed and finished) to the recipient, or only those of some conversations
+   * (a push's collapseId is its conversation): an erased user's, and those that carried an erased
+   * user's messages to the other party.
+   */
+  async removeFor(recipientId: string, conversationIds?: string[]): Promise<void> {
+    const filter = { recipientId: toObjectId(recipientId), ...(conversationIds ? { 'content.collapseId': { $in: conversationIds } } : {}) };
+    await Promise.all([this.model.deleteMany(filter), this.log.deleteMany(filter)]);
+  }
+
+  /** Removes finished pushes created before the cutoff (message retention: they hold message text). */
+  async removeFinishedBefore(cutoff: Date): Promise<number> {
+    return (await this.log.deleteMany({ createdAt: { $lt: cutoff } })).deletedCount;
+  }
+
   /** Newest first, owed and finished (admin view). */
   async recent(limit: number, recipientId?: string): Promise<OutboxEntry[]> {
     const filter = recipientId ? { recipientId: toObjectId(recipientId) } : {};

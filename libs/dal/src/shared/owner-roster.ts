@@ -61,4 +61,9 @@ export class OwnerRoster {
   async remove(owner: Types.ObjectId, id: Types.ObjectId): Promise<void> {
     await this.model.updateOne({ _id: owner }, { $pull: { ids: id } });
   }
+
+  /** Removes the owner's roster (the owner is erased). */
+  async drop(owner: Types.ObjectId): Promise<void> {
+    await this.model.deleteOne({ _id: owner });
+  }
 }

@@ -25,6 +25,10 @@ export class UserRecord {
   @Prop({ type: Date, default: null })
   suspendedAt: Date | null;
 
+  /** Set once the user is erased: the record stays as a stub (a name for others, ids), nothing of theirs. */
+  @Prop({ type: Date, default: null })
+  erasedAt: Date | null;
+
   createdAt: Date;
   updatedAt: Date;
 }

@@ -28,6 +28,11 @@ export class VaultRepository {
     return new Map((doc?.entries ?? []).map((e) => [e.path, e]));
   }
 
+  /** Removes the owner's vault (erasure). */
+  async remove(ownerId: string): Promise<void> {
+    await this.model.deleteOne({ _id: toObjectId(ownerId) });
+  }
+
   /**
    * Applies the changes to the owner's vault as one write (compare-and-set on the version). With
    * `onceFor`, a write already applied under that key changes nothing.

@@ -8,4 +8,9 @@ export interface AuthUser {
   expiresAt?: number;
   /** When the token was issued (`iat`, ms since the epoch), if it says: revocation compares it. */
   issuedAt?: number;
+  /**
+   * When the person last proved who they are (ms since the epoch): a provider token's `auth_time`,
+   * else its `iat`; our own tokens' `iat` (minted at sign-in). Erasure asks for a recent one.
+   */
+  authenticatedAt?: number;
 }

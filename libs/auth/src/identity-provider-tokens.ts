@@ -14,6 +14,8 @@ export interface ProviderIdentity {
   expiresAt: number;
   /** `iat`, in ms since the epoch, when the token has one. */
   issuedAt?: number;
+  /** When the person last signed in (OpenID Connect's `auth_time`, ms since the epoch), when the token says. */
+  authenticatedAt?: number;
 }
 
 /**
@@ -72,6 +74,7 @@ export class IdentityProviderTokens {
       roles,
       expiresAt: claims.exp! * 1000,
       ...(typeof claims.iat === 'number' ? { issuedAt: claims.iat * 1000 } : {}),
+      ...(typeof claims.auth_time === 'number' ? { authenticatedAt: claims.auth_time * 1000 } : {}),
     };
   }
 }

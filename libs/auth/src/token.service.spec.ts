@@ -9,19 +9,20 @@ describe('TokenService', () => {
   it('verifies what it signs', async () => {
     const before = Date.now();
     const user = await tokens.verify(tokens.sign({ userId, roles: ['admin'] }, '5m'));
-    expect(user).toEqual({ userId, roles: ['admin'], expiresAt: expect.any(Number), issuedAt: expect.any(Number) });
+    expect(user).toEqual({ userId, roles: ['admin'], expiresAt: expect.any(Number), issuedAt: expect.any(Number), authenticatedAt: expect.any(Number) });
+    expect(user.authenticatedAt).toBe(user.issuedAt);
     expect(user.expiresAt! - before).toBeGreaterThan(4 * 60_000);
     expect(user.expiresAt! - before).toBeLessThanOrEqual(5 * 60_000 + 1000);
   });
 
   it('keeps only string roles', async () => {
     const token = new JwtService({ secret }).sign({ sub: userId, roles: ['admin', 7, null] });
-    await expect(tokens.verify(token)).resolves.toEqual({ userId, roles: ['admin'], issuedAt: expect.any(Number) });
+    await expect(tokens.verify(token)).resolves.toEqual({ userId, roles: ['admin'], issuedAt: expect.any(Number), authenticatedAt: expect.any(Number) });
   });
 
   it('treats a token without roles as a plain user', async () => {
     const token = new JwtService({ secret }).sign({ sub: userId });
-    await expect(tokens.verify(token)).resolves.toEqual({ userId, roles: [], issuedAt: expect.any(Number) });
+    await expect(tokens.verify(token)).resolves.toEqual({ userId, roles: [], issuedAt: expect.any(Number), authenticatedAt: expect.any(Number) });
   });
 
   it('refuses a valid token for a user that does not exist (USER_NOT_FOUND)', async () => {

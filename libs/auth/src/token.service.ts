@@ -67,7 +67,12 @@ export class TokenService {
    */
   private async verifyFromProvider(provider: IdentityProviderTokens, token: string): Promise<AuthUser> {
     const identity = await provider.verify(token);
-    const times = { expiresAt: identity.expiresAt, ...(identity.issuedAt !== undefined ? { issuedAt: identity.issuedAt } : {}) };
+    const authenticatedAt = identity.authenticatedAt ?? identity.issuedAt;
+    const times = {
+      expiresAt: identity.expiresAt,
+      ...(identity.issuedAt !== undefined ? { issuedAt: identity.issuedAt } : {}),
+      ...(authenticatedAt !== undefined ? { authenticatedAt } : {}),
+    };
     const userId = identity.accountId === undefined ? undefined : await this.subjects.userIdForAccount(identity.accountId);
     if (userId) return { userId, roles: identity.roles, ...times };
     if (identity.roles.includes(ADMIN_ROLE) && identity.subject !== undefined) return { userId: operatorId(identity.subject), roles: identity.roles, ...times };
@@ -89,7 +94,7 @@ export class TokenService {
     const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : [];
     const user: AuthUser = { userId: claims.sub.toLowerCase(), roles };
     if (typeof claims.exp === 'number') user.expiresAt = claims.exp * 1000;
-    if (typeof claims.iat === 'number') user.issuedAt = claims.iat * 1000;
+    if (typeof claims.iat === 'number') user.issuedAt = user.authenticatedAt = claims.iat * 1000;
     return user;
   }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Response } from 'supertest';
-import { createUser, linkUsers } from '@app/testing';
+import { createUser, eventually, linkUsers } from '@app/testing';
 import { session, Session } from './support/session';
 import { connect, emitAck } from './support/socket-client';
 import { startTestApp, TestApp } from './support/test-app';
@@ -217,8 +217,67 @@ const REST: Record<string, { call: Call; expect: Record<Role, Outcome> }> = {
     call: (app, w, role) => app.http().delete(`/Admin/Push/Tokens/${w.deviceToken}`).set(w.who[role].auth),
     expect: admin403,
   },
+  // Data rights: a user's own export and erasure; an admin's for anyone (docs/security.md, "Data rights").
+  'POST /Me/Exports': { call: (app, w, role) => app.http().post('/Me/Exports').set(w.who[role].auth), expect: everyone },
+  'GET /Me/Exports/{exportId}': {
+    call: async (app, w, role) => app.http().get(`/Me/Exports/${await ownerExport(app, w)}`).set(w.who[role].auth),
+    expect: { owner: 'ok', member: 404, outsider: 404, admin: 404 },
+  },
+  'GET /Me/Exports/{exportId}/Archive': {
+    call: async (app, w, role) => app.http().get(`/Me/Exports/${await ownerExport(app, w, { ready: true })}/Archive`).set(w.who[role].auth),
+    expect: { owner: 'ok', member: 404, outsider: 404, admin: 404 },
+  },
+  'POST /Me/Erasure': { call: (app, w, role) => app.http().post('/Me/Erasure').set(w.who[role].auth), expect: everyone },
+  'GET /Me/Erasure': {
+    call: async (app, w, role) => {
+      await app.http().post('/Me/Erasure').set(w.who[role].auth).expect(202);
+      return app.http().get('/Me/Erasure').set(w.who[role].auth);
+    },
+    expect: everyone,
+  },
+  'DELETE /Me/Erasure': {
+    call: async (app, w, role) => {
+      await app.http().post('/Me/Erasure').set(w.who[role].auth).expect(202);
+      return app.http().delete('/Me/Erasure').set(w.who[role].auth);
+    },
+    expect: everyone,
+  },
+  'POST /Admin/Users/{userId}/Exports': { call: (app, w, role) => app.http().post(`/Admin/Users/${w.stranger.id}/Exports`).set(w.who[role].auth), expect: admin403 },
+  'GET /Admin/Exports/{exportId}': {
+    call: async (app, w, role) => app.http().get(`/Admin/Exports/${await ownerExport(app, w)}`).set(w.who[role].auth),
+    expect: admin403,
+  },
+  'GET /Admin/Exports/{exportId}/Archive': {
+    call: async (app, w, role) => app.http().get(`/Admin/Exports/${await ownerExport(app, w, { ready: true })}/Archive`).set(w.who[role].auth),
+    expect: admin403,
+  },
+  // Never `immediately` here: the stranger is scheduled for erasure after the grace period.
+  'POST /Admin/Users/{userId}/Erasure': { call: (app, w, role) => app.http().post(`/Admin/Users/${w.stranger.id}/Erasure`).set(w.who[role].auth).send({}), expect: admin403 },
+  'GET /Admin/Users/{userId}/Erasure': {
+    call: async (app, w, role) => {
+      await app.http().post(`/Admin/Users/${w.stranger.id}/Erasure`).set(w.who.admin.auth).send({}).expect(202);
+      return app.http().get(`/Admin/Users/${w.stranger.id}/Erasure`).set(w.who[role].auth);
+    },
+    expect: admin403,
+  },
+  'DELETE /Admin/Users/{userId}/Erasure': {
+    call: async (app, w, role) => {
+      await app.http().post(`/Admin/Users/${w.stranger.id}/Erasure`).set(w.who.admin.auth).send({}).expect(202);
+      return app.http().delete(`/Admin/Users/${w.stranger.id}/Erasure`).set(w.who[role].auth);
+    },
+    expect: admin403,
+  },
   'GET /Admin/Push/Recent': { call: (app, w, role) => app.http().get(`/Admin/Push/Recent?userId=${w.who.owner.user.id}`).set(w.who[role].auth), expect: admin403 },
 };
+
+/** The owner's data export (made once per world), when asked for ready: once its archive is. */
+async function ownerExport(app: TestApp, w: World, options: { ready?: boolean } = {}): Promise<string> {
+  const job = (await app.http().post('/Me/Exports').set(w.who.owner.auth).expect(202)).body.data;
+  if (options.ready) {
+    await eventually(async () => expect((await app.http().get(`/Me/Exports/${job.exportId}`).set(w.who.owner.auth).expect(200)).body.data.state).toBe('ready'));
+  }
+  return job.exportId;
+}
 
 /** Socket events: the ack's status, or the error code. */
 const SOCKET: Record<string, { payload: (w: World, role: Role) => object; expect: Record<Role, string> }> = {

@@ -12,6 +12,7 @@ import { chatAs } from './support/chat-client';
 import { conversationFixture, Session } from './support/session';
 import { collect, devicesOn, emitAck } from './support/socket-client';
 import { TcpProxy } from './support/tcp-proxy';
+import { voiceNote } from './support/media';
 import { startTestApp, testAttachments, TEST_WEB_ORIGIN, TestApp, testConfig } from './support/test-app';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -31,24 +32,6 @@ const photoWithGps = () =>
     .toBuffer();
 
 /** A voice note: one second of 8 kHz mono PCM in WAV. */
-function voiceNote(): Buffer {
-  const samples = 8000;
-  const header = Buffer.alloc(44);
-  header.write('RIFF', 0);
-  header.writeUInt32LE(36 + samples * 2, 4);
-  header.write('WAVEfmt ', 8);
-  header.writeUInt32LE(16, 16);
-  header.writeUInt16LE(1, 20);
-  header.writeUInt16LE(1, 22);
-  header.writeUInt32LE(8000, 24);
-  header.writeUInt32LE(16000, 28);
-  header.writeUInt16LE(2, 32);
-  header.writeUInt16LE(16, 34);
-  header.write('data', 36);
-  header.writeUInt32LE(samples * 2, 40);
-  return Buffer.concat([header, randomBytes(samples * 2)]);
-}
-
 const backends: [string, () => Storage][] = [
   ['the local file system', () => ({ kind: 'local', directory: '' })],
   [

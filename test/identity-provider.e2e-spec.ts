@@ -165,6 +165,14 @@ describe('Tokens from an identity provider (JWKS)', () => {
     await expectRefused(await sign(rsa, { accountId: undefined }), 'UNAUTHENTICATED', /accountId/);
   });
 
+  it("measures erasure's fresh sign-in by the provider's auth_time: a new token from an old sign-in is not enough", async () => {
+    const erase = (token: string) => app.http().post('/Me/Erasure').set({ Authorization: `Bearer ${token}` });
+    const stale = await erase(await sign(rsa, { auth_time: nowSeconds() - 3600 })).expect(401);
+    expect(stale.body.error.code).toBe('REAUTHENTICATION_REQUIRED');
+    expect((await erase(await sign(rsa, { auth_time: nowSeconds() - 10 })).expect(202)).body.data.state).toBe('scheduled');
+    await app.http().delete('/Me/Erasure').set({ Authorization: `Bearer ${await sign(rsa)}` }).expect(200);
+  });
+
   it('uses the same verifier for the socket handshake', async () => {
     const socket = await connect(app, await sign(ec));
     expect(socket.connected).toBe(true);

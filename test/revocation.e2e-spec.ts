@@ -110,4 +110,27 @@ describe('Revocation and suspension across two processes', () => {
     // Nothing changed for the user the refused calls named.
     expect((await call(b, '/Network/Members', sign(other))).status).toBe(200);
   });
+
+  it('an erasure drops the sockets on both processes and refuses every token there', async () => {
+    const [{ sender: user, recipient: bystander }] = await store.pairs(1);
+    const [onA, onB, otherOnB] = await Promise.all([connectTo(a.url, user), connectTo(b.url, user), connectTo(b.url, bystander)]);
+    const drops = [disconnected(onA), disconnected(onB)];
+
+    const res = await fetch(`${a.url}/Admin/Users/${user}/Erasure`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ immediately: true }),
+    });
+    expect(res.status).toBe(202);
+    await expect(Promise.all(drops)).resolves.toEqual(['io server disconnect', 'io server disconnect']);
+    expect(otherOnB.connected).toBe(true);
+    otherOnB.close();
+    const token = sign(user);
+    for (const server of [a, b]) {
+      const refused = await call(server, '/Network/Members', token);
+      expect(refused.status).toBe(401);
+      expect(await refused.json()).toMatchObject({ error: { code: 'USER_NOT_FOUND' } });
+      await expect(refusedHandshake(server.url, token)).resolves.toMatchObject({ code: 'USER_NOT_FOUND' });
+    }
+  });
 });

@@ -16,6 +16,18 @@ export const TEST_WEB_ORIGIN = 'https://web.chat.test';
 /** The test apps' socket settings; a test that needs other ones spreads these and changes what it names. */
 export const TEST_SOCKET: AppConfig['socket'] = { maxPayloadBytes: 16 * 1024, eventsPerSecond: 1000, corsOrigins: [TEST_WEB_ORIGIN], handshakesInFlight: 4 };
 
+/**
+ * Data rights in the test apps: the defaults, but the worker's beat is rare, so that its looks
+ * never mix with what a test counts (a request starts it at once, an erasure due at once too).
+ */
+export const TEST_PRIVACY: AppConfig['privacy'] = {
+  exportTtlMs: 3600 * 1000,
+  erasureGraceMs: 14 * 24 * 3600 * 1000,
+  erasureReauthMs: 300 * 1000,
+  workerIntervalMs: 60_000,
+  retentionSweepIntervalMs: 3600 * 1000,
+};
+
 export interface TestApp {
   app: NestFastifyApplication;
   config: AppConfig;
@@ -55,6 +67,7 @@ export function testConfig(overrides: Partial<ConstructorParameters<typeof AppCo
     rest: { requestsPerMinute: 100_000, publicRequestsPerMinute: 100_000, invitationsPerDay: 1000, reportsPerDay: 1000 },
     push: { useApplicationDefault: false, http1: false, androidChannelId: 'messages', sendTimeoutMs: 2000, maxAttempts: 5, workerIntervalMs: 100, lockMs: 1000, readyMaxWaitMs: 60_000 },
     attachments: testAttachments({ kind: 'local', directory: join(dataDir, 'attachments') }),
+    privacy: TEST_PRIVACY,
     demoPage: true,
     ...overrides,
   });

@@ -13,6 +13,7 @@ import { ModerationModule } from './moderation/moderation.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { PushModule } from './push/push.module';
 import { NetworkModule } from './network/network.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { UsersModule } from './users/users.module';
 import { UsersService } from './users/users.service';
 import { VaultModule } from './vault/vault.module';
@@ -38,6 +39,7 @@ export class AppModule {
         DrfiModule,
         PushModule,
         ModerationModule,
+        PrivacyModule,
         // The demo web client, in development unless DEMO_PAGE says otherwise.
         ...(config.demoPage ? [DemoModule] : []),
       ],

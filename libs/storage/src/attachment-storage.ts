@@ -29,6 +29,8 @@ export interface AttachmentStorage {
   /** The whole object. */
   read(key: string): Promise<Buffer>;
   put(key: string, body: Buffer, contentType: string): Promise<void>;
+  /** Stores a file's bytes under `key`, streamed (a data export's archive: larger than memory should hold). */
+  putFile(key: string, path: string, contentType: string): Promise<void>;
   /** Removes objects (absent ones are fine) and, for an upload id, the upload's own records. */
   remove(keys: string[]): Promise<void>;
   /** How the object is handed to a client who holds a valid link. */

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileStore } from '@tus/file-store';
 import type { AttachmentStorage, Delivery } from './attachment-storage';
@@ -35,6 +35,10 @@ export class LocalAttachmentStorage implements AttachmentStorage {
 
   async put(key: string, body: Buffer): Promise<void> {
     await writeFile(this.path(key), body);
+  }
+
+  async putFile(key: string, path: string): Promise<void> {
+    await copyFile(path, this.path(key));
   }
 
   async remove(keys: string[]): Promise<void> {

@@ -163,6 +163,25 @@ export class AttachmentsService implements OnModuleInit {
     if (attachment) await this.remove(attachment);
   }
 
+  /** A sent attachment's bytes (a data export); undefined when they are gone. */
+  async bytesOf(attachmentId: string): Promise<Buffer | undefined> {
+    const attachment = await this.attachments.findById(attachmentId);
+    if (!attachment?.fileKey || (attachment.state !== 'sent' && attachment.state !== 'ready')) return undefined;
+    try {
+      return await this.storage.read(attachment.fileKey);
+    } catch (err) {
+      this.logger.warn({ attachmentId, err: (err as Error).message }, 'attachment bytes unreadable for an export');
+      return undefined;
+    }
+  }
+
+  /** Erasure: every upload of the user, sent or not, is removed with its bytes. */
+  async eraseOwnedBy(ownerId: string): Promise<number> {
+    const owned = await this.attachments.ownedBy(ownerId);
+    for (const attachment of owned) await this.remove(attachment);
+    return owned.length;
+  }
+
   /** An attachment for one of its conversation's members: the owner's at any state, the receiver's once sent. */
   @Throws('ATTACHMENT_NOT_FOUND')
   async forMember(userId: string, id: string): Promise<UploadedAttachmentDto> {

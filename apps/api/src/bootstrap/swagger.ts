@@ -12,7 +12,8 @@ const TAGS: [string, string][] = [
   ['Vault', "The caller's information vault (answers DRFI requests)"],
   ['Push', "The caller's FCM registration tokens"],
   ['Reports', 'Reporting a message or a user to the admins'],
-  ['Admin', 'Administration: users (revoke, suspend), links, reports and moderation, the audit trails, push tokens and recent pushes (admin role)'],
+  ['Privacy', "The caller's data rights: a copy of their data (an archive made in the background), and their account's erasure"],
+  ['Admin', "Administration: users (revoke, suspend), links, reports and moderation, the audit trails, push tokens and recent pushes, users' data exports and erasures (admin role)"],
   ['Health', 'Liveness and database reachability'],
 ];
 

@@ -13,6 +13,7 @@ import { AdminMessagesController } from './admin-messages.controller';
 import { ChatAccessService } from './chat-access.service';
 import { ChatController } from './chat.controller';
 import { ChatGateway } from './chat.gateway';
+import { ConversationPersonalData } from './conversation-personal-data';
 import { ConversationQueriesService } from './conversation-queries.service';
 import { MessageCommandsService } from './message-commands.service';
 import { PushBadges } from './push-badges';
@@ -24,6 +25,7 @@ import { MetricsModule } from '../metrics/metrics.module';
 @Module({
   imports: [MessagesModule, StatusModule, RealtimeModule, MetricsModule, PresenceModule, PushModule, RedisModule, UsersModule, NetworkModule, DrfiModule, AttachmentsModule],
   controllers: [ChatController, AdminMessagesController],
-  providers: [ChatAccessService, ConversationQueriesService, MessageCommandsService, ReceiptsService, SyncService, ChatGateway, PushBadges],
+  providers: [ChatAccessService, ConversationQueriesService, MessageCommandsService, ReceiptsService, SyncService, ChatGateway, PushBadges, ConversationPersonalData],
+  exports: [ConversationPersonalData],
 })
 export class ChatModule {}

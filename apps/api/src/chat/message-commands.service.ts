@@ -60,7 +60,9 @@ export class MessageCommandsService {
       if (original) return this.retried(original, conversation.id);
     }
     if (!(await this.access.isLinked(senderId, input.receiverId))) throw new AppError('RECIPIENT_NOT_IN_NETWORK');
-    const sender = await this.users.me(senderId);
+    // (Read with the receiver: an erased receiver is in nobody's network any more.)
+    const [sender, receiver] = await this.users.meAnd(senderId, input.receiverId);
+    if (!receiver) throw new AppError('RECIPIENT_NOT_IN_NETWORK');
     return this.send(sender, conversation.id, input.receiverId, input.uniqueId ?? randomUUID(), content, 'await');
   }
 

@@ -14,6 +14,6 @@ import { DrfiService } from './drfi.service';
   imports: [DrfiDalModule, MessagesModule, UsersModule, StatusModule, VaultModule],
   controllers: [DrfiController, AdminDrfiController],
   providers: [DrfiRequestsService, DrfiService, DrfiAuditService],
-  exports: [DrfiRequestsService],
+  exports: [DrfiRequestsService, DrfiAuditService],
 })
 export class DrfiModule {}

@@ -64,7 +64,8 @@ export class DrfiService {
   /** The DRFI request `messageId` that `userId` may answer: 404 if not theirs to see, 400 if no request, 403 if they sent it. */
   private async requestFor(userId: string, messageId: string): Promise<Message> {
     const message = await this.messages.findForParticipant(messageId, userId);
-    if (!message) throw new AppError('MESSAGE_NOT_FOUND');
+    // A request deleted for everyone (its sender's erasure too) is no longer anyone's to answer.
+    if (!message || (message.deletedAt && message.type === 'drfi' && message.drfi?.status === 'sent')) throw new AppError('MESSAGE_NOT_FOUND');
     if (message.type !== 'drfi') throw new AppError('NOT_A_DRFI_REQUEST');
     if (message.receiverId !== userId) throw new AppError('NOT_DRFI_RECEIVER');
     return message;

@@ -19,5 +19,6 @@ import { ReportsService } from './reports.service';
   imports: [ModerationDalModule, MessagesModule, UsersModule, RateLimitModule],
   controllers: [ReportsController, AdminModerationController],
   providers: [ReportsService, AdminAuditService, { provide: APP_INTERCEPTOR, useClass: AdminAuditInterceptor }],
+  exports: [ReportsService, AdminAuditService],
 })
 export class ModerationModule {}

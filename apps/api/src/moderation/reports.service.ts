@@ -45,6 +45,21 @@ export class ReportsService {
     return this.reports.list(filter);
   }
 
+  /** The reports the user filed (a data export). */
+  filedBy(reporterId: string): Promise<Report[]> {
+    return this.reports.filedBy(reporterId);
+  }
+
+  /** Message retention: reports keep no text of messages older than the cutoff. */
+  forgetTextBefore(cutoff: Date): Promise<void> {
+    return this.reports.forgetTextBefore(cutoff);
+  }
+
+  /** Erasure: reports by or about the user keep ids only (ReportRepository.forget). */
+  forget(userId: string): Promise<void> {
+    return this.reports.forget(userId);
+  }
+
   /** An admin closes an open report with a resolution; closing a closed one is a conflict. */
   @Throws('REPORT_NOT_FOUND', 'REPORT_CLOSED')
   async close(reportId: string, adminId: string, resolution: string): Promise<Report> {

@@ -60,6 +60,8 @@ export class NetworkService {
     const conversationByPair = new Map(conversations.map((c) => [pairKey(c.userIds[0], c.userIds[1]), c.id]));
     return memberIds.flatMap((id) => {
       const user = byId.get(id);
+      // An erased member is nobody now (their conversation stays in the chat list).
+      if (user?.erased) return [];
       const conversationId = conversationByPair.get(pairKey(ownerId, id));
       return user && conversationId ? [{ user, conversationId }] : [];
     });

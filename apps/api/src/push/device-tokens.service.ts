@@ -49,6 +49,22 @@ export class DeviceTokensService {
     if (!found || !(await this.tokens.removeOwned(found.userId, token))) throw new AppError('NOT_FOUND', 'No such token');
   }
 
+  /**
+   * Erasure: the user's tokens, the pushes to them, and the pushes that carried their messages to
+   * others (`carriedTo`: each other party, with the conversations that were the erased user's).
+   */
+  async erase(userId: string, carriedTo: Map<string, string[]>): Promise<void> {
+    await this.tokens.removeAllOf(userId);
+    this.pipeline.devicesChanged(userId);
+    await this.outbox.removeFor(userId);
+    for (const [recipientId, conversationIds] of carriedTo) await this.outbox.removeFor(recipientId, conversationIds);
+  }
+
+  /** Message retention: finished pushes older than the cutoff go (their bodies are message text). */
+  removeFinishedBefore(cutoff: Date): Promise<number> {
+    return this.outbox.removeFinishedBefore(cutoff);
+  }
+
   async recentPushes(limit: number, userId?: string): Promise<(Omit<OutboxEntry, 'createdAt' | 'updatedAt' | 'nextAttemptAt' | 'lockedUntil' | 'tokens'> & { createdAt: string })[]> {
     return (await this.outbox.recent(limit, userId)).map(({ tokens: _tokens, updatedAt: _u, nextAttemptAt: _n, lockedUntil: _l, ...entry }) => ({
       ...entry,

@@ -31,6 +31,6 @@ import { MetricsModule } from '../metrics/metrics.module';
     PushWorker,
     DeviceTokensService,
   ],
-  exports: [PushService, PushPipeline, PushWorker],
+  exports: [PushService, PushPipeline, PushWorker, DeviceTokensService],
 })
 export class PushModule {}

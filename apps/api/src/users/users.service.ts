@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { SubjectStanding, TokenSubjects } from '@app/auth';
 import { AppError, Throws, toAppError } from '@app/common';
-import { isDuplicateKeyError, isObjectIdHex, User } from '@app/dal';
+import { ERASED_PHONE_PREFIX, isDuplicateKeyError, isObjectIdHex, User } from '@app/dal';
 import { UserRepository } from '@app/dal/users';
 import { RealtimeNotifier } from '../realtime/realtime-notifier.service';
 
@@ -11,6 +11,8 @@ export interface NewUserInput {
   phone: string;
   avatar?: string | null;
 }
+
+const present = (user: User | undefined): User | undefined => (user?.erased ? undefined : user);
 
 /** Users remembered per process (accountId -> id; the last standing read). */
 const KNOWN_ACCOUNTS_BOUND = 100_000;
@@ -69,19 +71,36 @@ export class UsersService implements TokenSubjects {
     if (suspended) this.realtime.disconnectUser(userId);
   }
 
+  /**
+   * Erases the user's profile (the stub that stays: UserRepository.erase), refuses every token of
+   * theirs and disconnects their sockets on every process. The rest of their data is each
+   * domain's (the privacy module's erasure walks them). False: no such user.
+   */
+  async erase(userId: string): Promise<boolean> {
+    const erased = await this.users.erase(userId, new Date());
+    for (const [accountId, id] of this.accounts) if (id === userId) this.accounts.delete(accountId);
+    this.lastStandings.delete(userId);
+    this.realtime.disconnectUser(userId);
+    return erased;
+  }
+
   /** The user an identity provider's token names by accountId: one read per accountId and process. */
   async userIdForAccount(accountId: string): Promise<string | undefined> {
     const cached = this.accounts.get(accountId);
     if (cached) return cached;
-    const user = await this.users.findByAccountId(accountId);
+    const user = await this.findByAccountId(accountId);
     if (!user) return undefined;
     if (this.accounts.size >= KNOWN_ACCOUNTS_BOUND) this.accounts.clear();
     this.accounts.set(accountId, user.id);
     return user.id;
   }
 
-  @Throws('PHONE_TAKEN')
+  @Throws('PHONE_TAKEN', 'VALIDATION_FAILED')
   async create(input: NewUserInput): Promise<User> {
+    if (input.phone.startsWith(ERASED_PHONE_PREFIX)) {
+      // ITU-reserved numbers: erased users' stubs hold them (UserRepository.erase).
+      throw new AppError('VALIDATION_FAILED', 'Validation failed: phone must be an assignable number', [{ field: 'phone', errors: ['+999 numbers are reserved'] }]);
+    }
     try {
       return await this.users.create({ ...input, accountId: randomUUID() });
     } catch (err) {
@@ -113,12 +132,13 @@ export class UsersService implements TokenSubjects {
     return this.users.findByIds(ids);
   }
 
-  findByAccountId(accountId: string): Promise<User | undefined> {
-    return this.users.findByAccountId(accountId);
+  /** The user with this account id; never an erased one (nobody is found by an erased user's ids). */
+  async findByAccountId(accountId: string): Promise<User | undefined> {
+    return present(await this.users.findByAccountId(accountId));
   }
 
-  findByPhone(phone: string): Promise<User | undefined> {
-    return this.users.findByPhone(phone);
+  async findByPhone(phone: string): Promise<User | undefined> {
+    return present(await this.users.findByPhone(phone));
   }
 
   /** The caller (USER_NOT_FOUND if gone) and another user (undefined if none), in one read. */
@@ -126,7 +146,7 @@ export class UsersService implements TokenSubjects {
     const found = await this.users.findByIds(userId === otherId ? [userId] : [userId, otherId]);
     const me = found.find((u) => u.id === userId);
     if (!me) throw new AppError('USER_NOT_FOUND', 'Your user no longer exists');
-    return [me, found.find((u) => u.id === otherId)];
+    return [me, present(found.find((u) => u.id === otherId))];
   }
 
   /** The user id a stanza's person is, when it names one by id (lowercased); undefined for a cell number or no id. */
@@ -136,8 +156,8 @@ export class UsersService implements TokenSubjects {
   }
 
   /** A person as socket stanzas name them (CONTRACT section 1): a user id, or a cell number in E.164. */
-  findPerson(person: string): Promise<User | undefined> {
-    return person.startsWith('+') ? this.users.findByPhone(person) : this.users.findById(person.toLowerCase());
+  async findPerson(person: string): Promise<User | undefined> {
+    return present(await (person.startsWith('+') ? this.users.findByPhone(person) : this.users.findById(person.toLowerCase())));
   }
 
   /** Whether a stanza's person names this user. */

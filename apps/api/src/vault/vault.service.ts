@@ -30,6 +30,11 @@ export class VaultService {
     return wanted.map((f) => ({ path: f.path, label: f.label, type: f.type, value: values.get(f.path)?.value ?? null }));
   }
 
+  /** Removes the owner's vault, every value (erasure). */
+  erase(ownerId: string): Promise<void> {
+    return this.vaults.remove(ownerId);
+  }
+
   /** Sets (or, with null, clears) some of the owner's values; every one is checked first. */
   @Throws('VALIDATION_FAILED')
   async update(ownerId: string, changes: { path: string; value: string | null }[]): Promise<UserDataField[]> {

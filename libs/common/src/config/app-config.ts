@@ -95,6 +95,22 @@ export interface AttachmentsConfig {
   publicUrl?: string;
 }
 
+/** Data rights (docs/security.md, "Data rights"): exports, erasure, retention. */
+export interface PrivacyConfig {
+  /** How long a ready export archive is kept (DATA_EXPORT_TTL_HOURS). */
+  exportTtlMs: number;
+  /** How long after a user asks their erasure is carried out (ERASURE_GRACE_DAYS); they may cancel meanwhile. */
+  erasureGraceMs: number;
+  /** Asking for erasure takes a sign-in at most this old (ERASURE_REAUTH_SECONDS). */
+  erasureReauthMs: number;
+  /** How often the worker looks for exports to make and erasures due (PRIVACY_WORKER_INTERVAL_MS). */
+  workerIntervalMs: number;
+  /** Messages older than this are erased everywhere (MESSAGE_RETENTION_DAYS); unset: kept. */
+  messageRetentionMs?: number;
+  /** How often retention looks for expired messages (RETENTION_SWEEP_INTERVAL_MS). */
+  retentionSweepIntervalMs: number;
+}
+
 export type AppConfigValues = Omit<AppConfig, 'with'>;
 
 /** The typed, validated configuration every module reads. Built once at start-up. */
@@ -137,6 +153,7 @@ export class AppConfig {
   /** Prometheus metrics on a listener of their own (METRICS_PORT; 0: any free port, as tests use). */
   readonly metrics?: { port: number; host: string };
   readonly attachments: AttachmentsConfig;
+  readonly privacy: PrivacyConfig;
   /** With a URL: several processes share socket rooms, presence and rate limits through Redis. */
   readonly redis?: { url: string; keyPrefix: string };
   /** Serve the demo web client at /demo (DEMO_PAGE; on unless NODE_ENV=production). */
@@ -235,6 +252,14 @@ export class AppConfig {
         unsentTtlMs: env.ATTACHMENT_UNSENT_TTL_MS,
         sweepIntervalMs: env.ATTACHMENT_SWEEP_INTERVAL_MS,
         publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ''),
+      },
+      privacy: {
+        exportTtlMs: env.DATA_EXPORT_TTL_HOURS * 3600 * 1000,
+        erasureGraceMs: env.ERASURE_GRACE_DAYS * 24 * 3600 * 1000,
+        erasureReauthMs: env.ERASURE_REAUTH_SECONDS * 1000,
+        workerIntervalMs: env.PRIVACY_WORKER_INTERVAL_MS,
+        messageRetentionMs: env.MESSAGE_RETENTION_DAYS === undefined ? undefined : env.MESSAGE_RETENTION_DAYS * 24 * 3600 * 1000,
+        retentionSweepIntervalMs: env.RETENTION_SWEEP_INTERVAL_MS,
       },
     });
   }

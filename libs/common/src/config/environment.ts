@@ -382,6 +382,45 @@ export class EnvironmentVariables {
   @Min(50)
   ATTACHMENT_SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
+  /** How long a ready data export archive is kept, in hours. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(30 * 24)
+  DATA_EXPORT_TTL_HOURS = 7 * 24;
+
+  /** Days between a user's asking for erasure and its being carried out (they may cancel meanwhile); 0: at once. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(90)
+  ERASURE_GRACE_DAYS = 14;
+
+  /** Asking for erasure takes a sign-in (token `auth_time`, else `iat`) at most this many seconds old. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(30)
+  @Max(24 * 3600)
+  ERASURE_REAUTH_SECONDS = 300;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  PRIVACY_WORKER_INTERVAL_MS = 5000;
+
+  /** Messages (and their attachments) older than this many days are erased everywhere; unset: kept for ever. */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(36500)
+  MESSAGE_RETENTION_DAYS?: number;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  RETENTION_SWEEP_INTERVAL_MS = 3600 * 1000;
+
   /** The API's public origin (https://chat.example.com); file URLs are absolute with it, relative to the API without. */
   @Transform(emptyToUndefined)
   @IsOptional()

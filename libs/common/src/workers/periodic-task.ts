@@ -5,6 +5,7 @@
 export class PeriodicTask {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
+  private again = false;
 
   constructor(
     private readonly intervalMs: number,
@@ -12,14 +13,30 @@ export class PeriodicTask {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.tick().finally(() => (this.running = undefined));
-    }, this.intervalMs);
+    this.timer = setInterval(() => this.run(), this.intervalMs);
     this.timer.unref();
+  }
+
+  /** Runs now rather than at the next beat (work just arrived); during a run, once more after it. */
+  trigger(): void {
+    if (!this.timer) return;
+    if (this.running) this.again = true;
+    else this.run();
+  }
+
+  private run(): void {
+    this.running ??= this.tick().finally(() => {
+      this.running = undefined;
+      if (this.again && this.timer) {
+        this.again = false;
+        this.run();
+      }
+    });
   }
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    this.timer = undefined;
     await this.running;
   }
 }

@@ -39,9 +39,8 @@ export class BlocksService {
     // Their invitation to me is declined (silently); mine to them withdrawn.
     await this.invitations.answer(this.invitations.idOf(other.id, phoneInbox(me.phone)), 'declined', me.id);
     await this.invitations.answer(this.invitations.idOf(me.id, phoneInbox(other.phone)), 'withdrawn', me.id);
-    // An unblock racing this call may have lifted the block between its write and the unlink (the
-    // unblock found the pair still linked): the pair ends as "block, then unblock" leaves it.
-    if (block.wasLinked && !(await this.blocks.has(me.id, other.id)) && !(await this.blocks.has(other.id, me.id))) await this.links.link(me.id, other.id);
+    // An unblock racing this call may lift the block at any point: the link ends as the blocks are.
+    await this.settle(me.id, other.id, block.wasLinked);
     return { user: other, blockedAt: block.blockedAt };
   }
 
@@ -53,6 +52,28 @@ export class BlocksService {
     // Linked again before the block goes: a crash between leaves the block, which a retry lifts.
     if (block.wasLinked && !(await this.blocks.has(blockedId, blockerId))) await this.links.link(blockerId, blockedId);
     await this.blocks.unblock(blockerId, blockedId);
+    // A block racing this call may have unlinked the pair after the link above: the link ends as the blocks are.
+    await this.settle(blockerId, blockedId, block.wasLinked);
+  }
+
+  /**
+   * Makes the pair's link agree with their blocks as they are now: unlinked while either blocks the
+   * other; linked again once neither does, if the block this call made or lifted had unlinked them
+   * (`relink`). Without a lock, a block and an unblock of one pair at once could each act on what
+   * the other changed a moment later, so it reads the blocks again after its write and acts again
+   * until what it read still holds: whichever call settles last sees the blocks as they end, and the
+   * pair ends blocked and unlinked, or unblocked and linked, as one order of the two would leave it.
+   */
+  private async settle(a: string, b: string, relink: boolean): Promise<void> {
+    let blocked = await this.eitherBlocked(a, b);
+    for (;;) {
+      if (blocked) await this.links.unlink(a, b);
+      else if (relink) await this.links.link(a, b);
+      else return;
+      const now = await this.eitherBlocked(a, b);
+      if (now === blocked) return;
+      blocked = now;
+    }
   }
 
   /** The users the caller blocked, oldest block first. */

@@ -329,6 +329,10 @@ export interface Verdict {
   backwardStatusMoves: number;
   statusReports: number;
   lostExamples: string[];
+  /** Of the lost: acknowledged but not stored under the acknowledged id (a server's broken promise). */
+  notStored: number;
+  /** Of the lost: stored, but its recipient never received it (live or through sync). */
+  notReceived: number;
 }
 
 /** Every acknowledged send stored once and received; no status report older than one before it; none beyond what is stored. */
@@ -337,10 +341,10 @@ export async function check(record: Recorded, store: Store): Promise<Verdict> {
   const stored = await store.messagesWith(uniqueIds);
   const byUniqueId = new Map<string, typeof stored>();
   for (const message of stored) byUniqueId.set(message.uniqueId, [...(byUniqueId.get(message.uniqueId) ?? []), message]);
-  const lost = uniqueIds.filter((u) => {
-    const copies = byUniqueId.get(u) ?? [];
-    return !copies.some((m) => m._id.toHexString() === record.acked.get(u)) || !record.received.get(u)?.has(record.acked.get(u)!);
-  });
+  const isStored = (u: string) => (byUniqueId.get(u) ?? []).some((m) => m._id.toHexString() === record.acked.get(u));
+  const notStored = uniqueIds.filter((u) => !isStored(u));
+  const notReceived = uniqueIds.filter((u) => isStored(u) && !record.received.get(u)?.has(record.acked.get(u)!));
+  const lost = [...notStored, ...notReceived];
   const duplicated =
     record.conflictingAcks +
     [...byUniqueId.values()].reduce((n, copies) => n + Math.max(0, copies.length - 1), 0) +
@@ -368,6 +372,8 @@ export async function check(record: Recorded, store: Store): Promise<Verdict> {
     backwardStatusMoves: backward,
     statusReports: record.statusAcks.length,
     lostExamples: lost.slice(0, 5),
+    notStored: notStored.length,
+    notReceived: notReceived.length,
   };
 }
 

@@ -18,6 +18,7 @@ import { ConversationQueriesService } from './conversation-queries.service';
 import { MessageCommandsService } from './message-commands.service';
 import { PushBadges } from './push-badges';
 import { ReceiptsService } from './receipts.service';
+import { SyncPresent } from './sync-present';
 import { SyncService } from './sync.service';
 import { MetricsModule } from '../metrics/metrics.module';
 
@@ -25,7 +26,7 @@ import { MetricsModule } from '../metrics/metrics.module';
 @Module({
   imports: [MessagesModule, StatusModule, RealtimeModule, MetricsModule, PresenceModule, PushModule, RedisModule, UsersModule, NetworkModule, DrfiModule, AttachmentsModule],
   controllers: [ChatController, AdminMessagesController],
-  providers: [ChatAccessService, ConversationQueriesService, MessageCommandsService, ReceiptsService, SyncService, ChatGateway, PushBadges, ConversationPersonalData],
+  providers: [ChatAccessService, ConversationQueriesService, MessageCommandsService, ReceiptsService, SyncService, SyncPresent, ChatGateway, PushBadges, ConversationPersonalData],
   exports: [ConversationPersonalData],
 })
 export class ChatModule {}

@@ -3,7 +3,7 @@ import { Conversation, ERASED_USER_NAME, Message, otherMember, User } from '@app
 import { ChangeFeedRepository, ConversationRepository, MessageRepository, UnreadSummaryRepository } from '@app/dal/messages';
 import { AttachmentLinks } from '@app/storage';
 import { AttachmentsService } from '../attachments/attachments.service';
-import { imStanza } from '../messages/stanzas';
+import { presentImStanza, tombstoneOf } from '../messages/stanzas';
 import { UsersService } from '../users/users.service';
 import { MessageCommandsService } from './message-commands.service';
 
@@ -18,11 +18,6 @@ export interface ConversationExport {
 /** Conversations walked per retention page, and expired messages taken per read. */
 const RETENTION_CONVERSATIONS = 100;
 const RETENTION_MESSAGES = 200;
-
-/** A message's tombstone: ids, times, status; no text, no attachment, no DRFI values. */
-function tombstone(message: Message, at: Date): Message {
-  return { ...message, text: '', attachment: null, fileType: null, deletedAt: message.deletedAt ?? at, drfi: message.drfi ? { ...message.drfi, fields: undefined } : null };
-}
 
 /**
  * The chat domain's part of a user's data rights (docs/security.md, "Data rights"): their
@@ -76,7 +71,7 @@ export class ConversationPersonalData {
         if (!message.deletedAt) await this.commands.deleteForEveryone(message.id);
         if (message.attachment) await this.attachments.discard(message.attachment.id);
         await this.messages.eraseContent(message.id);
-        tombstones.set(`m:${message.id}`, { ...imStanza(tombstone(message, now), sender, this.links) });
+        tombstones.set(`m:${message.id}`, { ...presentImStanza(tombstoneOf(message, now), sender, this.links) });
       }
       await this.feed.rewrite(otherId, tombstones);
       await progress(i + 1, conversations.length);
@@ -113,7 +108,7 @@ export class ConversationPersonalData {
       const tombstones = new Map<string, Record<string, unknown>>();
       for (const message of expired) {
         const sender = members.get(message.senderId);
-        if (sender) tombstones.set(`m:${message.id}`, { ...imStanza(tombstone(message, now), sender, this.links) });
+        if (sender) tombstones.set(`m:${message.id}`, { ...presentImStanza(tombstoneOf(message, now), sender, this.links) });
       }
       // The sequences first: a crash after leaves messages that the next sweep takes again.
       for (const memberId of conversation.userIds) await this.feed.rewrite(memberId, tombstones);

@@ -2,13 +2,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Sema } from 'async-sema';
 import { AppConfig, ackOrError, Throws } from '@app/common';
 import { ChangeFeedRepository, FeedEntry } from '@app/dal/messages';
-import { AttachmentLinks } from '@app/storage';
-import { withFreshLinks } from '../attachments/dto/attachment.dto';
 import type { ChangeKind, ChangePayload } from '../messages/change-feed.service';
 import type { SyncRequest, SyncResult } from '../realtime/socket-events';
 import { Metrics } from '../metrics/metrics.service';
 import { MessageCommandsService } from './message-commands.service';
 import { ReceiptsService } from './receipts.service';
+import { SyncPresent } from './sync-present';
 import { decodeCursor, encodeCursor, invalidCursor } from './sync-cursor';
 
 export type { SyncResult };
@@ -32,7 +31,7 @@ export class SyncService {
     private readonly commands: MessageCommandsService,
     private readonly receipts: ReceiptsService,
     private readonly feed: ChangeFeedRepository,
-    private readonly links: AttachmentLinks,
+    private readonly present: SyncPresent,
     private readonly metrics: Metrics,
   ) {
     this.reads = new Sema(config.chat.syncReadsInFlight);
@@ -55,8 +54,9 @@ export class SyncService {
     if (!page.known) throw invalidCursor();
     this.metrics.syncPages.inc();
     this.metrics.syncPageChanges.observe(page.entries.length);
-    // A stanza is kept as it was sent: its attachment links are signed again.
-    const messages = payloadsOf(page.entries, 'message').map((m) => (m.attachment ? { ...m, attachment: withFreshLinks(m.attachment, this.links) } : m));
+    // Each object as it is now (a message deleted since is its tombstone; a superseded status is left out).
+    const entries = await this.present.render(callerId, page.entries);
+    const messages = payloadsOf(entries, 'message');
     return {
       status: 'synced',
       cursor: encodeCursor(page.position),
@@ -64,9 +64,9 @@ export class SyncService {
       acks,
       messages: messages.filter((m) => m.to === callerId),
       sent: messages.filter((m) => m.from === callerId),
-      statusUpdates: payloadsOf(page.entries, 'status'),
-      deletes: payloadsOf(page.entries, 'delete'),
-      drfiUpdates: payloadsOf(page.entries, 'drfi'),
+      statusUpdates: payloadsOf(entries, 'status'),
+      deletes: payloadsOf(entries, 'delete'),
+      drfiUpdates: payloadsOf(entries, 'drfi'),
     };
   }
 }

@@ -23,6 +23,27 @@ export function imStanza(message: Message, sender: User, links: AttachmentLinks)
   };
 }
 
+/**
+ * A message as it is now, for a stanza read later than it was sent (sync): a deleted one is its
+ * tombstone (ids, times, status, `isDeleted`, `deletedAt`; no text, attachment or DRFI values).
+ */
+export function presentImStanza(message: Message, sender: User, links: AttachmentLinks): ImStanza {
+  if (!message.deletedAt) return imStanza(message, sender, links);
+  return { ...imStanza(tombstoneOf(message), sender, links), deletedAt: message.deletedAt.toISOString() };
+}
+
+/** A message without its content: what stays of it once deleted or erased. */
+export function tombstoneOf(message: Message, at = new Date()): Message {
+  return {
+    ...message,
+    text: '',
+    attachment: null,
+    fileType: null,
+    deletedAt: message.deletedAt ?? at,
+    drfi: message.drfi ? { ...message.drfi, fields: undefined } : null,
+  };
+}
+
 export function statusUpdateStanza(message: Message): StatusUpdateStanza {
   return {
     status: message.deliveryStatus,

@@ -28,6 +28,8 @@ export interface ImStanza {
   conversationId: string;
   created: string;
   isDeleted: boolean;
+  /** A tombstone's: when it was deleted (sync renders a message deleted since as its tombstone). */
+  deletedAt?: string;
 }
 
 /**

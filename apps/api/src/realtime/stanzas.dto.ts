@@ -55,6 +55,9 @@ export class ImStanzaDto implements ImStanza {
 
   @ApiProperty()
   isDeleted: boolean;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'On a tombstone (a message deleted before this stanza was read in sync): when it was deleted; the stanza then has no text, attachment or DRFI content' })
+  deletedAt?: string;
 }
 
 /** Which message an event is about, and its two parties. */

@@ -9,6 +9,8 @@ import { UserChangeKeyRecord, UserChangeRecord, UserFeedRecord } from './change-
 export interface FeedEntry {
   seq: number;
   kind: string;
+  /** What the change is about (`m:<message>`, `s:<message>:<status>`, ...); null for a change from before keys. */
+  key: string | null;
   payload: Record<string, unknown>;
   at: Date;
 }
@@ -270,9 +272,17 @@ export class ChangeFeedRepository {
         doc = (await this.writeAt(userId, seq, { kind: 'skip', payload: null })).doc;
       }
       position = seq;
-      if (doc.kind !== 'skip') entries.push({ seq, kind: doc.kind, payload: storedPayload(doc.payload), at: doc.at });
+      if (doc.kind !== 'skip') entries.push({ seq, kind: doc.kind, key: doc.key ?? null, payload: storedPayload(doc.payload), at: doc.at });
     }
     return { entries, position, hasMore: (await at(position + 1)) !== undefined, known: true };
+  }
+
+  /** The positions the changes with these keys hold in the user's sequence (those that exist): one read by `_id $in`. */
+  async positionsOf(userId: string, keys: string[]): Promise<Map<string, number>> {
+    if (keys.length === 0) return new Map();
+    const byId = new Map(keys.map((key) => [keyId(userId, key).toHexString(), key]));
+    const found = await this.keys.find({ _id: { $in: keys.map((key) => keyId(userId, key)) } }).lean<(UserChangeKeyRecord & { _id: Types.ObjectId })[]>();
+    return new Map(found.map((doc) => [byId.get(doc._id.toHexString())!, doc.seq]));
   }
 
   /**

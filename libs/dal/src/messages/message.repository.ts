@@ -112,6 +112,13 @@ export class MessageRepository implements OnModuleInit {
   }
 
   /** The message if the user is its sender or receiver; undefined otherwise. */
+  /** The messages with these ids that exist: one read by `_id $in`. */
+  async findByIds(ids: string[]): Promise<Message[]> {
+    if (ids.length === 0) return [];
+    const docs = await this.model.find({ _id: { $in: [...new Set(ids)].map(toObjectId) } }).lean<LeanMessage[]>();
+    return docs.map(toMessage);
+  }
+
   async findForParticipant(messageId: string, userId: string): Promise<Message | undefined> {
     const message = await this.findById(messageId);
     return message && (message.senderId === userId || message.receiverId === userId) ? message : undefined;

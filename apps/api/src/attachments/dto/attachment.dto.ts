@@ -57,12 +57,6 @@ export function attachmentView(attachment: MessageAttachment, links: AttachmentL
   };
 }
 
-/** The same view with its links signed again (a stanza kept in a change sequence, read by sync later). */
-export function withFreshLinks(view: AttachmentDto, links: AttachmentLinks): AttachmentDto {
-  const file = links.sign(view.id, 'file');
-  return { ...view, url: file.url, thumbnailUrl: view.thumbnailUrl === null ? null : links.sign(view.id, 'thumbnail').url, urlExpiresAt: file.expiresAt.toISOString() };
-}
-
 /** An upload, for its owner: its state, and once it is ready, what it is and its links. */
 export class UploadedAttachmentDto {
   @ApiProperty({ pattern: OBJECT_ID_PATTERN })

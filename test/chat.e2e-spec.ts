@@ -6,7 +6,7 @@ import { eventually, linkUsers } from '@app/testing';
 import { chatAs } from './support/chat-client';
 import { connect } from './support/socket-client';
 import { conversationFixture, session } from './support/session';
-import { startTestApp, TestApp } from './support/test-app';
+import { startTestApp, TEST_CHAT, TestApp } from './support/test-app';
 
 const ID = /^[0-9a-f]{24}$/;
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -248,7 +248,7 @@ describe('Chat REST API (chat-api.md)', () => {
     });
 
     it('recounts a conversation left half-written by a writer that died between its two writes', async () => {
-      const fresh = await startTestApp({ chat: { maxTextLength: 1000, countsRepairAfterMs: 1000, syncGapTimeoutMs: 2000, syncPageSize: 50, syncReadsInFlight: 2 } });
+      const fresh = await startTestApp({ chat: { ...TEST_CHAT, countsRepairAfterMs: 1000 } });
       try {
         const { alice, bob, conversationId } = await conversationFixture(fresh);
         await chatAs(fresh, alice).send(conversationId, bob, 'counted').expect(200);

@@ -82,7 +82,8 @@ describe('OpenAPI document and Swagger UI', () => {
     expect(diagnostics.filter((d) => d.severity <= 1).map((d) => `${d.path.join('.')}: ${d.message}`)).toEqual([]);
     expect(parsed?.version()).toBe('3.0.0');
     expect(parsed!.operations().all().map((o) => o.id()).sort()).toEqual([
-      'receiveImRequest', 'receiveStatusUpdateRequest', 'receiveSyncRequest', 'sendDrfiStatusUpdate', 'sendIm', 'sendMessageDeleted', 'sendMessageStatusUpdate',
+      'receiveEditRequest', 'receiveImRequest', 'receiveStatusUpdateRequest', 'receiveSyncRequest',
+      'sendDrfiStatusUpdate', 'sendIm', 'sendMessageDeleted', 'sendMessageEdited', 'sendMessageStatusUpdate',
     ]);
   });
 });

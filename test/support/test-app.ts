@@ -16,6 +16,9 @@ export const TEST_WEB_ORIGIN = 'https://web.chat.test';
 /** The test apps' socket settings; a test that needs other ones spreads these and changes what it names. */
 export const TEST_SOCKET: AppConfig['socket'] = { maxPayloadBytes: 16 * 1024, eventsPerSecond: 1000, corsOrigins: [TEST_WEB_ORIGIN], handshakesInFlight: 4 };
 
+/** The test apps' chat settings (a test that needs others spreads these and changes what it names). */
+export const TEST_CHAT: AppConfig['chat'] = { maxTextLength: 1000, editWindowMs: 15 * 60 * 1000, countsRepairAfterMs: 120_000, syncGapTimeoutMs: 2000, syncPageSize: 50, syncReadsInFlight: 2 };
+
 /**
  * Data rights in the test apps: the defaults, but the worker's beat is rare, so that its looks
  * never mix with what a test counts (a request starts it at once, an erasure due at once too).
@@ -62,7 +65,7 @@ export function testConfig(overrides: Partial<ConstructorParameters<typeof AppCo
     mongodbConnectTimeoutMs: 5000,
     mongodbMaxPoolSize: 100,
     mongodbMonitorCommands: true,
-    chat: { maxTextLength: 1000, countsRepairAfterMs: 120_000, syncGapTimeoutMs: 2000, syncPageSize: 50, syncReadsInFlight: 2 },
+    chat: TEST_CHAT,
     socket: TEST_SOCKET,
     rest: { requestsPerMinute: 100_000, publicRequestsPerMinute: 100_000, invitationsPerDay: 1000, reportsPerDay: 1000 },
     push: { useApplicationDefault: false, http1: false, androidChannelId: 'messages', sendTimeoutMs: 2000, maxAttempts: 5, workerIntervalMs: 100, lockMs: 1000, readyMaxWaitMs: 60_000 },

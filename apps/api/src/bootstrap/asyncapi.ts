@@ -20,6 +20,7 @@ const RECEIVED: (Event & { id: string; replies: string[] })[] = [
     id: 'statusUpdateRequest', name: 'messageStatusUpdate', payload: 'StatusUpdatePayload', replies: ['StatusUpdatedAckDto', 'ErrorAckDto'],
     summary: 'The receiver reports `delivered` or `seen`',
   },
+  { id: 'editRequest', name: 'edit', payload: 'EditPayload', replies: ['EditedAckDto', 'ErrorAckDto'], summary: "The sender replaces a text message's text within the edit window; the ack is `edited` or an error" },
   { id: 'syncRequest', name: 'sync', payload: 'SyncPayload', replies: ['SyncResponseDto', 'ErrorAckDto'], summary: 'Resend what was not acknowledged, and read the changes after the cursor' },
 ];
 
@@ -27,6 +28,7 @@ const SENT: (Event & { id: string })[] = [
   { id: 'im', name: 'im', payload: 'ImStanzaDto', summary: "A message to every socket of its recipient and of its sender's other devices" },
   { id: 'messageStatusUpdate', name: 'messageStatusUpdate', payload: 'StatusUpdateStanzaDto', summary: 'A delivery-status change, to both parties' },
   { id: 'messageDeleted', name: 'messageDeleted', payload: 'DeletedStanzaDto', summary: 'A message deleted by its sender, to both parties' },
+  { id: 'messageEdited', name: 'messageEdited', payload: 'EditedStanzaDto', summary: "A message's text edited by its sender, to both parties" },
   { id: 'drfiStatusUpdate', name: 'drfiStatusUpdate', payload: 'DrfiStatusStanzaDto', summary: 'A DRFI request accepted or denied, to both parties' },
 ];
 

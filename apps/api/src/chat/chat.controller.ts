@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { AuthUser, CurrentUser } from '@app/auth';
 import { ApiEnvelope, ApiErrorsOf, Envelope, ok } from '@app/common';
 import { ConversationQueriesService } from './conversation-queries.service';
-import { SyncPayload } from './dto/ws/payloads';
+import { EditPayload, SyncPayload } from './dto/ws/payloads';
+import { EditedAckDto } from '../realtime/stanzas.dto';
 import { SyncResponseDto } from './dto/ws/sync.response.dto';
 import { MessageCommandsService } from './message-commands.service';
 import { ReceiptsService } from './receipts.service';
@@ -114,6 +115,18 @@ export class ChatController {
       messageId: body.messageid,
     });
     return ok('Message deleted successfully', { conversationId: message.conversationId, messageId: message.id });
+  }
+
+  @Post('Message/Edit')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    operationId: 'editMessage',
+    summary: "Edit a text message's text (or a file's caption): only its sender, within MESSAGE_EDIT_WINDOW_SECONDS of sending; the same as the socket `edit`",
+  })
+  @ApiEnvelope(EditedAckDto, { description: 'Edited (an edit repeated with the same text answers the same)', message: 'Message edited' })
+  @ApiErrorsOf(MessageCommandsService, 'edit', 'UNAUTHENTICATED')
+  async edit(@CurrentUser() me: AuthUser, @Body() body: EditPayload): Promise<Envelope<EditedAckDto>> {
+    return ok('Message edited', await this.commands.edit(me.userId, { messageId: body.messageid, text: body.text }));
   }
 
   @Post('Sync')

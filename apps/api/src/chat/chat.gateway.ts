@@ -20,12 +20,12 @@ import { ChatServer, RealtimeNotifier } from '../realtime/realtime-notifier.serv
 import { AuthenticatedSocket, socketAuthMiddleware } from '../realtime/socket-auth';
 import { SocketActivity } from '../realtime/socket-activity.service';
 import { CLIENT_EVENTS, type ClientAck, type ClientEvent } from '../realtime/socket-events';
-import { ImPayload, StatusUpdatePayload, SyncPayload } from './dto/ws/payloads';
+import { EditPayload, ImPayload, StatusUpdatePayload, SyncPayload } from './dto/ws/payloads';
 import { MessageCommandsService } from './message-commands.service';
 import { ReceiptsService } from './receipts.service';
 import { SyncService } from './sync.service';
 
-type Dto = typeof ImPayload | typeof StatusUpdatePayload | typeof SyncPayload;
+type Dto = typeof ImPayload | typeof StatusUpdatePayload | typeof SyncPayload | typeof EditPayload;
 
 /**
  * The seed's socket.io flow (chat-message-status-flow.txt, docs/protocol.md). Thin: it checks the
@@ -86,6 +86,13 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   statusUpdate(@ConnectedSocket() socket: AuthenticatedSocket, @MessageBody() body: unknown): Promise<ClientAck<'messageStatusUpdate'>> {
     return this.handle<'messageStatusUpdate', StatusUpdatePayload>('messageStatusUpdate', socket, body, StatusUpdatePayload, (payload) =>
       this.receipts.statusUpdate(socket.data.user.userId, payload),
+    );
+  }
+
+  @SubscribeMessage('edit')
+  edit(@ConnectedSocket() socket: AuthenticatedSocket, @MessageBody() body: unknown): Promise<ClientAck<'edit'>> {
+    return this.handle<'edit', EditPayload>('edit', socket, body, EditPayload, (payload) =>
+      this.commands.edit(socket.data.user.userId, { messageId: payload.messageid, text: payload.text }),
     );
   }
 

@@ -3,7 +3,7 @@ import { Conversation, ERASED_USER_NAME, Message, otherMember, User } from '@app
 import { ChangeFeedRepository, ConversationRepository, MessageRepository, UnreadSummaryRepository } from '@app/dal/messages';
 import { AttachmentLinks } from '@app/storage';
 import { AttachmentsService } from '../attachments/attachments.service';
-import { presentImStanza, tombstoneOf } from '../messages/stanzas';
+import { editedStanza, presentImStanza, tombstoneOf } from '../messages/stanzas';
 import { UsersService } from '../users/users.service';
 import { MessageCommandsService } from './message-commands.service';
 
@@ -71,7 +71,7 @@ export class ConversationPersonalData {
         if (!message.deletedAt) await this.commands.deleteForEveryone(message.id);
         if (message.attachment) await this.attachments.discard(message.attachment.id);
         await this.messages.eraseContent(message.id);
-        tombstones.set(`m:${message.id}`, { ...presentImStanza(tombstoneOf(message, now), sender, this.links) });
+        this.tombstonesOf(tombstones, message, sender, now);
       }
       await this.feed.rewrite(otherId, tombstones);
       await progress(i + 1, conversations.length);
@@ -108,7 +108,7 @@ export class ConversationPersonalData {
       const tombstones = new Map<string, Record<string, unknown>>();
       for (const message of expired) {
         const sender = members.get(message.senderId);
-        if (sender) tombstones.set(`m:${message.id}`, { ...presentImStanza(tombstoneOf(message, now), sender, this.links) });
+        if (sender) this.tombstonesOf(tombstones, message, sender, now);
       }
       // The sequences first: a crash after leaves messages that the next sweep takes again.
       for (const memberId of conversation.userIds) await this.feed.rewrite(memberId, tombstones);
@@ -117,5 +117,12 @@ export class ConversationPersonalData {
         if (await this.messages.remove(message.id)) removed++;
       }
     }
+  }
+
+  /** What each of a message's changes becomes once its content is gone: its `im` and every edit (their stored texts). */
+  private tombstonesOf(into: Map<string, Record<string, unknown>>, message: Message, sender: User, at: Date): void {
+    const gone = tombstoneOf(message, at);
+    into.set(`m:${message.id}`, { ...presentImStanza(gone, sender, this.links) });
+    for (let n = 1; n <= message.editCount; n++) into.set(`e:${message.id}:${n}`, { ...editedStanza(gone) });
   }
 }

@@ -6,10 +6,10 @@ import { MessageRepository } from '@app/dal/messages';
 import { AttachmentsService } from '../attachments/attachments.service';
 import { DrfiRequestsService } from '../drfi/drfi-requests.service';
 import { DispatchedMessage, MessageDispatcher } from '../messages/message-dispatcher.service';
-import { deletedStanza } from '../messages/stanzas';
+import { deletedStanza, editedStanza } from '../messages/stanzas';
 import type { PushMode } from '../push/push.service';
 import { ChangeFeedService } from '../messages/change-feed.service';
-import type { ImRequest, SentAck } from '../realtime/socket-events';
+import type { EditedAck, ImRequest, SentAck } from '../realtime/socket-events';
 import { UsersService } from '../users/users.service';
 import { ChatAccessService } from './chat-access.service';
 
@@ -121,6 +121,33 @@ export class MessageCommandsService {
     if (change.after.attachment) await this.attachments.discard(change.after.attachment.id);
     await this.changes.announce('delete', `d:${change.after.id}`, [change.after.senderId, change.after.receiverId], deletedStanza(change.after), 'fresh');
     return { message: change.after, changed: true };
+  }
+
+  /**
+   * The sender replaces a text message's text (its caption, on a message with an attachment) within
+   * MESSAGE_EDIT_WINDOW_SECONDS of sending it. Every device of both parties hears `messageEdited`;
+   * history, the list and sync show the current text. The earlier text is not kept. Repeating an
+   * edit (a resend after a lost ack) answers the same and announces nothing again.
+   */
+  @Throws('VALIDATION_FAILED', 'MESSAGE_NOT_FOUND', 'NOT_MESSAGE_SENDER', 'MESSAGE_DELETED', 'MESSAGE_NOT_EDITABLE', 'EDIT_WINDOW_CLOSED')
+  async edit(userId: string, input: { messageId: string; text: string }): Promise<EditedAck> {
+    const message = await this.messages.findForParticipant(input.messageId, userId);
+    if (!message) throw new AppError('MESSAGE_NOT_FOUND');
+    if (message.senderId !== userId) throw new AppError('NOT_MESSAGE_SENDER');
+    if (message.deletedAt) throw new AppError('MESSAGE_DELETED');
+    if (message.type !== 'text') throw new AppError('MESSAGE_NOT_EDITABLE');
+    this.checkContent({ text: input.text, attachmentId: message.attachment?.id }, null);
+    const notBefore = new Date(Date.now() - this.config.chat.editWindowMs);
+    if (message.text !== input.text && message.createdAt < notBefore) throw new AppError('EDIT_WINDOW_CLOSED');
+    const result = await this.messages.editText(message.id, userId, input.text, notBefore);
+    if (!result) {
+      // Deleted (or the window closed) between the read and the write.
+      const now = await this.messages.findById(message.id);
+      throw new AppError(now?.deletedAt ? 'MESSAGE_DELETED' : 'EDIT_WINDOW_CLOSED');
+    }
+    const edited = result.message;
+    if (result.changed) await this.changes.announce('edit', `e:${edited.id}:${edited.editCount}`, [edited.senderId, edited.receiverId], editedStanza(edited), 'fresh');
+    return { status: 'edited', uniqueid: edited.uniqueId, messageid: edited.id, conversationId: edited.conversationId, text: edited.text, editedAt: (edited.editedAt ?? edited.changedAt).toISOString() };
   }
 
   /** Stores (or finds the original of a resend) and publishes: a DRFI request through the DRFI module. */

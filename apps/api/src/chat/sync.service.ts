@@ -66,6 +66,7 @@ export class SyncService {
       sent: messages.filter((m) => m.from === callerId),
       statusUpdates: payloadsOf(entries, 'status'),
       deletes: payloadsOf(entries, 'delete'),
+      edits: payloadsOf(entries, 'edit'),
       drfiUpdates: payloadsOf(entries, 'drfi'),
     };
   }

@@ -9,6 +9,7 @@ export const CHANGE_EVENTS = {
   message: 'im',
   status: 'messageStatusUpdate',
   delete: 'messageDeleted',
+  edit: 'messageEdited',
   drfi: 'drfiStatusUpdate',
 } as const;
 

@@ -1,7 +1,7 @@
 import type { Message, User } from '@app/dal';
 import type { AttachmentLinks } from '@app/storage';
 import { attachmentView } from '../attachments/dto/attachment.dto';
-import type { DeletedStanza, ImStanza, StatusUpdateStanza } from '../realtime/socket-events';
+import type { DeletedStanza, EditedStanza, ImStanza, StatusUpdateStanza } from '../realtime/socket-events';
 
 /** The stanzas of a message, as sockets and sync receive them (types: realtime/socket-events.ts). */
 export function imStanza(message: Message, sender: User, links: AttachmentLinks): ImStanza {
@@ -20,6 +20,19 @@ export function imStanza(message: Message, sender: User, links: AttachmentLinks)
     conversationId: message.conversationId,
     created: message.createdAt.toISOString(),
     isDeleted: message.deletedAt !== null,
+    ...(message.editedAt ? { edited: true, editedAt: message.editedAt.toISOString() } : {}),
+  };
+}
+
+export function editedStanza(message: Message): EditedStanza {
+  return {
+    uniqueid: message.uniqueId,
+    messageid: message.id,
+    conversationId: message.conversationId,
+    from: message.senderId,
+    to: message.receiverId,
+    msg: message.text,
+    editedAt: (message.editedAt ?? message.changedAt).toISOString(),
   };
 }
 

@@ -30,6 +30,9 @@ export interface ImStanza {
   isDeleted: boolean;
   /** A tombstone's: when it was deleted (sync renders a message deleted since as its tombstone). */
   deletedAt?: string;
+  /** An edited message's: `msg` is its current text. */
+  edited?: boolean;
+  editedAt?: string;
 }
 
 /**
@@ -55,6 +58,17 @@ export interface DeletedStanza {
   deletedAt: string;
 }
 
+/** `messageEdited` to both parties' sockets: its sender replaced a message's text. */
+export interface EditedStanza {
+  uniqueid: string;
+  messageid: string;
+  conversationId: string;
+  from: string;
+  to: string;
+  msg: string;
+  editedAt: string;
+}
+
 /** `drfiStatusUpdate` to both parties' sockets: a DRFI request was accepted or denied. */
 export interface DrfiStatusStanza {
   messageid: string;
@@ -68,6 +82,7 @@ export interface ServerToClientEvents {
   im: (stanza: ImStanza) => void;
   messageStatusUpdate: (update: StatusUpdateStanza) => void;
   messageDeleted: (deleted: DeletedStanza) => void;
+  messageEdited: (edited: EditedStanza) => void;
   drfiStatusUpdate: (update: DrfiStatusStanza) => void;
 }
 
@@ -96,6 +111,12 @@ export interface StatusUpdateRequest {
   sender: string;
 }
 
+/** `edit` (socket) and POST /Chat/Message/Edit: the sender replaces a text message's text. */
+export interface EditRequest {
+  messageid: string;
+  text: string;
+}
+
 /** `sync` (socket) and POST /Chat/Sync. */
 export interface SyncRequest {
   cursor?: string;
@@ -119,6 +140,15 @@ export interface StatusUpdatedAck {
   deliveryStatus: string;
 }
 
+export interface EditedAck {
+  status: 'edited';
+  uniqueid: string;
+  messageid: string;
+  conversationId: string;
+  text: string;
+  editedAt: string;
+}
+
 export interface SyncResult {
   status: 'synced';
   /** Pass back on the next sync. */
@@ -127,7 +157,7 @@ export interface SyncResult {
   hasMore: boolean;
   /** The acks of the messages and receipts the client sent with this sync, in order. */
   acks: { messages: (SentAck | ErrorAck)[]; statuses: (StatusUpdatedAck | ErrorAck)[] };
-  /** Messages the caller received since the cursor, as `im` stanzas as they were sent. */
+  /** Messages the caller received since the cursor, as `im` stanzas as they are now (a deleted one as its tombstone). */
   messages: ImStanza[];
   /** Messages the caller sent (from any of their devices) since the cursor, as `im` stanzas. */
   sent: ImStanza[];
@@ -135,6 +165,8 @@ export interface SyncResult {
   statusUpdates: StatusUpdateStanza[];
   /** Messages of either party deleted since the cursor. */
   deletes: DeletedStanza[];
+  /** Messages of either party edited since the cursor (each at its current text; an edit superseded by a later one, or of a message deleted since, is left out). */
+  edits: EditedStanza[];
   /** DRFI requests of either party answered since the cursor. */
   drfiUpdates: DrfiStatusStanza[];
 }
@@ -144,10 +176,11 @@ export interface ClientToServerEvents {
   im: (payload: ImRequest, ack: (answer: SentAck | ErrorAck) => void) => void;
   messageStatusUpdate: (payload: StatusUpdateRequest, ack: (answer: StatusUpdatedAck | ErrorAck) => void) => void;
   sync: (payload: SyncRequest, ack: (answer: SyncResult | ErrorAck) => void) => void;
+  edit: (payload: EditRequest, ack: (answer: EditedAck | ErrorAck) => void) => void;
 }
 
 export type ClientEvent = keyof ClientToServerEvents;
 /** The events a client may send (ChatGateway handles each; any other is refused with UNKNOWN_EVENT). */
-export const CLIENT_EVENTS: readonly ClientEvent[] = ['im', 'messageStatusUpdate', 'sync'];
+export const CLIENT_EVENTS: readonly ClientEvent[] = ['im', 'messageStatusUpdate', 'sync', 'edit'];
 export type ClientPayload<E extends ClientEvent> = Parameters<ClientToServerEvents[E]>[0];
 export type ClientAck<E extends ClientEvent> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];

@@ -2,7 +2,7 @@ import { AttachmentDto } from '../attachments/dto/attachment.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { E164_PATTERN, ERROR_DEFINITIONS, ErrorAck, ErrorCode, FieldError, OBJECT_ID_PATTERN } from '@app/common';
 import { DELIVERY_STATUSES, MESSAGE_TYPES } from '@app/dal';
-import type { DeletedStanza, DrfiStatusStanza, ImStanza, SentAck, StatusUpdatedAck, StatusUpdateStanza } from './socket-events';
+import type { DeletedStanza, DrfiStatusStanza, EditedAck, EditedStanza, ImStanza, SentAck, StatusUpdatedAck, StatusUpdateStanza } from './socket-events';
 
 /**
  * The socket protocol's payloads as documented schemas (OpenAPI components, which POST /Chat/Sync
@@ -58,6 +58,12 @@ export class ImStanzaDto implements ImStanza {
 
   @ApiPropertyOptional({ format: 'date-time', description: 'On a tombstone (a message deleted before this stanza was read in sync): when it was deleted; the stanza then has no text, attachment or DRFI content' })
   deletedAt?: string;
+
+  @ApiPropertyOptional({ description: 'On an edited message: `msg` is its current text' })
+  edited?: boolean;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'On an edited message: when it was last edited' })
+  editedAt?: string;
 }
 
 /** Which message an event is about, and its two parties. */
@@ -86,6 +92,14 @@ export class StatusUpdateStanzaDto extends MessageRefDto implements StatusUpdate
 export class DeletedStanzaDto extends MessageRefDto implements DeletedStanza {
   @ApiProperty(dateTime('When it was deleted'))
   deletedAt: string;
+}
+
+export class EditedStanzaDto extends MessageRefDto implements EditedStanza {
+  @ApiProperty({ example: 'See you at 8, not 7', description: 'The new text (may be empty on a message with an attachment: its caption)' })
+  msg: string;
+
+  @ApiProperty(dateTime('When it was edited'))
+  editedAt: string;
 }
 
 export class DrfiStatusStanzaDto implements DrfiStatusStanza {
@@ -120,6 +134,26 @@ export class SentAckDto implements SentAck {
 
   @ApiProperty(dateTime('When the server stored it'))
   created: string;
+}
+
+export class EditedAckDto implements EditedAck {
+  @ApiProperty({ enum: ['edited'] })
+  status: 'edited';
+
+  @ApiProperty({ maxLength: 200, example: '1f0c7a52-8a7e-4c2b-9d1a-3b5e6f7a8c9d' })
+  uniqueid: string;
+
+  @ApiProperty(id())
+  messageid: string;
+
+  @ApiProperty(id())
+  conversationId: string;
+
+  @ApiProperty({ example: 'See you at 8, not 7', description: 'Its text now' })
+  text: string;
+
+  @ApiProperty(dateTime('When it was last edited (an edit repeated with the same text answers the first one)'))
+  editedAt: string;
 }
 
 export class StatusUpdatedAckDto implements StatusUpdatedAck {

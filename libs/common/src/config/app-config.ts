@@ -32,6 +32,8 @@ export interface IdentityProviderConfig {
 
 export interface ChatConfig {
   maxTextLength: number;
+  /** How long after sending its sender may edit a message's text (MESSAGE_EDIT_WINDOW_SECONDS). */
+  editWindowMs: number;
   /** Counts whose writes have been pending this long are recounted (a writer died mid-way). */
   countsRepairAfterMs: number;
   /** A position of a change sequence taken but not written this long is skipped by readers (its writer died). */
@@ -200,6 +202,7 @@ export class AppConfig {
       mongodbMaxPoolSize: poolSize,
       chat: {
         maxTextLength: env.MESSAGE_TEXT_MAX_LENGTH,
+        editWindowMs: env.MESSAGE_EDIT_WINDOW_SECONDS * 1000,
         countsRepairAfterMs: env.COUNTS_REPAIR_AFTER_MS,
         syncGapTimeoutMs: env.SYNC_GAP_TIMEOUT_MS,
         syncPageSize: env.SYNC_PAGE_SIZE,

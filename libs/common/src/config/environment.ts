@@ -184,6 +184,13 @@ export class EnvironmentVariables {
   @Max(65_536)
   MESSAGE_TEXT_MAX_LENGTH = 4000;
 
+  /** How long after sending its sender may edit a message's text (seconds; 0: never). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(7 * 24 * 3600)
+  MESSAGE_EDIT_WINDOW_SECONDS = 15 * 60;
+
   @Transform(toInt)
   @IsInt()
   @Min(1000)

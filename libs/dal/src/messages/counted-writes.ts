@@ -30,6 +30,8 @@ export function toMessage(doc: LeanMessage): Message {
     changedAt: doc.changedAt,
     drfi: doc.drfi ?? null,
     seq: doc.seq ?? null,
+    editedAt: doc.editedAt ?? null,
+    editCount: doc.editCount ?? 0,
   };
 }
 

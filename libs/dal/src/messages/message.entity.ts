@@ -23,6 +23,9 @@ export interface Message {
   drfi: DrfiData | null;
   /** Its position in the conversation's history pages (null: from before they existed). */
   seq: number | null;
+  /** When its text was last edited (null: never), and how many times. */
+  editedAt: Date | null;
+  editCount: number;
 }
 
 /** What a writer gives; the rest (id, status, dates) the repository sets. */

@@ -5,6 +5,7 @@ import { ConversationRepository } from '../conversations/conversation.repository
 import { ConversationCounts, ZERO_COUNTS } from '../conversations/conversation.schema';
 import { Conversation } from '../conversations/conversation.entity';
 import { GroupCommit } from '../shared/group-commit';
+import { conditionalUpdate } from '../shared/conditional-update';
 import { messageIdFor, toObjectId, writeErrorsOf } from '../shared/ids';
 import { dropRetiredIndexes } from '../shared/retired-indexes';
 import { Change, contribution, CountedMessageWrites, LeanMessage, toMessage } from './counted-writes';
@@ -236,6 +237,26 @@ export class MessageRepository implements OnModuleInit {
       .limit(limit)
       .lean<LeanMessage[]>();
     return docs.map(toMessage);
+  }
+
+  /**
+   * Replaces a text message's text, once per new text: only its sender's, not deleted, not DRFI,
+   * sent after `notBefore` (the edit window). One conditional write. Returns the message after,
+   * with `changed` false when the text was already this (a resend of the edit); undefined when a
+   * condition did not hold (the caller tells which from the message).
+   */
+  async editText(messageId: string, senderId: string, text: string, notBefore: Date): Promise<{ message: Message; changed: boolean } | undefined> {
+    const now = new Date();
+    const before = await conditionalUpdate<MessageRecord, LeanMessage>(
+      this.model,
+      toObjectId(messageId),
+      { senderId: toObjectId(senderId), deletedAt: null, type: 'text', createdAt: { $gte: notBefore }, text: { $ne: text } },
+      { $set: { text, editedAt: now, changedAt: now }, $inc: { editCount: 1 } },
+    );
+    if (before) return { message: { ...toMessage(before), text, editedAt: now, changedAt: now, editCount: (before.editCount ?? 0) + 1 }, changed: true };
+    const current = await this.findById(messageId);
+    if (current && current.senderId === senderId && !current.deletedAt && current.type === 'text' && current.text === text) return { message: current, changed: false };
+    return undefined;
   }
 
   /**

@@ -84,7 +84,15 @@ export class MessageRecord {
   @Prop({ type: Number, default: null })
   seq: number | null;
 
-  /** When anything about the message last changed (status, delete). */
+  /** When its sender last edited its text (null: never). Absent on messages never edited. */
+  @Prop({ type: Date, default: null })
+  editedAt?: Date | null;
+
+  /** How many times its text was edited (each edit is a change of its own in the parties' sequences). */
+  @Prop({ type: Number, default: 0 })
+  editCount?: number;
+
+  /** When anything about the message last changed (status, delete, edit). */
   @Prop({ type: Date, required: true })
   changedAt: Date;
 }

@@ -34,6 +34,12 @@ export class MessageResponseDto {
   @ApiPropertyOptional({ description: 'Only when deleted', example: '2017-08-13T11:55:33.697Z' })
   Datedeleted?: string;
 
+  @ApiPropertyOptional({ description: 'Only when its sender edited its text: `text` is the current one' })
+  edited?: boolean;
+
+  @ApiPropertyOptional({ description: 'Only when edited: when it was last edited', example: '2017-08-13T11:57:02.114Z' })
+  editedAt?: string;
+
   @ApiProperty({ description: "The sender's id for the message (client-chosen or server-made)", example: 'c0ffee-42' })
   uniqueid: string;
 
@@ -87,6 +93,7 @@ export function mapMessage(message: Message, viewerId: string, extra?: Partial<M
     deliveryStatus: message.deliveryStatus,
   };
   if (message.deletedAt) dto.Datedeleted = message.deletedAt.toISOString();
+  if (message.editedAt) Object.assign(dto, { edited: true, editedAt: message.editedAt.toISOString() });
   if (message.type !== 'text') dto.type = message.type;
   if (message.fileType) dto.file_type = message.fileType;
   return extra ? Object.assign(dto, extra) : dto;

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsMongoId, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { OBJECT_ID_PATTERN } from '@app/common';
 import { RECEIPT_STATUSES, ReceiptStatus } from '@app/status';
-import type { ImRequest, StatusUpdateRequest, SyncRequest } from '../../../realtime/socket-events';
+import type { EditRequest, ImRequest, StatusUpdateRequest, SyncRequest } from '../../../realtime/socket-events';
 import { UNIQUE_ID } from '../chat.request.dto';
 
 /** A person in a stanza: a user id, or a cell number in E.164 (the seed names people by cell number). */
@@ -103,4 +103,15 @@ export class SyncPayload implements SyncRequest {
   @ValidateNested({ each: true })
   @Type(() => StatusUpdatePayload)
   statuses?: StatusUpdatePayload[];
+}
+
+export class EditPayload implements EditRequest {
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, example: '5a21650305100b3f1454a8d1', description: 'A text message you sent' })
+  @IsMongoId()
+  messageid: string;
+
+  @ApiProperty({ maxLength: 4000, example: 'See you at 8, not 7', description: 'The new text: at most MESSAGE_TEXT_MAX_LENGTH characters; may be empty only on a message with an attachment (its caption)' })
+  @IsString()
+  @MaxLength(65_536)
+  text: string;
 }

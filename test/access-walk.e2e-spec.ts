@@ -141,6 +141,10 @@ const REST: Record<string, { call: Call; expect: Record<Role, Outcome> }> = {
     call: (app, w, role) => app.http().post('/Chat/Message/Edit').set(w.who[role].auth).send({ messageid: w.messageId, text: 'edited text' }),
     expect: { owner: 'ok', member: 403, outsider: 404, admin: 404 },
   },
+  'POST /Chat/Message/React': {
+    call: (app, w, role) => app.http().post('/Chat/Message/React').set(w.who[role].auth).send({ messageid: w.messageId, emoji: '👍' }),
+    expect: { owner: 'ok', member: 'ok', outsider: 404, admin: 404 },
+  },
   'POST /Chat/Sync': { call: (app, w, role) => app.http().post('/Chat/Sync').set(w.who[role].auth).send({}), expect: everyone },
   'GET /Vault/Fields': { call: (app, w, role) => app.http().get('/Vault/Fields').set(w.who[role].auth), expect: everyone },
   'GET /Vault': { call: (app, w, role) => app.http().get('/Vault').set(w.who[role].auth), expect: everyone },
@@ -294,6 +298,10 @@ const SOCKET: Record<string, { payload: (w: World, role: Role) => object; expect
     expect: { owner: 'NOT_MESSAGE_RECEIVER', member: 'statusUpdated', outsider: 'MESSAGE_NOT_FOUND', admin: 'MESSAGE_NOT_FOUND' },
   },
   sync: { payload: () => ({}), expect: { owner: 'synced', member: 'synced', outsider: 'synced', admin: 'synced' } },
+  react: {
+    payload: (w) => ({ messageid: w.messageId, emoji: '🎉' }),
+    expect: { owner: 'reacted', member: 'reacted', outsider: 'MESSAGE_NOT_FOUND', admin: 'MESSAGE_NOT_FOUND' },
+  },
   edit: {
     payload: (w) => ({ messageid: w.messageId, text: 'edited over the socket' }),
     expect: { owner: 'edited', member: 'NOT_MESSAGE_SENDER', outsider: 'MESSAGE_NOT_FOUND', admin: 'MESSAGE_NOT_FOUND' },

@@ -9,6 +9,7 @@ import { chatAs } from './support/chat-client';
 import { voiceNote } from './support/media';
 import { conversationFixture, session, Session } from './support/session';
 import { collect, connect, disconnected, emitAck } from './support/socket-client';
+import { syncFromStart } from './support/sync';
 import { startTestApp, TEST_JWT_SECRET, TEST_PRIVACY, testAttachments, TestApp, testConfig } from './support/test-app';
 
 type Storage = Parameters<typeof testAttachments>[0];
@@ -50,20 +51,6 @@ async function aliceWithHistory(app: TestApp) {
   await app.http().post(`/Admin/Users/${alice.user.id}/Suspend`).set(admin.auth).expect(200);
   await app.http().post(`/Admin/Users/${alice.user.id}/Restore`).set(admin.auth).expect(200);
   return { alice, bob, admin, conversationId, secret, email, note, upload: upload.body.data.id as string, deviceToken, bobsText, ids: { text, file, request, response } };
-}
-
-/** Every page of a user's sync from the start (a device that was away the whole time). */
-async function syncFromStart(app: TestApp, who: Session) {
-  const pages: Record<string, unknown[]>[] = [];
-  let cursor: string | undefined;
-  for (;;) {
-    const page = (await app.http().post('/Chat/Sync').set(who.auth).send(cursor ? { cursor } : {}).expect(200)).body.data;
-    pages.push(page);
-    cursor = page.cursor;
-    if (!page.hasMore) break;
-  }
-  const all = (list: string) => pages.flatMap((page) => page[list] as Record<string, unknown>[]);
-  return { raw: JSON.stringify(pages), messages: all('messages'), deletes: all('deletes') };
 }
 
 const backends: [string, () => Storage][] = [
@@ -237,10 +224,10 @@ describe('account erasure', () => {
       // Bob's device that was away the whole time syncs: her messages arrive as tombstones, never their content.
       const sync = await syncFromStart(app, bob);
       for (const gone of [secret, email, 'voice note.wav']) expect({ gone, found: sync.raw.includes(gone) }).toEqual({ gone, found: false });
-      const fromHer = sync.messages.filter((m) => m.from === alice.user.id);
+      const fromHer = sync.list('messages').filter((m) => m.from === alice.user.id);
       expect(fromHer.map((m) => m.messageid).sort()).toEqual([...alicesMessages].sort());
       for (const m of fromHer) expect(m).toMatchObject({ msg: '', isDeleted: true, fromFullName: 'Deleted user' });
-      expect(sync.deletes.map((d) => d.messageid)).toEqual(expect.arrayContaining(alicesMessages));
+      expect(sync.list('deletes').map((d) => d.messageid)).toEqual(expect.arrayContaining(alicesMessages));
 
       // Her request can no longer be answered: nobody would receive the answer.
       const late = await app.http().post('/Chat/Drfi/Accept').set(bob.auth).send({ messageId: unanswered, fields: [{ source: 'newValue', path: '.contact.mobile', value: '+6591234567' }] });

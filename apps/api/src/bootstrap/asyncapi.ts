@@ -21,6 +21,7 @@ const RECEIVED: (Event & { id: string; replies: string[] })[] = [
     summary: 'The receiver reports `delivered` or `seen`',
   },
   { id: 'editRequest', name: 'edit', payload: 'EditPayload', replies: ['EditedAckDto', 'ErrorAckDto'], summary: "The sender replaces a text message's text within the edit window; the ack is `edited` or an error" },
+  { id: 'reactRequest', name: 'react', payload: 'ReactPayload', replies: ['ReactedAckDto', 'ErrorAckDto'], summary: 'A member sets or removes their one reaction to a message; the ack is `reacted` or an error' },
   { id: 'syncRequest', name: 'sync', payload: 'SyncPayload', replies: ['SyncResponseDto', 'ErrorAckDto'], summary: 'Resend what was not acknowledged, and read the changes after the cursor' },
 ];
 
@@ -29,6 +30,7 @@ const SENT: (Event & { id: string })[] = [
   { id: 'messageStatusUpdate', name: 'messageStatusUpdate', payload: 'StatusUpdateStanzaDto', summary: 'A delivery-status change, to both parties' },
   { id: 'messageDeleted', name: 'messageDeleted', payload: 'DeletedStanzaDto', summary: 'A message deleted by its sender, to both parties' },
   { id: 'messageEdited', name: 'messageEdited', payload: 'EditedStanzaDto', summary: "A message's text edited by its sender, to both parties" },
+  { id: 'messageReaction', name: 'messageReaction', payload: 'ReactionStanzaDto', summary: "A member's reaction set or removed, with every reaction now, to both parties" },
   { id: 'drfiStatusUpdate', name: 'drfiStatusUpdate', payload: 'DrfiStatusStanzaDto', summary: 'A DRFI request accepted or denied, to both parties' },
 ];
 

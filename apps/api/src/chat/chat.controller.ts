@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { AuthUser, CurrentUser } from '@app/auth';
 import { ApiEnvelope, ApiErrorsOf, Envelope, ok } from '@app/common';
 import { ConversationQueriesService } from './conversation-queries.service';
-import { EditPayload, SyncPayload } from './dto/ws/payloads';
-import { EditedAckDto } from '../realtime/stanzas.dto';
+import { EditPayload, ReactPayload, SyncPayload } from './dto/ws/payloads';
+import { EditedAckDto, ReactedAckDto } from '../realtime/stanzas.dto';
 import { SyncResponseDto } from './dto/ws/sync.response.dto';
 import { MessageCommandsService } from './message-commands.service';
 import { ReceiptsService } from './receipts.service';
@@ -127,6 +127,15 @@ export class ChatController {
   @ApiErrorsOf(MessageCommandsService, 'edit', 'UNAUTHENTICATED')
   async edit(@CurrentUser() me: AuthUser, @Body() body: EditPayload): Promise<Envelope<EditedAckDto>> {
     return ok('Message edited', await this.commands.edit(me.userId, { messageId: body.messageid, text: body.text }));
+  }
+
+  @Post('Message/React')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ operationId: 'reactToMessage', summary: 'Set your one reaction to a message of your conversation (an emoji, replacing yours), or take it back (null); the same as the socket `react`' })
+  @ApiEnvelope(ReactedAckDto, { description: "The message's reactions now", message: 'Reaction saved' })
+  @ApiErrorsOf(MessageCommandsService, 'react', 'UNAUTHENTICATED')
+  async react(@CurrentUser() me: AuthUser, @Body() body: ReactPayload): Promise<Envelope<ReactedAckDto>> {
+    return ok('Reaction saved', await this.commands.react(me.userId, { messageId: body.messageid, emoji: body.emoji }));
   }
 
   @Post('Sync')

@@ -20,12 +20,12 @@ import { ChatServer, RealtimeNotifier } from '../realtime/realtime-notifier.serv
 import { AuthenticatedSocket, socketAuthMiddleware } from '../realtime/socket-auth';
 import { SocketActivity } from '../realtime/socket-activity.service';
 import { CLIENT_EVENTS, type ClientAck, type ClientEvent } from '../realtime/socket-events';
-import { EditPayload, ImPayload, StatusUpdatePayload, SyncPayload } from './dto/ws/payloads';
+import { EditPayload, ImPayload, ReactPayload, StatusUpdatePayload, SyncPayload } from './dto/ws/payloads';
 import { MessageCommandsService } from './message-commands.service';
 import { ReceiptsService } from './receipts.service';
 import { SyncService } from './sync.service';
 
-type Dto = typeof ImPayload | typeof StatusUpdatePayload | typeof SyncPayload | typeof EditPayload;
+type Dto = typeof ImPayload | typeof StatusUpdatePayload | typeof SyncPayload | typeof EditPayload | typeof ReactPayload;
 
 /**
  * The seed's socket.io flow (chat-message-status-flow.txt, docs/protocol.md). Thin: it checks the
@@ -93,6 +93,13 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
   edit(@ConnectedSocket() socket: AuthenticatedSocket, @MessageBody() body: unknown): Promise<ClientAck<'edit'>> {
     return this.handle<'edit', EditPayload>('edit', socket, body, EditPayload, (payload) =>
       this.commands.edit(socket.data.user.userId, { messageId: payload.messageid, text: payload.text }),
+    );
+  }
+
+  @SubscribeMessage('react')
+  react(@ConnectedSocket() socket: AuthenticatedSocket, @MessageBody() body: unknown): Promise<ClientAck<'react'>> {
+    return this.handle<'react', ReactPayload>('react', socket, body, ReactPayload, (payload) =>
+      this.commands.react(socket.data.user.userId, { messageId: payload.messageid, emoji: payload.emoji }),
     );
   }
 

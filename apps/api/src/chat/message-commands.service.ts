@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { AppConfig, AppError, codePointLength, textProblem, Throws } from '@app/common';
+import { AppConfig, AppError, codePointLength, isOneEmoji, textProblem, Throws } from '@app/common';
 import { Message, MessageAttachment, messageIdFor, otherMember, User } from '@app/dal';
 import { MessageRepository } from '@app/dal/messages';
 import { AttachmentsService } from '../attachments/attachments.service';
 import { DrfiRequestsService } from '../drfi/drfi-requests.service';
 import { DispatchedMessage, MessageDispatcher } from '../messages/message-dispatcher.service';
-import { deletedStanza, editedStanza } from '../messages/stanzas';
+import { deletedStanza, editedStanza, reactionsOf, reactionStanza } from '../messages/stanzas';
 import type { PushMode } from '../push/push.service';
 import { ChangeFeedService } from '../messages/change-feed.service';
-import type { EditedAck, ImRequest, SentAck } from '../realtime/socket-events';
+import type { EditedAck, ImRequest, ReactedAck, SentAck } from '../realtime/socket-events';
 import { UsersService } from '../users/users.service';
 import { ChatAccessService } from './chat-access.service';
 
@@ -148,6 +148,28 @@ export class MessageCommandsService {
     const edited = result.message;
     if (result.changed) await this.changes.announce('edit', `e:${edited.id}:${edited.editCount}`, [edited.senderId, edited.receiverId], editedStanza(edited), 'fresh');
     return { status: 'edited', uniqueid: edited.uniqueId, messageid: edited.id, conversationId: edited.conversationId, text: edited.text, editedAt: (edited.editedAt ?? edited.changedAt).toISOString() };
+  }
+
+  /**
+   * A member of the message's conversation sets their one reaction (an emoji, replacing the one
+   * before) or takes it back (null). Every device of both parties hears `messageReaction`; history
+   * and sync carry the reactions. No push (docs/decisions.md). Repeating it changes nothing.
+   */
+  @Throws('VALIDATION_FAILED', 'MESSAGE_NOT_FOUND', 'MESSAGE_DELETED')
+  async react(userId: string, input: { messageId: string; emoji: string | null }): Promise<ReactedAck> {
+    if (input.emoji !== null && !isOneEmoji(input.emoji)) {
+      throw new AppError('VALIDATION_FAILED', 'Validation failed: emoji must be one emoji', [{ field: 'emoji', errors: ['emoji must be exactly one emoji (or null to remove yours)'] }]);
+    }
+    const result = await this.messages.react(input.messageId, userId, input.emoji);
+    if (!result) {
+      const message = await this.messages.findForParticipant(input.messageId, userId);
+      throw new AppError(message?.deletedAt ? 'MESSAGE_DELETED' : 'MESSAGE_NOT_FOUND');
+    }
+    const { message } = result;
+    if (result.changed) {
+      await this.changes.announce('reaction', `x:${message.id}:${message.reactionCount}`, [message.senderId, message.receiverId], reactionStanza(message, userId), 'fresh');
+    }
+    return { status: 'reacted', uniqueid: message.uniqueId, messageid: message.id, conversationId: message.conversationId, reactions: reactionsOf(message) };
   }
 
   /** Stores (or finds the original of a resend) and publishes: a DRFI request through the DRFI module. */

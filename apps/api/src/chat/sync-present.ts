@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ChangeFeedRepository, FeedEntry, MessageRepository } from '@app/dal/messages';
 import { AttachmentLinks } from '@app/storage';
 import { drfiStatusStanza } from '../drfi/drfi-content';
-import { editedStanza, presentImStanza } from '../messages/stanzas';
+import { editedStanza, presentImStanza, reactionStanza } from '../messages/stanzas';
 import { UsersService } from '../users/users.service';
 
 /** Which later status supersedes a status change of the same message. */
@@ -21,7 +21,8 @@ function statusKey(entry: FeedEntry): { message: string; status: string } | unde
  *   attachment or DRFI values), and its status is its current one; its links are signed now.
  * - A DRFI request's change comes with the request's state now.
  * - An edit comes with the message's text now, once: an edit a later one supersedes, or of a message
- *   deleted since (or no longer stored), is left out.
+ *   deleted since (or no longer stored), is left out. The same for reactions: only a message's
+ *   latest reaction change comes, with every reaction as it is now.
  * - A status change superseded by a later one of the same message in the caller's own sequence is
  *   left out: the later one comes, further along the chain, so along a chain each message's status
  *   comes once per change that is not superseded.
@@ -49,7 +50,7 @@ export class SyncPresent {
       return !next || (positions.get(`s:${named.message}:${next}`) ?? 0) <= entry.seq;
     });
 
-    const rendered = kept.filter((entry) => entry.kind === 'message' || entry.kind === 'drfi' || entry.kind === 'edit');
+    const rendered = kept.filter((entry) => ['message', 'drfi', 'edit', 'reaction'].includes(entry.kind));
     const messages = new Map((await this.messages.findByIds(rendered.map((entry) => String(entry.payload.messageid)))).map((m) => [m.id, m]));
     const senders = new Map((await this.users.findMany([...new Set([...messages.values()].map((m) => m.senderId))])).map((u) => [u.id, u]));
     return kept.flatMap((entry) => {
@@ -61,6 +62,11 @@ export class SyncPresent {
         return message && !message.deletedAt && message.editCount <= count ? [{ ...entry, payload: { ...editedStanza(message) } }] : [];
       }
       // A message no longer stored (retention) keeps the tombstone its change was rewritten into.
+      if (entry.kind === 'reaction') {
+        // Only the message's latest reaction change comes (it carries every reaction now), never a deleted message's.
+        const count = Number(/^x:[0-9a-f]{24}:(\d+)$/.exec(entry.key ?? '')?.[1] ?? 0);
+        return message && !message.deletedAt && message.reactionCount <= count ? [{ ...entry, payload: { ...reactionStanza(message, String(entry.payload.userId)) } }] : [];
+      }
       if (!message) return [entry];
       if (entry.kind === 'drfi') return [{ ...entry, payload: { ...drfiStatusStanza(message) } }];
       const sender = senders.get(message.senderId);

@@ -67,6 +67,7 @@ export class SyncService {
       statusUpdates: payloadsOf(entries, 'status'),
       deletes: payloadsOf(entries, 'delete'),
       edits: payloadsOf(entries, 'edit'),
+      reactions: payloadsOf(entries, 'reaction'),
       drfiUpdates: payloadsOf(entries, 'drfi'),
     };
   }

@@ -10,6 +10,7 @@ export const CHANGE_EVENTS = {
   status: 'messageStatusUpdate',
   delete: 'messageDeleted',
   edit: 'messageEdited',
+  reaction: 'messageReaction',
   drfi: 'drfiStatusUpdate',
 } as const;
 

@@ -1,7 +1,7 @@
 import type { Message, User } from '@app/dal';
 import type { AttachmentLinks } from '@app/storage';
 import { attachmentView } from '../attachments/dto/attachment.dto';
-import type { DeletedStanza, EditedStanza, ImStanza, StatusUpdateStanza } from '../realtime/socket-events';
+import type { DeletedStanza, EditedStanza, ImStanza, ReactionStanza, ReactionView, StatusUpdateStanza } from '../realtime/socket-events';
 
 /** The stanzas of a message, as sockets and sync receive them (types: realtime/socket-events.ts). */
 export function imStanza(message: Message, sender: User, links: AttachmentLinks): ImStanza {
@@ -21,6 +21,25 @@ export function imStanza(message: Message, sender: User, links: AttachmentLinks)
     created: message.createdAt.toISOString(),
     isDeleted: message.deletedAt !== null,
     ...(message.editedAt ? { edited: true, editedAt: message.editedAt.toISOString() } : {}),
+    ...(message.reactions.length > 0 ? { reactions: reactionsOf(message) } : {}),
+  };
+}
+
+export function reactionsOf(message: Message): ReactionView[] {
+  return message.reactions.map(({ userId, emoji }) => ({ userId, emoji }));
+}
+
+/** A member's reaction changed (`userId`'s, now `emoji`), with every reaction as it is now. */
+export function reactionStanza(message: Message, userId: string): ReactionStanza {
+  return {
+    uniqueid: message.uniqueId,
+    messageid: message.id,
+    conversationId: message.conversationId,
+    from: message.senderId,
+    to: message.receiverId,
+    userId,
+    emoji: message.reactions.find((r) => r.userId === userId)?.emoji ?? null,
+    reactions: reactionsOf(message),
   };
 }
 
@@ -54,6 +73,7 @@ export function tombstoneOf(message: Message, at = new Date()): Message {
     fileType: null,
     deletedAt: message.deletedAt ?? at,
     drfi: message.drfi ? { ...message.drfi, fields: undefined } : null,
+    reactions: [],
   };
 }
 

@@ -33,6 +33,28 @@ export interface ImStanza {
   /** An edited message's: `msg` is its current text. */
   edited?: boolean;
   editedAt?: string;
+  /** The members' reactions, when there are any (one emoji each, oldest first). */
+  reactions?: ReactionView[];
+}
+
+/** One member's reaction to a message. */
+export interface ReactionView {
+  userId: string;
+  emoji: string;
+}
+
+/** `messageReaction` to both parties' sockets: a member set (`emoji`) or removed (null) their reaction. */
+export interface ReactionStanza {
+  uniqueid: string;
+  messageid: string;
+  conversationId: string;
+  from: string;
+  to: string;
+  /** Who reacted, and with what now (null: they took their reaction back). */
+  userId: string;
+  emoji: string | null;
+  /** Every reaction to the message now. */
+  reactions: ReactionView[];
 }
 
 /**
@@ -83,6 +105,7 @@ export interface ServerToClientEvents {
   messageStatusUpdate: (update: StatusUpdateStanza) => void;
   messageDeleted: (deleted: DeletedStanza) => void;
   messageEdited: (edited: EditedStanza) => void;
+  messageReaction: (reaction: ReactionStanza) => void;
   drfiStatusUpdate: (update: DrfiStatusStanza) => void;
 }
 
@@ -117,6 +140,12 @@ export interface EditRequest {
   text: string;
 }
 
+/** `react` (socket) and POST /Chat/Message/React: a member sets or removes their one reaction. */
+export interface ReactRequest {
+  messageid: string;
+  emoji: string | null;
+}
+
 /** `sync` (socket) and POST /Chat/Sync. */
 export interface SyncRequest {
   cursor?: string;
@@ -149,6 +178,14 @@ export interface EditedAck {
   editedAt: string;
 }
 
+export interface ReactedAck {
+  status: 'reacted';
+  uniqueid: string;
+  messageid: string;
+  conversationId: string;
+  reactions: ReactionView[];
+}
+
 export interface SyncResult {
   status: 'synced';
   /** Pass back on the next sync. */
@@ -167,6 +204,8 @@ export interface SyncResult {
   deletes: DeletedStanza[];
   /** Messages of either party edited since the cursor (each at its current text; an edit superseded by a later one, or of a message deleted since, is left out). */
   edits: EditedStanza[];
+  /** Reactions set or removed since the cursor, each message once at its reactions now. */
+  reactions: ReactionStanza[];
   /** DRFI requests of either party answered since the cursor. */
   drfiUpdates: DrfiStatusStanza[];
 }
@@ -177,10 +216,11 @@ export interface ClientToServerEvents {
   messageStatusUpdate: (payload: StatusUpdateRequest, ack: (answer: StatusUpdatedAck | ErrorAck) => void) => void;
   sync: (payload: SyncRequest, ack: (answer: SyncResult | ErrorAck) => void) => void;
   edit: (payload: EditRequest, ack: (answer: EditedAck | ErrorAck) => void) => void;
+  react: (payload: ReactRequest, ack: (answer: ReactedAck | ErrorAck) => void) => void;
 }
 
 export type ClientEvent = keyof ClientToServerEvents;
 /** The events a client may send (ChatGateway handles each; any other is refused with UNKNOWN_EVENT). */
-export const CLIENT_EVENTS: readonly ClientEvent[] = ['im', 'messageStatusUpdate', 'sync', 'edit'];
+export const CLIENT_EVENTS: readonly ClientEvent[] = ['im', 'messageStatusUpdate', 'sync', 'edit', 'react'];
 export type ClientPayload<E extends ClientEvent> = Parameters<ClientToServerEvents[E]>[0];
 export type ClientAck<E extends ClientEvent> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];

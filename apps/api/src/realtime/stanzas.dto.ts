@@ -2,7 +2,7 @@ import { AttachmentDto } from '../attachments/dto/attachment.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { E164_PATTERN, ERROR_DEFINITIONS, ErrorAck, ErrorCode, FieldError, OBJECT_ID_PATTERN } from '@app/common';
 import { DELIVERY_STATUSES, MESSAGE_TYPES } from '@app/dal';
-import type { DeletedStanza, DrfiStatusStanza, EditedAck, EditedStanza, ImStanza, SentAck, StatusUpdatedAck, StatusUpdateStanza } from './socket-events';
+import type { DeletedStanza, DrfiStatusStanza, EditedAck, EditedStanza, ImStanza, ReactedAck, ReactionStanza, ReactionView, SentAck, StatusUpdatedAck, StatusUpdateStanza } from './socket-events';
 
 /**
  * The socket protocol's payloads as documented schemas (OpenAPI components, which POST /Chat/Sync
@@ -64,6 +64,17 @@ export class ImStanzaDto implements ImStanza {
 
   @ApiPropertyOptional({ format: 'date-time', description: 'On an edited message: when it was last edited' })
   editedAt?: string;
+
+  @ApiPropertyOptional({ type: () => [ReactionViewDto], description: "The members' reactions, when there are any" })
+  reactions?: ReactionViewDto[];
+}
+
+export class ReactionViewDto implements ReactionView {
+  @ApiProperty(id('Who reacted'))
+  userId: string;
+
+  @ApiProperty({ example: '👍', description: 'One emoji' })
+  emoji: string;
 }
 
 /** Which message an event is about, and its two parties. */
@@ -100,6 +111,17 @@ export class EditedStanzaDto extends MessageRefDto implements EditedStanza {
 
   @ApiProperty(dateTime('When it was edited'))
   editedAt: string;
+}
+
+export class ReactionStanzaDto extends MessageRefDto implements ReactionStanza {
+  @ApiProperty(id('Who reacted'))
+  userId: string;
+
+  @ApiProperty({ type: String, nullable: true, example: '👍', description: 'Their reaction now; null: they took it back' })
+  emoji: string | null;
+
+  @ApiProperty({ type: () => [ReactionViewDto], description: 'Every reaction to the message now' })
+  reactions: ReactionViewDto[];
 }
 
 export class DrfiStatusStanzaDto implements DrfiStatusStanza {
@@ -154,6 +176,23 @@ export class EditedAckDto implements EditedAck {
 
   @ApiProperty(dateTime('When it was last edited (an edit repeated with the same text answers the first one)'))
   editedAt: string;
+}
+
+export class ReactedAckDto implements ReactedAck {
+  @ApiProperty({ enum: ['reacted'] })
+  status: 'reacted';
+
+  @ApiProperty({ maxLength: 200, example: '1f0c7a52-8a7e-4c2b-9d1a-3b5e6f7a8c9d' })
+  uniqueid: string;
+
+  @ApiProperty(id())
+  messageid: string;
+
+  @ApiProperty(id())
+  conversationId: string;
+
+  @ApiProperty({ type: () => [ReactionViewDto], description: 'Every reaction to the message now' })
+  reactions: ReactionViewDto[];
 }
 
 export class StatusUpdatedAckDto implements StatusUpdatedAck {

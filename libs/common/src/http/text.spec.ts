@@ -1,4 +1,4 @@
-import { codePointLength, truncateText } from './text';
+import { codePointLength, isOneEmoji, truncateText } from './text';
 
 describe('text lengths', () => {
   it('counts an emoji as one character, and each code point of a composed grapheme', () => {
@@ -17,5 +17,10 @@ describe('text lengths', () => {
     expect(cut).not.toContain('\uFFFD');
     const toned = truncateText(`${'a'.repeat(198)}👍🏽 and more`, 200);
     expect(toned).toBe(`${'a'.repeat(198)}…`);
+  });
+
+  it('tells one emoji from anything else', () => {
+    for (const emoji of ['👍', '❤️', '👍🏽', '👨‍👩‍👧', '🇸🇬', '😂']) expect({ emoji, one: isOneEmoji(emoji) }).toEqual({ emoji, one: true });
+    for (const other of ['', 'a', '👍👍', 'ok 👍', '1', '#', '👍a', '\u200d']) expect({ other, one: isOneEmoji(other) }).toEqual({ other, one: false });
   });
 });

@@ -28,6 +28,19 @@ export function truncateText(text: string, max: number): string {
   return `${kept}…`;
 }
 
+/** A pictographic code point (an emoji's base: 😀, ❤, 👍; Unicode's Extended_Pictographic). */
+const PICTOGRAPHIC = /\p{Extended_Pictographic}/u;
+/** What may follow an emoji's base inside its grapheme: variation selectors, skin tones, joiners, tags, keycaps. */
+const EMOJI_PART = /^(?:\p{Extended_Pictographic}|\p{Emoji_Modifier}|\p{Emoji_Component}|\uFE0E|\uFE0F|\u200D|\u20E3)+$/u;
+
+/** Whether `text` is exactly one emoji (one grapheme: a flag, a skin tone, a family count as one). */
+export function isOneEmoji(text: string): boolean {
+  const segments = [...graphemes.segment(text)];
+  if (segments.length !== 1 || codePointLength(text) > 16) return false;
+  const flag = /^[\u{1F1E6}-\u{1F1FF}]{2}$/u.test(text);
+  return flag || (PICTOGRAPHIC.test(text) && EMOJI_PART.test(text));
+}
+
 /** A lone UTF-16 surrogate (half of a pair without the other): no character at all. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 

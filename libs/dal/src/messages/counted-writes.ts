@@ -32,6 +32,10 @@ export function toMessage(doc: LeanMessage): Message {
     seq: doc.seq ?? null,
     editedAt: doc.editedAt ?? null,
     editCount: doc.editCount ?? 0,
+    reactions: Object.entries(doc.reactions ?? {})
+      .map(([userId, r]) => ({ userId, emoji: r.emoji, at: r.at }))
+      .sort((a, b) => a.at.getTime() - b.at.getTime()),
+    reactionCount: doc.reactionCount ?? 0,
   };
 }
 

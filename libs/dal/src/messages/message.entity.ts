@@ -26,6 +26,15 @@ export interface Message {
   /** When its text was last edited (null: never), and how many times. */
   editedAt: Date | null;
   editCount: number;
+  /** Each member's reaction (one emoji each), oldest first; and how many reaction changes there were. */
+  reactions: MessageReaction[];
+  reactionCount: number;
+}
+
+export interface MessageReaction {
+  userId: string;
+  emoji: string;
+  at: Date;
 }
 
 /** What a writer gives; the rest (id, status, dates) the repository sets. */

@@ -260,13 +260,33 @@ export class MessageRepository implements OnModuleInit {
   }
 
   /**
+   * Sets (an emoji) or removes (null) the member's reaction to a message of their conversation, once
+   * per change: one conditional write (a participant's, not deleted, not already so). Returns the
+   * message after, `changed` false when it already was so (a resend); undefined when the message is
+   * not the member's or is deleted (the caller tells which).
+   */
+  async react(messageId: string, userId: string, emoji: string | null): Promise<{ message: Message; changed: boolean } | undefined> {
+    const user = toObjectId(userId);
+    const field = `reactions.${user.toHexString()}`;
+    const now = new Date();
+    const condition = { deletedAt: null, $or: [{ senderId: user }, { receiverId: user }], ...(emoji === null ? { [field]: { $exists: true } } : { [`${field}.emoji`]: { $ne: emoji } }) };
+    const update = emoji === null ? { $unset: { [field]: 1 }, $set: { changedAt: now }, $inc: { reactionCount: 1 } } : { $set: { [field]: { emoji, at: now }, changedAt: now }, $inc: { reactionCount: 1 } };
+    const before = await conditionalUpdate<MessageRecord, LeanMessage>(this.model, toObjectId(messageId), condition, update);
+    const after = await this.findById(messageId);
+    if (before && after) return { message: after, changed: true };
+    const mine = after && (after.senderId === userId || after.receiverId === userId) && !after.deletedAt;
+    const already = after?.reactions.find((r) => r.userId === userId)?.emoji ?? null;
+    return mine && already === emoji ? { message: after, changed: false } : undefined;
+  }
+
+  /**
    * Erases a message's content, for good: text, attachment and DRFI answer values go; ids, times
    * and status stay (a tombstone). Deleting it (markDeleted) is separate and counted.
    */
   async eraseContent(messageId: string): Promise<void> {
     await this.model.updateOne(
       { _id: toObjectId(messageId) },
-      { $set: { text: '', attachment: null, fileType: null, changedAt: new Date() }, $unset: { 'drfi.fields': 1 } },
+      { $set: { text: '', attachment: null, fileType: null, reactions: null, changedAt: new Date() }, $unset: { 'drfi.fields': 1 } },
     );
   }
 

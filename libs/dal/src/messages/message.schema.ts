@@ -92,7 +92,15 @@ export class MessageRecord {
   @Prop({ type: Number, default: 0 })
   editCount?: number;
 
-  /** When anything about the message last changed (status, delete, edit). */
+  /** Each member's reaction (at most one each): member id -> {emoji, at}. Absent until someone reacts. */
+  @Prop({ type: Object, default: null })
+  reactions?: Record<string, { emoji: string; at: Date }> | null;
+
+  /** How many times a reaction was set or removed (each is a change of its own in the parties' sequences). */
+  @Prop({ type: Number, default: 0 })
+  reactionCount?: number;
+
+  /** When anything about the message last changed (status, delete, edit, reaction). */
   @Prop({ type: Date, required: true })
   changedAt: Date;
 }

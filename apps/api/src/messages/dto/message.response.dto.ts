@@ -1,5 +1,6 @@
 import { AttachmentDto } from '../../attachments/dto/attachment.dto';
 import { UserDataFieldDto } from '../../vault/dto/vault.dto';
+import { ReactionViewDto } from '../../realtime/stanzas.dto';
 import { OBJECT_ID_PATTERN } from '@app/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DELIVERY_STATUSES, DeliveryStatus, Message, MESSAGE_TYPES } from '@app/dal';
@@ -37,8 +38,11 @@ export class MessageResponseDto {
   @ApiPropertyOptional({ description: 'Only when its sender edited its text: `text` is the current one' })
   edited?: boolean;
 
-  @ApiPropertyOptional({ description: 'Only when edited: when it was last edited', example: '2017-08-13T11:57:02.114Z' })
+  @ApiPropertyOptional({ format: 'date-time', description: 'Only when edited: when it was last edited', example: '2017-08-13T11:57:02.114Z' })
   editedAt?: string;
+
+  @ApiPropertyOptional({ type: () => [ReactionViewDto], description: "Only when there are any: the members' reactions (one emoji each), oldest first" })
+  reactions?: ReactionViewDto[];
 
   @ApiProperty({ description: "The sender's id for the message (client-chosen or server-made)", example: 'c0ffee-42' })
   uniqueid: string;
@@ -94,6 +98,7 @@ export function mapMessage(message: Message, viewerId: string, extra?: Partial<M
   };
   if (message.deletedAt) dto.Datedeleted = message.deletedAt.toISOString();
   if (message.editedAt) Object.assign(dto, { edited: true, editedAt: message.editedAt.toISOString() });
+  if (message.reactions.length > 0) dto.reactions = message.reactions.map(({ userId, emoji }) => ({ userId, emoji }));
   if (message.type !== 'text') dto.type = message.type;
   if (message.fileType) dto.file_type = message.fileType;
   return extra ? Object.assign(dto, extra) : dto;

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsMongoId, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsMongoId, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { OBJECT_ID_PATTERN } from '@app/common';
 import { RECEIPT_STATUSES, ReceiptStatus } from '@app/status';
-import type { EditRequest, ImRequest, StatusUpdateRequest, SyncRequest } from '../../../realtime/socket-events';
+import type { EditRequest, ImRequest, ReactRequest, StatusUpdateRequest, SyncRequest } from '../../../realtime/socket-events';
 import { UNIQUE_ID } from '../chat.request.dto';
 
 /** A person in a stanza: a user id, or a cell number in E.164 (the seed names people by cell number). */
@@ -114,4 +114,16 @@ export class EditPayload implements EditRequest {
   @IsString()
   @MaxLength(65_536)
   text: string;
+}
+
+export class ReactPayload implements ReactRequest {
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, example: '5a21650305100b3f1454a8d1', description: 'A message of one of your conversations' })
+  @IsMongoId()
+  messageid: string;
+
+  @ApiProperty({ type: String, nullable: true, example: '👍', description: 'One emoji (it replaces your earlier reaction); null takes your reaction back' })
+  @ValidateIf((payload: ReactPayload) => payload.emoji !== null)
+  @IsString()
+  @MaxLength(64)
+  emoji: string | null;
 }

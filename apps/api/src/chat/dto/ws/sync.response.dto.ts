@@ -1,6 +1,6 @@
 import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import type { SyncResult } from '../../../realtime/socket-events';
-import { DeletedStanzaDto, DrfiStatusStanzaDto, EditedStanzaDto, ErrorAckDto, ImStanzaDto, SentAckDto, StatusUpdatedAckDto, StatusUpdateStanzaDto } from '../../../realtime/stanzas.dto';
+import { DeletedStanzaDto, DrfiStatusStanzaDto, EditedStanzaDto, ErrorAckDto, ImStanzaDto, ReactionStanzaDto, SentAckDto, StatusUpdatedAckDto, StatusUpdateStanzaDto } from '../../../realtime/stanzas.dto';
 
 const oneOf = (...models: (new () => unknown)[]) => ({ type: 'array' as const, items: { oneOf: models.map((m) => ({ $ref: getSchemaPath(m) })) } });
 
@@ -41,6 +41,9 @@ export class SyncResponseDto implements SyncResult {
 
   @ApiProperty({ type: [EditedStanzaDto], description: 'Messages of either party edited since the cursor, each at its current text (an edit a later one superseded, or of a message deleted since, is left out)' })
   edits: EditedStanzaDto[];
+
+  @ApiProperty({ type: [ReactionStanzaDto], description: 'Reactions set or removed since the cursor: each message once, at its reactions now (left out for a message deleted since)' })
+  reactions: ReactionStanzaDto[];
 
   @ApiProperty({ type: [DrfiStatusStanzaDto], description: 'DRFI requests of either party answered since the cursor' })
   drfiUpdates: DrfiStatusStanzaDto[];

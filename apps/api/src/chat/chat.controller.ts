@@ -73,6 +73,7 @@ export class ChatController {
       type: body.type,
       drfiPaths: body.drfiPaths,
       attachmentId: body.attachmentId,
+      replyTo: body.replyTo,
     });
     return ok('Message created successfully', {
       conversationId: message.conversationId,

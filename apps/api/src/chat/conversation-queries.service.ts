@@ -3,6 +3,7 @@ import { AppConfig, AppError, Throws } from '@app/common';
 import { Conversation, countsFor, MemberCounts, Message, otherMember, User } from '@app/dal';
 import { ConversationRepository, MessageRepository } from '@app/dal/messages';
 import { AttachmentLinks } from '@app/storage';
+import { replySnippet } from '../messages/stanzas';
 import { attachmentView } from '../attachments/dto/attachment.dto';
 import { DrfiRequestsService } from '../drfi/drfi-requests.service';
 import type { MessageResponseDto } from '../messages/dto/message.response.dto';
@@ -46,6 +47,13 @@ export class ConversationQueriesService {
     const display = await this.drfi.displayFor(viewerId, messages, { hints });
     for (const message of messages) {
       if (message.attachment && !message.deletedAt) display.set(message.id, { ...display.get(message.id), attachment: attachmentView(message.attachment, this.links) });
+    }
+    // Replies show the quoted message as it is now (one read by `_id $in`, only when a reply is shown).
+    const replies = messages.filter((m) => m.replyTo && !m.deletedAt);
+    const quoted = new Map((await this.messages.findByIds(replies.map((m) => m.replyTo!))).map((m) => [m.id, m]));
+    for (const reply of replies) {
+      const original = quoted.get(reply.replyTo!);
+      if (original) display.set(reply.id, { ...display.get(reply.id), replyTo: replySnippet(original) });
     }
     return display;
   }

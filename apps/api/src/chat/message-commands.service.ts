@@ -23,10 +23,12 @@ export interface AddMessageInput {
   uniqueId?: string;
   /** An upload of the sender's for this conversation, now sent in this message. */
   attachmentId?: string;
+  /** An earlier message of this conversation it quotes (a reply). */
+  replyTo?: string;
 }
 
 /** What a new message says, checked before anything is read or written. */
-type Content = { kind: 'text'; text: string; fileType: string | null; attachmentId?: string } | { kind: 'drfi'; paths: string[] };
+type Content = { kind: 'text'; text: string; fileType: string | null; attachmentId?: string; replyTo?: string } | { kind: 'drfi'; paths: string[] };
 
 /** Sending and deleting messages: REST Add, socket `im` (and its resends in sync), REST Delete. */
 @Injectable()
@@ -79,7 +81,7 @@ export class MessageCommandsService {
     if (!this.users.names(stanza.from, me)) throw new AppError('FROM_NOT_CALLER');
     const recipient = toId ? byId : await this.users.findPerson(stanza.to);
     if (!recipient) throw new AppError('NOT_A_NETWORK_MEMBER');
-    const content = this.checkContent({ text: stanza.msg, attachmentId: stanza.attachmentId }, stanza.file_type ?? null);
+    const content = this.checkContent({ text: stanza.msg, attachmentId: stanza.attachmentId, replyTo: stanza.replyTo }, stanza.file_type ?? null);
     let conversationId: string;
     try {
       conversationId = await this.access.conversationIdWith(me.id, recipient.id);
@@ -88,7 +90,7 @@ export class MessageCommandsService {
     }
     const { message, created, reachedReceiver } = await this.send(me, conversationId, recipient.id, stanza.uniqueid, content, 'ifOffline');
     // (One whose first attempt died before it reached the receiver has just reached them, by the dispatcher.)
-    if (!created && !reachedReceiver && message.deliveryStatus === 'sent' && !message.deletedAt) this.dispatcher.redeliver(message, me);
+    if (!created && !reachedReceiver && message.deliveryStatus === 'sent' && !message.deletedAt) await this.dispatcher.redeliver(message, me);
     return sentAck(message);
   }
 
@@ -174,6 +176,14 @@ export class MessageCommandsService {
 
   /** Stores (or finds the original of a resend) and publishes: a DRFI request through the DRFI module. */
   private async send(sender: User, conversationId: string, receiverId: string, uniqueId: string, content: Content, push: PushMode): Promise<DispatchedMessage> {
+    if (content.kind === 'text' && content.replyTo && !(await this.quotable(content.replyTo, conversationId))) {
+      // A resend of a reply whose quoted message was deleted since gets its original.
+      const original = await this.messages.findBySenderAndUniqueId(sender.id, uniqueId);
+      if (original) return this.retried(original, conversationId);
+      throw new AppError('VALIDATION_FAILED', 'Validation failed: replyTo must be a message of this conversation that is not deleted', [
+        { field: 'replyTo', errors: ['replyTo must be a message of this conversation that is not deleted'] },
+      ]);
+    }
     let attachment: MessageAttachment | null = null;
     if (content.kind === 'text' && content.attachmentId) {
       // Claimed for the message's id (derived from sender and uniqueid), so a resend finds it its own.
@@ -183,7 +193,7 @@ export class MessageCommandsService {
       content.kind === 'drfi'
         ? await this.drfi.send({ sender, conversationId, receiverId, paths: content.paths, uniqueId }, push)
         : await this.dispatcher.dispatch(
-            { conversationId, senderId: sender.id, receiverId, uniqueId, type: 'text', text: content.text, fileType: attachment?.kind ?? content.fileType, attachment },
+            { conversationId, senderId: sender.id, receiverId, uniqueId, type: 'text', text: content.text, fileType: attachment?.kind ?? content.fileType, attachment, replyTo: content.replyTo ?? null },
             sender,
             { push },
           );
@@ -191,7 +201,16 @@ export class MessageCommandsService {
     return result;
   }
 
-  private checkContent(input: Pick<AddMessageInput, 'type' | 'text' | 'drfiPaths' | 'attachmentId'>, fileType: string | null): Content {
+  /** Whether a reply may quote this message: one of the same conversation, not deleted (one read, for replies only). */
+  private async quotable(messageId: string, conversationId: string): Promise<boolean> {
+    const quoted = await this.messages.findById(messageId);
+    return quoted !== undefined && quoted.conversationId === conversationId && !quoted.deletedAt;
+  }
+
+  private checkContent(input: Pick<AddMessageInput, 'type' | 'text' | 'drfiPaths' | 'attachmentId' | 'replyTo'>, fileType: string | null): Content {
+    if (input.type === 'drfi' && input.replyTo !== undefined) {
+      throw new AppError('VALIDATION_FAILED', 'Validation failed: a DRFI request quotes no message', [{ field: 'replyTo', errors: ['replyTo does not go with type "drfi"'] }]);
+    }
     if (input.type === 'drfi' && input.attachmentId !== undefined) {
       throw new AppError('VALIDATION_FAILED', 'Validation failed: a DRFI request carries no attachment', [{ field: 'attachmentId', errors: ['attachmentId does not go with type "drfi"'] }]);
     }
@@ -209,7 +228,7 @@ export class MessageCommandsService {
           ? `text must be at most ${this.config.chat.maxTextLength} characters`
           : unfit && `text ${unfit}`;
     if (problem) throw new AppError('VALIDATION_FAILED', `Validation failed: ${problem}`, [{ field: 'text', errors: [problem] }]);
-    return { kind: 'text', text, fileType, attachmentId: input.attachmentId };
+    return { kind: 'text', text, fileType, attachmentId: input.attachmentId, replyTo: input.replyTo };
   }
 
   /**

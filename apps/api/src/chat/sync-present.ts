@@ -53,6 +53,9 @@ export class SyncPresent {
     const rendered = kept.filter((entry) => ['message', 'drfi', 'edit', 'reaction'].includes(entry.kind));
     const messages = new Map((await this.messages.findByIds(rendered.map((entry) => String(entry.payload.messageid)))).map((m) => [m.id, m]));
     const senders = new Map((await this.users.findMany([...new Set([...messages.values()].map((m) => m.senderId))])).map((u) => [u.id, u]));
+    // Replies show the quoted message as it is now.
+    const quotedIds = [...messages.values()].flatMap((m) => (m.replyTo && !m.deletedAt && !messages.has(m.replyTo) ? [m.replyTo] : []));
+    for (const quoted of await this.messages.findByIds(quotedIds)) messages.set(quoted.id, quoted);
     return kept.flatMap((entry) => {
       const message = rendered.includes(entry) ? messages.get(String(entry.payload.messageid)) : undefined;
       if (entry.kind === 'edit') {
@@ -70,7 +73,8 @@ export class SyncPresent {
       if (!message) return [entry];
       if (entry.kind === 'drfi') return [{ ...entry, payload: { ...drfiStatusStanza(message) } }];
       const sender = senders.get(message.senderId);
-      return [sender ? { ...entry, payload: { ...presentImStanza(message, sender, this.links) } } : entry];
+      const quoted = message.replyTo ? messages.get(message.replyTo) : undefined;
+      return [sender ? { ...entry, payload: { ...presentImStanza(message, sender, this.links, quoted) } } : entry];
     });
   }
 }

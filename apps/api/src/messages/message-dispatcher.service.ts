@@ -4,6 +4,7 @@ import { InsertResult, MessageRepository } from '@app/dal/messages';
 import { AttachmentLinks } from '@app/storage';
 import { FcmResponse, PushMode, PushService } from '../push/push.service';
 import { RealtimeNotifier } from '../realtime/realtime-notifier.service';
+import type { ImStanza } from '../realtime/socket-events';
 import { ChangeFeedService } from './change-feed.service';
 import { freshness, type Freshness } from './freshness';
 import { messagePushContent } from './message-push';
@@ -64,7 +65,7 @@ export class MessageDispatcher {
 
   /** Makes a stored message a change of both parties; whether its receiver got it now (not by an earlier attempt). */
   async announce(message: Message, sender: User, fresh: Freshness): Promise<boolean> {
-    const reached = await this.changes.announce('message', messageChangeKey(message), [message.senderId, message.receiverId], imStanza(message, sender, this.links), fresh);
+    const reached = await this.changes.announce('message', messageChangeKey(message), [message.senderId, message.receiverId], await this.stanza(message, sender), fresh);
     return reached.includes(message.receiverId);
   }
 
@@ -78,7 +79,13 @@ export class MessageDispatcher {
    * resend: the first `im` may never have left this server). Its change is already in the sequences
    * (sync has it); no push: the first attempt queued it durably.
    */
-  redeliver(message: Message, sender: User): void {
-    this.notifier.toUser(message.receiverId, 'im', imStanza(message, sender, this.links));
+  async redeliver(message: Message, sender: User): Promise<void> {
+    this.notifier.toUser(message.receiverId, 'im', await this.stanza(message, sender));
+  }
+
+  /** The message's `im`; a reply's with the quoted message as it is now (one more read, for replies only). */
+  private async stanza(message: Message, sender: User): Promise<ImStanza> {
+    const quoted = message.replyTo ? await this.messages.findById(message.replyTo) : undefined;
+    return imStanza(message, sender, this.links, quoted);
   }
 }

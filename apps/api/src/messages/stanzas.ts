@@ -1,10 +1,29 @@
+import { truncateText } from '@app/common';
 import type { Message, User } from '@app/dal';
 import type { AttachmentLinks } from '@app/storage';
 import { attachmentView } from '../attachments/dto/attachment.dto';
-import type { DeletedStanza, EditedStanza, ImStanza, ReactionStanza, ReactionView, StatusUpdateStanza } from '../realtime/socket-events';
+import type { DeletedStanza, EditedStanza, ImStanza, ReactionStanza, ReactionView, ReplySnippet, StatusUpdateStanza } from '../realtime/socket-events';
 
-/** The stanzas of a message, as sockets and sync receive them (types: realtime/socket-events.ts). */
-export function imStanza(message: Message, sender: User, links: AttachmentLinks): ImStanza {
+/** The longest start of a quoted message's text a reply shows, in characters. */
+const SNIPPET_MAX = 100;
+
+/** What a reply shows of the message it quotes, as that message is now (nothing of it once deleted). */
+export function replySnippet(quoted: Message): ReplySnippet {
+  const deleted = quoted.deletedAt !== null;
+  return {
+    messageid: quoted.id,
+    from: quoted.senderId,
+    text: deleted ? '' : truncateText(quoted.text, SNIPPET_MAX),
+    ...(!deleted && quoted.attachment ? { attachmentKind: quoted.attachment.kind } : {}),
+    isDeleted: deleted,
+  };
+}
+
+/**
+ * The stanzas of a message, as sockets and sync receive them (types: realtime/socket-events.ts).
+ * A reply's stanza carries the quoted message's snippet when the caller has it (`quoted`).
+ */
+export function imStanza(message: Message, sender: User, links: AttachmentLinks, quoted?: Message): ImStanza {
   return {
     to: message.receiverId,
     from: message.senderId,
@@ -22,6 +41,7 @@ export function imStanza(message: Message, sender: User, links: AttachmentLinks)
     isDeleted: message.deletedAt !== null,
     ...(message.editedAt ? { edited: true, editedAt: message.editedAt.toISOString() } : {}),
     ...(message.reactions.length > 0 ? { reactions: reactionsOf(message) } : {}),
+    ...(quoted && message.replyTo === quoted.id ? { replyTo: replySnippet(quoted) } : {}),
   };
 }
 
@@ -59,8 +79,8 @@ export function editedStanza(message: Message): EditedStanza {
  * A message as it is now, for a stanza read later than it was sent (sync): a deleted one is its
  * tombstone (ids, times, status, `isDeleted`, `deletedAt`; no text, attachment or DRFI values).
  */
-export function presentImStanza(message: Message, sender: User, links: AttachmentLinks): ImStanza {
-  if (!message.deletedAt) return imStanza(message, sender, links);
+export function presentImStanza(message: Message, sender: User, links: AttachmentLinks, quoted?: Message): ImStanza {
+  if (!message.deletedAt) return imStanza(message, sender, links, quoted);
   return { ...imStanza(tombstoneOf(message), sender, links), deletedAt: message.deletedAt.toISOString() };
 }
 

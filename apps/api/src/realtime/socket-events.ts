@@ -35,6 +35,19 @@ export interface ImStanza {
   editedAt?: string;
   /** The members' reactions, when there are any (one emoji each, oldest first). */
   reactions?: ReactionView[];
+  /** A reply's quoted message, as it is now. */
+  replyTo?: ReplySnippet;
+}
+
+/** What a reply shows of the message it quotes, as that message is now. */
+export interface ReplySnippet {
+  messageid: string;
+  from: string;
+  /** The start of its text (at most 100 characters, cut on a whole character); empty once deleted. */
+  text: string;
+  /** Its attachment's kind (`image`, `video`, `audio`, `file`), if it has one and is not deleted. */
+  attachmentKind?: string;
+  isDeleted: boolean;
 }
 
 /** One member's reaction to a message. */
@@ -125,6 +138,8 @@ export interface ImRequest {
   type?: string;
   file_type?: string;
   attachmentId?: string;
+  /** An earlier message of the same conversation this one quotes. */
+  replyTo?: string;
 }
 
 /** `messageStatusUpdate`, client (the receiver) to server. */

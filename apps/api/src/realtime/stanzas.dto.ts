@@ -2,7 +2,7 @@ import { AttachmentDto } from '../attachments/dto/attachment.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { E164_PATTERN, ERROR_DEFINITIONS, ErrorAck, ErrorCode, FieldError, OBJECT_ID_PATTERN } from '@app/common';
 import { DELIVERY_STATUSES, MESSAGE_TYPES } from '@app/dal';
-import type { DeletedStanza, DrfiStatusStanza, EditedAck, EditedStanza, ImStanza, ReactedAck, ReactionStanza, ReactionView, SentAck, StatusUpdatedAck, StatusUpdateStanza } from './socket-events';
+import type { DeletedStanza, DrfiStatusStanza, EditedAck, EditedStanza, ImStanza, ReactedAck, ReactionStanza, ReactionView, ReplySnippet, SentAck, StatusUpdatedAck, StatusUpdateStanza } from './socket-events';
 
 /**
  * The socket protocol's payloads as documented schemas (OpenAPI components, which POST /Chat/Sync
@@ -12,6 +12,24 @@ import type { DeletedStanza, DrfiStatusStanza, EditedAck, EditedStanza, ImStanza
 
 const id = (description?: string) => ({ type: String, pattern: OBJECT_ID_PATTERN, example: '5a21650305100b3f1454a8d1', ...(description ? { description } : {}) });
 const dateTime = (description: string) => ({ type: String, format: 'date-time', example: '2026-12-02T08:00:00.000Z', description });
+
+/** What a reply shows of the message it quotes. */
+export class ReplySnippetDto implements ReplySnippet {
+  @ApiProperty(id('The quoted message'))
+  messageid: string;
+
+  @ApiProperty(id("The quoted message's sender"))
+  from: string;
+
+  @ApiProperty({ maxLength: 100, example: 'Dinner at 8?', description: 'The start of its text (at most 100 characters); empty once deleted' })
+  text: string;
+
+  @ApiPropertyOptional({ enum: ['image', 'video', 'audio', 'file'], description: 'Its attachment, if it has one (not once deleted)' })
+  attachmentKind?: string;
+
+  @ApiProperty({ description: 'The quoted message was deleted since' })
+  isDeleted: boolean;
+}
 
 export class ImStanzaDto implements ImStanza {
   @ApiProperty(id('The receiver'))
@@ -67,6 +85,9 @@ export class ImStanzaDto implements ImStanza {
 
   @ApiPropertyOptional({ type: () => [ReactionViewDto], description: "The members' reactions, when there are any" })
   reactions?: ReactionViewDto[];
+
+  @ApiPropertyOptional({ type: () => ReplySnippetDto, description: "A reply's quoted message, as it is now" })
+  replyTo?: ReplySnippetDto;
 }
 
 export class ReactionViewDto implements ReactionView {

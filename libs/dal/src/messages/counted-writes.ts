@@ -30,6 +30,7 @@ export function toMessage(doc: LeanMessage): Message {
     changedAt: doc.changedAt,
     drfi: doc.drfi ?? null,
     seq: doc.seq ?? null,
+    replyTo: doc.replyTo?.toHexString() ?? null,
     editedAt: doc.editedAt ?? null,
     editCount: doc.editCount ?? 0,
     reactions: Object.entries(doc.reactions ?? {})

@@ -23,6 +23,8 @@ export interface Message {
   drfi: DrfiData | null;
   /** Its position in the conversation's history pages (null: from before they existed). */
   seq: number | null;
+  /** The message of the same conversation it quotes (a reply), if it does. */
+  replyTo: string | null;
   /** When its text was last edited (null: never), and how many times. */
   editedAt: Date | null;
   editCount: number;
@@ -39,4 +41,4 @@ export interface MessageReaction {
 
 /** What a writer gives; the rest (id, status, dates) the repository sets. */
 export type NewMessage = Pick<Message, 'conversationId' | 'senderId' | 'receiverId' | 'uniqueId' | 'type' | 'text'> &
-  Partial<Pick<Message, 'fileType' | 'drfi' | 'attachment'>>;
+  Partial<Pick<Message, 'fileType' | 'drfi' | 'attachment' | 'replyTo'>>;

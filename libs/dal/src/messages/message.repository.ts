@@ -74,6 +74,8 @@ export class MessageRepository implements OnModuleInit {
       fileType: message.fileType ?? null,
       attachment: message.attachment ?? null,
       drfi: message.drfi ?? null,
+      // Only a reply carries the field (every other message's document stays as it was).
+      ...(message.replyTo ? { replyTo: toObjectId(message.replyTo) } : {}),
       deliveryStatus: 'sent',
       deliveredAt: null,
       seenAt: null,

@@ -84,6 +84,10 @@ export class MessageRecord {
   @Prop({ type: Number, default: null })
   seq: number | null;
 
+  /** The earlier message of the same conversation this one quotes (a reply). Absent on others. */
+  @Prop({ type: Types.ObjectId, default: null })
+  replyTo?: Types.ObjectId | null;
+
   /** When its sender last edited its text (null: never). Absent on messages never edited. */
   @Prop({ type: Date, default: null })
   editedAt?: Date | null;

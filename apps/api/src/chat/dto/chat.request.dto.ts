@@ -55,6 +55,11 @@ export class AddMessageRequestDto {
   @IsOptional()
   @IsMongoId()
   attachmentId?: string;
+
+  @ApiPropertyOptional({ pattern: OBJECT_ID_PATTERN, description: 'Reply to an earlier message of this conversation (not a deleted one): every view shows a snippet of it (`replyTo` in the message)' })
+  @IsOptional()
+  @IsMongoId()
+  replyTo?: string;
 }
 
 export class DeleteMessageRequestDto {

@@ -1,6 +1,6 @@
 import { AttachmentDto } from '../../attachments/dto/attachment.dto';
 import { UserDataFieldDto } from '../../vault/dto/vault.dto';
-import { ReactionViewDto } from '../../realtime/stanzas.dto';
+import { ReactionViewDto, ReplySnippetDto } from '../../realtime/stanzas.dto';
 import { OBJECT_ID_PATTERN } from '@app/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DELIVERY_STATUSES, DeliveryStatus, Message, MESSAGE_TYPES } from '@app/dal';
@@ -43,6 +43,9 @@ export class MessageResponseDto {
 
   @ApiPropertyOptional({ type: () => [ReactionViewDto], description: "Only when there are any: the members' reactions (one emoji each), oldest first" })
   reactions?: ReactionViewDto[];
+
+  @ApiPropertyOptional({ type: () => ReplySnippetDto, description: "Only on a reply: the quoted message as it is now (its text's start, or that it was deleted)" })
+  replyTo?: ReplySnippetDto;
 
   @ApiProperty({ description: "The sender's id for the message (client-chosen or server-made)", example: 'c0ffee-42' })
   uniqueid: string;

@@ -59,6 +59,11 @@ export class ImPayload implements ImRequest {
   @IsOptional()
   @IsMongoId()
   attachmentId?: string;
+
+  @ApiPropertyOptional({ pattern: OBJECT_ID_PATTERN, description: 'Reply to an earlier message of this conversation (not a deleted one): every view shows a snippet of it' })
+  @IsOptional()
+  @IsMongoId()
+  replyTo?: string;
 }
 
 /** `messageStatusUpdate`, client (the receiver) to server. */

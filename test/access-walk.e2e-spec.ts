@@ -298,6 +298,11 @@ const SOCKET: Record<string, { payload: (w: World, role: Role) => object; expect
     expect: { owner: 'NOT_MESSAGE_RECEIVER', member: 'statusUpdated', outsider: 'MESSAGE_NOT_FOUND', admin: 'MESSAGE_NOT_FOUND' },
   },
   sync: { payload: () => ({}), expect: { owner: 'synced', member: 'synced', outsider: 'synced', admin: 'synced' } },
+  // The same ack for anyone: nothing says whether the other party is linked (a block unlinks).
+  typing: {
+    payload: (w, role) => ({ to: otherOf(w, role).user.id, typing: true }),
+    expect: { owner: 'typing', member: 'typing', outsider: 'typing', admin: 'typing' },
+  },
   react: {
     payload: (w) => ({ messageid: w.messageId, emoji: '🎉' }),
     expect: { owner: 'reacted', member: 'reacted', outsider: 'MESSAGE_NOT_FOUND', admin: 'MESSAGE_NOT_FOUND' },

@@ -82,8 +82,8 @@ describe('OpenAPI document and Swagger UI', () => {
     expect(diagnostics.filter((d) => d.severity <= 1).map((d) => `${d.path.join('.')}: ${d.message}`)).toEqual([]);
     expect(parsed?.version()).toBe('3.0.0');
     expect(parsed!.operations().all().map((o) => o.id()).sort()).toEqual([
-      'receiveEditRequest', 'receiveImRequest', 'receiveReactRequest', 'receiveStatusUpdateRequest', 'receiveSyncRequest',
-      'sendDrfiStatusUpdate', 'sendIm', 'sendMessageDeleted', 'sendMessageEdited', 'sendMessageReaction', 'sendMessageStatusUpdate',
+      'receiveEditRequest', 'receiveImRequest', 'receiveReactRequest', 'receiveStatusUpdateRequest', 'receiveSyncRequest', 'receiveTypingRequest',
+      'sendDrfiStatusUpdate', 'sendIm', 'sendMessageDeleted', 'sendMessageEdited', 'sendMessageReaction', 'sendMessageStatusUpdate', 'sendTyping',
     ]);
   });
 });

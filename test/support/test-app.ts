@@ -14,7 +14,7 @@ export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-012345
 export const TEST_WEB_ORIGIN = 'https://web.chat.test';
 
 /** The test apps' socket settings; a test that needs other ones spreads these and changes what it names. */
-export const TEST_SOCKET: AppConfig['socket'] = { maxPayloadBytes: 16 * 1024, eventsPerSecond: 1000, corsOrigins: [TEST_WEB_ORIGIN], handshakesInFlight: 4 };
+export const TEST_SOCKET: AppConfig['socket'] = { maxPayloadBytes: 16 * 1024, eventsPerSecond: 1000, corsOrigins: [TEST_WEB_ORIGIN], handshakesInFlight: 4, typingExpiryMs: 6000 };
 
 /** The test apps' chat settings (a test that needs others spreads these and changes what it names). */
 export const TEST_CHAT: AppConfig['chat'] = { maxTextLength: 1000, editWindowMs: 15 * 60 * 1000, countsRepairAfterMs: 120_000, syncGapTimeoutMs: 2000, syncPageSize: 50, syncReadsInFlight: 2 };

@@ -22,6 +22,7 @@ const RECEIVED: (Event & { id: string; replies: string[] })[] = [
   },
   { id: 'editRequest', name: 'edit', payload: 'EditPayload', replies: ['EditedAckDto', 'ErrorAckDto'], summary: "The sender replaces a text message's text within the edit window; the ack is `edited` or an error" },
   { id: 'reactRequest', name: 'react', payload: 'ReactPayload', replies: ['ReactedAckDto', 'ErrorAckDto'], summary: 'A member sets or removes their one reaction to a message; the ack is `reacted` or an error' },
+  { id: 'typingRequest', name: 'typing', payload: 'TypingPayload', replies: ['TypingAckDto', 'ErrorAckDto'], summary: 'The caller started or stopped typing to another user; never stored' },
   { id: 'syncRequest', name: 'sync', payload: 'SyncPayload', replies: ['SyncResponseDto', 'ErrorAckDto'], summary: 'Resend what was not acknowledged, and read the changes after the cursor' },
 ];
 
@@ -31,6 +32,7 @@ const SENT: (Event & { id: string })[] = [
   { id: 'messageDeleted', name: 'messageDeleted', payload: 'DeletedStanzaDto', summary: 'A message deleted by its sender, to both parties' },
   { id: 'messageEdited', name: 'messageEdited', payload: 'EditedStanzaDto', summary: "A message's text edited by its sender, to both parties" },
   { id: 'messageReaction', name: 'messageReaction', payload: 'ReactionStanzaDto', summary: "A member's reaction set or removed, with every reaction now, to both parties" },
+  { id: 'typing', name: 'typing', payload: 'TypingStanzaDto', summary: "The other party started or stopped typing (a start without a stop ends by itself after expiresInMs)" },
   { id: 'drfiStatusUpdate', name: 'drfiStatusUpdate', payload: 'DrfiStatusStanzaDto', summary: 'A DRFI request accepted or denied, to both parties' },
 ];
 

@@ -3,6 +3,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ERROR_DEFINITIONS, ErrorCode, errorResponse } from '@app/common';
 import { FileReportRequestDto } from '../moderation/dto/moderation.dto';
 import { AddNetworkMemberRequestDto } from '../network/dto/network.dto';
+import { TypingPayload } from '../chat/dto/ws/payloads';
+import { TypingAckDto, TypingStanzaDto } from '../realtime/stanzas.dto';
 
 /** The tags of the document, in the order Swagger UI shows them. */
 const TAGS: [string, string][] = [
@@ -29,7 +31,9 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .addServer('/', 'This server')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   for (const [name, description] of TAGS) builder.addTag(name, description);
-  return withExactlyOneOf(withEdgeResponses(SwaggerModule.createDocument(app, builder.build())));
+  // Socket-only shapes no REST operation names (docs/asyncapi.json refers to them here).
+  const extraModels = [TypingPayload, TypingAckDto, TypingStanzaDto];
+  return withExactlyOneOf(withEdgeResponses(SwaggerModule.createDocument(app, builder.build(), { extraModels })));
 }
 
 /** Bodies whose fields are exclusive (the service refuses both and neither): stated as `oneOf`. */

@@ -20,12 +20,13 @@ import { ChatServer, RealtimeNotifier } from '../realtime/realtime-notifier.serv
 import { AuthenticatedSocket, socketAuthMiddleware } from '../realtime/socket-auth';
 import { SocketActivity } from '../realtime/socket-activity.service';
 import { CLIENT_EVENTS, type ClientAck, type ClientEvent } from '../realtime/socket-events';
-import { EditPayload, ImPayload, ReactPayload, StatusUpdatePayload, SyncPayload } from './dto/ws/payloads';
+import { EditPayload, ImPayload, ReactPayload, StatusUpdatePayload, SyncPayload, TypingPayload } from './dto/ws/payloads';
 import { MessageCommandsService } from './message-commands.service';
 import { ReceiptsService } from './receipts.service';
 import { SyncService } from './sync.service';
+import { TypingService } from './typing.service';
 
-type Dto = typeof ImPayload | typeof StatusUpdatePayload | typeof SyncPayload | typeof EditPayload | typeof ReactPayload;
+type Dto = typeof ImPayload | typeof StatusUpdatePayload | typeof SyncPayload | typeof EditPayload | typeof ReactPayload | typeof TypingPayload;
 
 /**
  * The seed's socket.io flow (chat-message-status-flow.txt, docs/protocol.md). Thin: it checks the
@@ -47,6 +48,7 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     private readonly commands: MessageCommandsService,
     private readonly receipts: ReceiptsService,
     private readonly syncs: SyncService,
+    private readonly typingIndicators: TypingService,
     private readonly activity: SocketActivity,
     redis: SharedRedis,
   ) {
@@ -101,6 +103,11 @@ export class ChatGateway implements OnGatewayInit, OnGatewayConnection, OnGatewa
     return this.handle<'react', ReactPayload>('react', socket, body, ReactPayload, (payload) =>
       this.commands.react(socket.data.user.userId, { messageId: payload.messageid, emoji: payload.emoji }),
     );
+  }
+
+  @SubscribeMessage('typing')
+  typing(@ConnectedSocket() socket: AuthenticatedSocket, @MessageBody() body: unknown): Promise<ClientAck<'typing'>> {
+    return this.handle<'typing', TypingPayload>('typing', socket, body, TypingPayload, (payload) => this.typingIndicators.typing(socket.data.user.userId, payload));
   }
 
   @SubscribeMessage('sync')

@@ -20,13 +20,14 @@ import { PushBadges } from './push-badges';
 import { ReceiptsService } from './receipts.service';
 import { SyncPresent } from './sync-present';
 import { SyncService } from './sync.service';
+import { TypingService } from './typing.service';
 import { MetricsModule } from '../metrics/metrics.module';
 
 /** The customer's Chat REST API and socket flow, by use case: queries, message commands, receipts, sync. */
 @Module({
   imports: [MessagesModule, StatusModule, RealtimeModule, MetricsModule, PresenceModule, PushModule, RedisModule, UsersModule, NetworkModule, DrfiModule, AttachmentsModule],
   controllers: [ChatController, AdminMessagesController],
-  providers: [ChatAccessService, ConversationQueriesService, MessageCommandsService, ReceiptsService, SyncService, SyncPresent, ChatGateway, PushBadges, ConversationPersonalData],
+  providers: [ChatAccessService, ConversationQueriesService, MessageCommandsService, ReceiptsService, SyncService, SyncPresent, TypingService, ChatGateway, PushBadges, ConversationPersonalData],
   exports: [ConversationPersonalData],
 })
 export class ChatModule {}

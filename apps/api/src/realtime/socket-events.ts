@@ -113,12 +113,22 @@ export interface DrfiStatusStanza {
   conversationId: string;
 }
 
+/** `typing` to the other party's sockets only: the typist started or stopped (never stored). */
+export interface TypingStanza {
+  from: string;
+  conversationId: string;
+  typing: boolean;
+  /** With a start: how long it holds without another start (then a stop comes by itself). */
+  expiresInMs?: number;
+}
+
 export interface ServerToClientEvents {
   im: (stanza: ImStanza) => void;
   messageStatusUpdate: (update: StatusUpdateStanza) => void;
   messageDeleted: (deleted: DeletedStanza) => void;
   messageEdited: (edited: EditedStanza) => void;
   messageReaction: (reaction: ReactionStanza) => void;
+  typing: (typing: TypingStanza) => void;
   drfiStatusUpdate: (update: DrfiStatusStanza) => void;
 }
 
@@ -161,6 +171,12 @@ export interface ReactRequest {
   emoji: string | null;
 }
 
+/** `typing`, client to server: the caller started or stopped typing to `to` (a user id). */
+export interface TypingRequest {
+  to: string;
+  typing: boolean;
+}
+
 /** `sync` (socket) and POST /Chat/Sync. */
 export interface SyncRequest {
   cursor?: string;
@@ -201,6 +217,10 @@ export interface ReactedAck {
   reactions: ReactionView[];
 }
 
+export interface TypingAck {
+  status: 'typing';
+}
+
 export interface SyncResult {
   status: 'synced';
   /** Pass back on the next sync. */
@@ -232,10 +252,11 @@ export interface ClientToServerEvents {
   sync: (payload: SyncRequest, ack: (answer: SyncResult | ErrorAck) => void) => void;
   edit: (payload: EditRequest, ack: (answer: EditedAck | ErrorAck) => void) => void;
   react: (payload: ReactRequest, ack: (answer: ReactedAck | ErrorAck) => void) => void;
+  typing: (payload: TypingRequest, ack: (answer: TypingAck | ErrorAck) => void) => void;
 }
 
 export type ClientEvent = keyof ClientToServerEvents;
 /** The events a client may send (ChatGateway handles each; any other is refused with UNKNOWN_EVENT). */
-export const CLIENT_EVENTS: readonly ClientEvent[] = ['im', 'messageStatusUpdate', 'sync', 'edit', 'react'];
+export const CLIENT_EVENTS: readonly ClientEvent[] = ['im', 'messageStatusUpdate', 'sync', 'edit', 'react', 'typing'];
 export type ClientPayload<E extends ClientEvent> = Parameters<ClientToServerEvents[E]>[0];
 export type ClientAck<E extends ClientEvent> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];

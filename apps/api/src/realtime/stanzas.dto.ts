@@ -2,7 +2,7 @@ import { AttachmentDto } from '../attachments/dto/attachment.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { E164_PATTERN, ERROR_DEFINITIONS, ErrorAck, ErrorCode, FieldError, OBJECT_ID_PATTERN } from '@app/common';
 import { DELIVERY_STATUSES, MESSAGE_TYPES } from '@app/dal';
-import type { DeletedStanza, DrfiStatusStanza, EditedAck, EditedStanza, ImStanza, ReactedAck, ReactionStanza, ReactionView, ReplySnippet, SentAck, StatusUpdatedAck, StatusUpdateStanza } from './socket-events';
+import type { DeletedStanza, DrfiStatusStanza, EditedAck, EditedStanza, ImStanza, ReactedAck, ReactionStanza, ReactionView, ReplySnippet, SentAck, StatusUpdatedAck, StatusUpdateStanza, TypingAck, TypingStanza } from './socket-events';
 
 /**
  * The socket protocol's payloads as documented schemas (OpenAPI components, which POST /Chat/Sync
@@ -258,4 +258,23 @@ export class ErrorAckDto implements ErrorAck {
 
   @ApiProperty({ type: ErrorAckBodyDto })
   error: ErrorAckBodyDto;
+}
+
+export class TypingStanzaDto implements TypingStanza {
+  @ApiProperty(id('Who is typing'))
+  from: string;
+
+  @ApiProperty(id())
+  conversationId: string;
+
+  @ApiProperty({ description: 'true: started (or still typing); false: stopped' })
+  typing: boolean;
+
+  @ApiPropertyOptional({ example: 6000, description: 'With a start: how long it holds without another start (TYPING_EXPIRY_SECONDS); then a stop comes by itself' })
+  expiresInMs?: number;
+}
+
+export class TypingAckDto implements TypingAck {
+  @ApiProperty({ enum: ['typing'] })
+  status: 'typing';
 }

@@ -50,6 +50,8 @@ export interface SocketConfig {
   corsOrigins: string[];
   /** Handshakes whose token and standing are checked at once (the rest queue), so a reconnect storm leaves the pool to sends. */
   handshakesInFlight: number;
+  /** A `typing` start without a stop ends after this long (TYPING_EXPIRY_SECONDS): the other party gets the stop. */
+  typingExpiryMs: number;
 }
 
 export interface RestConfig {
@@ -213,6 +215,7 @@ export class AppConfig {
         eventsPerSecond: env.SOCKET_EVENTS_PER_SECOND,
         corsOrigins: env.CORS_ORIGINS,
         handshakesInFlight: env.SOCKET_HANDSHAKES_IN_FLIGHT ?? stormShare,
+        typingExpiryMs: env.TYPING_EXPIRY_SECONDS * 1000,
       },
       rest: {
         requestsPerMinute: env.REST_REQUESTS_PER_MINUTE,

@@ -242,6 +242,13 @@ export class EnvironmentVariables {
   @Min(1)
   SOCKET_EVENTS_PER_SECOND = 50;
 
+  /** A `typing` start without a stop ends after this many seconds (the other party gets the stop). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(60)
+  TYPING_EXPIRY_SECONDS = 6;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)

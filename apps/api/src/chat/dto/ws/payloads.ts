@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsMongoId, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsMongoId, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { OBJECT_ID_PATTERN } from '@app/common';
 import { RECEIPT_STATUSES, ReceiptStatus } from '@app/status';
-import type { EditRequest, ImRequest, ReactRequest, StatusUpdateRequest, SyncRequest } from '../../../realtime/socket-events';
+import type { EditRequest, ImRequest, ReactRequest, StatusUpdateRequest, SyncRequest, TypingRequest } from '../../../realtime/socket-events';
 import { UNIQUE_ID } from '../chat.request.dto';
 
 /** A person in a stanza: a user id, or a cell number in E.164 (the seed names people by cell number). */
@@ -131,4 +131,14 @@ export class ReactPayload implements ReactRequest {
   @IsString()
   @MaxLength(64)
   emoji: string | null;
+}
+
+export class TypingPayload implements TypingRequest {
+  @ApiProperty({ pattern: OBJECT_ID_PATTERN, example: '58c67eec6e1b455d503d3b55', description: 'The other party (a user id)' })
+  @IsMongoId()
+  to: string;
+
+  @ApiProperty({ description: 'true: started typing (send again every few seconds while typing); false: stopped' })
+  @IsBoolean()
+  typing: boolean;
 }

@@ -1,27 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { Socket } from 'socket.io-client';
 import { chatAs } from './support/chat-client';
 import { conversationFixture, Session } from './support/session';
-import { collect, connect, emitAck } from './support/socket-client';
+import { collect, devicesOn, emitAck } from './support/socket-client';
 import { syncFromStart } from './support/sync';
 import { startTestApp, TEST_CHAT, TestApp } from './support/test-app';
 
 /** Edit (issue 34): the sender replaces a text message's text within the window; every device of both parties, history and sync follow. */
 describe('editing a message', () => {
   let app: TestApp;
-  const sockets: Socket[] = [];
   beforeAll(async () => {
     app = await startTestApp();
   });
-  afterAll(async () => {
-    sockets.forEach((s) => s.close());
-    await app.close();
-  });
-  const device = async (who: Session) => {
-    const socket = await connect(app, who.token);
-    sockets.push(socket);
-    return socket;
-  };
+  afterAll(() => app.close());
+  const device = devicesOn(() => app);
 
   it('reaches every device of both parties live and through sync, once, at the latest text', async () => {
     const { alice, bob, conversationId } = await conversationFixture(app);

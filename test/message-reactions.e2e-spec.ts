@@ -1,26 +1,17 @@
-import type { Socket } from 'socket.io-client';
 import { chatAs } from './support/chat-client';
 import { conversationFixture, Session } from './support/session';
-import { collect, connect, emitAck } from './support/socket-client';
+import { collect, devicesOn, emitAck } from './support/socket-client';
 import { syncFromStart } from './support/sync';
 import { startTestApp, TestApp } from './support/test-app';
 
 /** Reactions (issue 34): one emoji per member per message; every device of both parties, history and sync follow. */
 describe('reactions', () => {
   let app: TestApp;
-  const sockets: Socket[] = [];
   beforeAll(async () => {
     app = await startTestApp();
   });
-  afterAll(async () => {
-    sockets.forEach((s) => s.close());
-    await app.close();
-  });
-  const device = async (who: Session) => {
-    const socket = await connect(app, who.token);
-    sockets.push(socket);
-    return socket;
-  };
+  afterAll(() => app.close());
+  const device = devicesOn(() => app);
 
   it('reach every device of both parties live and through sync; one per member, replaced and taken back', async () => {
     const { alice, bob, conversationId } = await conversationFixture(app);

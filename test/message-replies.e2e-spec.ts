@@ -1,27 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { Socket } from 'socket.io-client';
 import { chatAs } from './support/chat-client';
 import { conversationFixture, Session } from './support/session';
-import { collect, connect, emitAck } from './support/socket-client';
+import { collect, devicesOn, emitAck } from './support/socket-client';
 import { syncFromStart } from './support/sync';
 import { startTestApp, TestApp } from './support/test-app';
 
 /** Replies (issue 34): a message quotes an earlier one of its conversation; every view shows the quoted one as it is now. */
 describe('replies', () => {
   let app: TestApp;
-  const sockets: Socket[] = [];
   beforeAll(async () => {
     app = await startTestApp();
   });
-  afterAll(async () => {
-    sockets.forEach((s) => s.close());
-    await app.close();
-  });
-  const device = async (who: Session) => {
-    const socket = await connect(app, who.token);
-    sockets.push(socket);
-    return socket;
-  };
+  afterAll(() => app.close());
+  const device = devicesOn(() => app);
   const historyOf = async (who: Session, other: Session) =>
     (await chatAs(app, who).conversation(`withUserId=${other.user.id}`).expect(200)).body.data.messages as Record<string, unknown>[];
 

@@ -1,26 +1,17 @@
-import type { Socket } from 'socket.io-client';
 import { eventually } from '@app/testing';
-import { conversationFixture, Session } from './support/session';
-import { collect, connect, emitAck } from './support/socket-client';
+import { conversationFixture } from './support/session';
+import { collect, devicesOn, emitAck } from './support/socket-client';
 import { startTestApp, TEST_SOCKET, TestApp } from './support/test-app';
 
 /** Typing indicators (issue 34): to the other party's sockets only, never stored, ended by the server when no stop comes, never to someone who blocked the typist. */
 describe('typing', () => {
   let app: TestApp;
-  const sockets: Socket[] = [];
   beforeAll(async () => {
     // A short expiry, so the automatic stop is quick to wait for.
     app = await startTestApp({ socket: { ...TEST_SOCKET, typingExpiryMs: 300 } });
   });
-  afterAll(async () => {
-    sockets.forEach((s) => s.close());
-    await app.close();
-  });
-  const device = async (who: Session) => {
-    const socket = await connect(app, who.token);
-    sockets.push(socket);
-    return socket;
-  };
+  afterAll(() => app.close());
+  const device = devicesOn(() => app);
 
   it("reaches every device of the other party, not the typist's own; a start without a stop ends by itself", async () => {
     const { alice, bob, conversationId } = await conversationFixture(app);

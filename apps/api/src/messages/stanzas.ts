@@ -45,6 +45,11 @@ export function imStanza(message: Message, sender: User, links: AttachmentLinks,
   };
 }
 
+/** Which message an event is about, and its two parties (every message event starts with these). */
+function messageRef(message: Message): Pick<DeletedStanza, 'uniqueid' | 'messageid' | 'conversationId' | 'from' | 'to'> {
+  return { uniqueid: message.uniqueId, messageid: message.id, conversationId: message.conversationId, from: message.senderId, to: message.receiverId };
+}
+
 export function reactionsOf(message: Message): ReactionView[] {
   return message.reactions.map(({ userId, emoji }) => ({ userId, emoji }));
 }
@@ -52,11 +57,7 @@ export function reactionsOf(message: Message): ReactionView[] {
 /** A member's reaction changed (`userId`'s, now `emoji`), with every reaction as it is now. */
 export function reactionStanza(message: Message, userId: string): ReactionStanza {
   return {
-    uniqueid: message.uniqueId,
-    messageid: message.id,
-    conversationId: message.conversationId,
-    from: message.senderId,
-    to: message.receiverId,
+    ...messageRef(message),
     userId,
     emoji: message.reactions.find((r) => r.userId === userId)?.emoji ?? null,
     reactions: reactionsOf(message),
@@ -65,11 +66,7 @@ export function reactionStanza(message: Message, userId: string): ReactionStanza
 
 export function editedStanza(message: Message): EditedStanza {
   return {
-    uniqueid: message.uniqueId,
-    messageid: message.id,
-    conversationId: message.conversationId,
-    from: message.senderId,
-    to: message.receiverId,
+    ...messageRef(message),
     msg: message.text,
     editedAt: (message.editedAt ?? message.changedAt).toISOString(),
   };
@@ -100,21 +97,13 @@ export function tombstoneOf(message: Message, at = new Date()): Message {
 export function statusUpdateStanza(message: Message): StatusUpdateStanza {
   return {
     status: message.deliveryStatus,
-    uniqueid: message.uniqueId,
-    messageid: message.id,
-    conversationId: message.conversationId,
-    from: message.senderId,
-    to: message.receiverId,
+    ...messageRef(message),
   };
 }
 
 export function deletedStanza(message: Message): DeletedStanza {
   return {
-    uniqueid: message.uniqueId,
-    messageid: message.id,
-    conversationId: message.conversationId,
-    from: message.senderId,
-    to: message.receiverId,
+    ...messageRef(message),
     deletedAt: (message.deletedAt ?? message.changedAt).toISOString(),
   };
 }

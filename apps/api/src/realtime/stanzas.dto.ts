@@ -162,10 +162,8 @@ export class DrfiStatusStanzaDto implements DrfiStatusStanza {
   conversationId: string;
 }
 
-export class SentAckDto implements SentAck {
-  @ApiProperty({ enum: ['sent'] })
-  status: 'sent';
-
+/** Which message an ack is about. */
+class MessageAckRefDto {
   @ApiProperty({ maxLength: 200, example: '1f0c7a52-8a7e-4c2b-9d1a-3b5e6f7a8c9d' })
   uniqueid: string;
 
@@ -174,23 +172,19 @@ export class SentAckDto implements SentAck {
 
   @ApiProperty(id())
   conversationId: string;
+}
+
+export class SentAckDto extends MessageAckRefDto implements SentAck {
+  @ApiProperty({ enum: ['sent'] })
+  status: 'sent';
 
   @ApiProperty(dateTime('When the server stored it'))
   created: string;
 }
 
-export class EditedAckDto implements EditedAck {
+export class EditedAckDto extends MessageAckRefDto implements EditedAck {
   @ApiProperty({ enum: ['edited'] })
   status: 'edited';
-
-  @ApiProperty({ maxLength: 200, example: '1f0c7a52-8a7e-4c2b-9d1a-3b5e6f7a8c9d' })
-  uniqueid: string;
-
-  @ApiProperty(id())
-  messageid: string;
-
-  @ApiProperty(id())
-  conversationId: string;
 
   @ApiProperty({ example: 'See you at 8, not 7', description: 'Its text now' })
   text: string;
@@ -199,18 +193,9 @@ export class EditedAckDto implements EditedAck {
   editedAt: string;
 }
 
-export class ReactedAckDto implements ReactedAck {
+export class ReactedAckDto extends MessageAckRefDto implements ReactedAck {
   @ApiProperty({ enum: ['reacted'] })
   status: 'reacted';
-
-  @ApiProperty({ maxLength: 200, example: '1f0c7a52-8a7e-4c2b-9d1a-3b5e6f7a8c9d' })
-  uniqueid: string;
-
-  @ApiProperty(id())
-  messageid: string;
-
-  @ApiProperty(id())
-  conversationId: string;
 
   @ApiProperty({ type: () => [ReactionViewDto], description: 'Every reaction to the message now' })
   reactions: ReactionViewDto[];

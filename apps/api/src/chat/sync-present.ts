@@ -64,12 +64,12 @@ export class SyncPresent {
         const count = Number(/^e:[0-9a-f]{24}:(\d+)$/.exec(entry.key ?? '')?.[1] ?? 0);
         return message && !message.deletedAt && message.editCount <= count ? [{ ...entry, payload: { ...editedStanza(message) } }] : [];
       }
-      // A message no longer stored (retention) keeps the tombstone its change was rewritten into.
       if (entry.kind === 'reaction') {
         // Only the message's latest reaction change comes (it carries every reaction now), never a deleted message's.
         const count = Number(/^x:[0-9a-f]{24}:(\d+)$/.exec(entry.key ?? '')?.[1] ?? 0);
         return message && !message.deletedAt && message.reactionCount <= count ? [{ ...entry, payload: { ...reactionStanza(message, String(entry.payload.userId)) } }] : [];
       }
+      // A message no longer stored (retention) keeps the tombstone its change was rewritten into.
       if (!message) return [entry];
       if (entry.kind === 'drfi') return [{ ...entry, payload: { ...drfiStatusStanza(message) } }];
       const sender = senders.get(message.senderId);
